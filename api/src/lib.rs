@@ -1,0 +1,1 @@
+//! Canopy API library.

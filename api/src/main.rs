@@ -1,0 +1,2 @@
+//! The canopy binary.
+fn main() {}

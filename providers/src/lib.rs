@@ -1,0 +1,15 @@
+//! Canopy's point-of-sale providers.
+//!
+//! [`PosProvider`] is all the rest of Canopy knows of a POS. One module per
+//! vendor implements it (`dutchie`, `jane`, `dispense`), each speaking its
+//! vendor's wire shapes and normalising them into [`model`]'s types; `http`
+//! holds the one HTTP policy (timeouts, retries, rate limits, circuit
+//! breaker) they share; `simulator` holds local stand-ins for the vendors'
+//! APIs, used by tests, `serve --demo` and the benchmarks.
+
+pub mod error;
+pub mod model;
+pub mod provider;
+
+pub use error::{ProviderError, ProviderErrorKind, ProviderResult};
+pub use provider::{ConnectionConfig, PosProvider};
