@@ -1,1 +1,55 @@
-//! Migrations.
+//! Canopy's schema migrations, one per table, runnable on SQLite and PostgreSQL.
+//!
+//! Apply them with `Migrator::up(&db, None)` (the server does at start-up and
+//! `canopy migrate` does on demand). Tables are created in dependency order
+//! and dropped in reverse, so `down` then `up` round-trips.
+
+pub use sea_orm_migration::prelude::*;
+
+mod schema_helpers;
+
+mod m20261125_000001_create_provider_connections;
+mod m20261125_000002_create_locations;
+mod m20261125_000003_create_products;
+mod m20261125_000004_create_product_external_refs;
+mod m20261125_000005_create_stock_levels;
+mod m20261125_000006_create_customers;
+mod m20261125_000007_create_customer_external_refs;
+mod m20261125_000008_create_orders;
+mod m20261125_000009_create_order_lines;
+mod m20261125_000010_create_order_events;
+mod m20261125_000011_create_purchases;
+mod m20261125_000012_create_purchase_lines;
+mod m20261125_000013_create_sync_cursors;
+mod m20261125_000014_create_outbox;
+mod m20261125_000015_create_webhook_deliveries;
+mod m20261125_000016_create_alerts;
+mod m20261125_000017_create_audit_log;
+
+/// Every Canopy migration, in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261125_000001_create_provider_connections::Migration),
+            Box::new(m20261125_000002_create_locations::Migration),
+            Box::new(m20261125_000003_create_products::Migration),
+            Box::new(m20261125_000004_create_product_external_refs::Migration),
+            Box::new(m20261125_000005_create_stock_levels::Migration),
+            Box::new(m20261125_000006_create_customers::Migration),
+            Box::new(m20261125_000007_create_customer_external_refs::Migration),
+            Box::new(m20261125_000008_create_orders::Migration),
+            Box::new(m20261125_000009_create_order_lines::Migration),
+            Box::new(m20261125_000010_create_order_events::Migration),
+            Box::new(m20261125_000011_create_purchases::Migration),
+            Box::new(m20261125_000012_create_purchase_lines::Migration),
+            Box::new(m20261125_000013_create_sync_cursors::Migration),
+            Box::new(m20261125_000014_create_outbox::Migration),
+            Box::new(m20261125_000015_create_webhook_deliveries::Migration),
+            Box::new(m20261125_000016_create_alerts::Migration),
+            Box::new(m20261125_000017_create_audit_log::Migration),
+        ]
+    }
+}
