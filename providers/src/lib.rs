@@ -7,9 +7,16 @@
 //! breaker) they share; `simulator` holds local stand-ins for the vendors'
 //! APIs, used by tests, `serve --demo` and the benchmarks.
 
+pub mod dispense;
+pub mod dutchie;
 pub mod error;
+pub mod http;
+pub mod jane;
 pub mod model;
 pub mod provider;
+pub mod registry;
+pub mod simulator;
 
 pub use error::{ProviderError, ProviderErrorKind, ProviderResult};
 pub use provider::{ConnectionConfig, PosProvider};
+pub use registry::connect;

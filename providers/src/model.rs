@@ -24,7 +24,7 @@ impl PosKind {
     /// Every kind, in a stable order.
     pub const ALL: [PosKind; 3] = [PosKind::Dutchie, PosKind::Jane, PosKind::Dispense];
 
-    /// The lower-case name used in URLs, CLI arguments and the database.
+    /// The lower-case name used in URLs and CLI arguments.
     pub fn as_str(self) -> &'static str {
         match self {
             PosKind::Dutchie => "dutchie",
@@ -568,8 +568,8 @@ pub enum WebhookEvent {
         delivery_id: Option<String>,
         /// The new status.
         status: PosOrderStatus,
-        /// The customer on the order, as the POS describes them.
-        customer: Option<ExternalCustomer>,
+        /// The customer on the order, as the POS describes them (boxed: it is large).
+        customer: Option<Box<ExternalCustomer>>,
         /// Canopy's order id, when the POS echoes our reference.
         order_reference: Option<String>,
     },

@@ -1,0 +1,434 @@
+//! Normalisation between Dispense's wire shapes and Canopy's model.
+//!
+//! Each vendor vocabulary (compliance types, cannabis types, weight and
+//! potency units, order statuses) is one table read in both directions: the
+//! adapter maps wire → model, the simulator model → wire. Unknown vendor
+//! values are kept (`Other(raw)`, `status: None` + `vendor_status`) and
+//! logged, never a failure.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::guesses;
+use super::models::{Labs, Order, Product, User, Variant, Venue};
+use crate::model::{
+    ExternalCustomer, ExternalLocation, ExternalProduct, ExternalTransaction, Money, OrderStatus,
+    PosOrderStatus, Potency, PotencyUnit, ProductCategory, StockRecord, StrainType,
+    TransactionLine, Weight, WeightUnit,
+};
+
+/// Dispense prices are US dollars.
+pub(crate) const CURRENCY: &str = "USD";
+
+/// `cannabisComplianceType` values and their categories. The first entry for
+/// a category is the one the simulator sends.
+const CATEGORIES: &[(&str, ProductCategory)] = &[
+    ("FLOWER", ProductCategory::Flower),
+    ("PRE_ROLLS", ProductCategory::PreRoll),
+    ("VAPORIZERS", ProductCategory::Vape),
+    ("CONCENTRATES", ProductCategory::Concentrate),
+    ("CONCENTRATE", ProductCategory::Concentrate),
+    ("EDIBLES", ProductCategory::Edible),
+    ("TINCTURES", ProductCategory::Tincture),
+    ("TOPICALS", ProductCategory::Topical),
+    ("BEVERAGES", ProductCategory::Beverage),
+    ("ACCESSORIES", ProductCategory::Accessory),
+    ("MERCHANDISE", ProductCategory::Accessory),
+];
+
+/// Compliance types Dispense documents that Canopy has no category for: kept
+/// as `Other` without a warning.
+const KNOWN_OTHER_CATEGORIES: &[&str] = &["CAPSULES", "SEEDS"];
+
+/// `cannabisType` values and their strain types. The first entry for a strain
+/// type is the one the simulator sends.
+const STRAINS: &[(&str, StrainType)] = &[
+    ("INDICA", StrainType::Indica),
+    ("SATIVA", StrainType::Sativa),
+    ("HYBRID", StrainType::Hybrid),
+    ("HYBRID_INDICA", StrainType::Hybrid),
+    ("HYBRID_SATIVA", StrainType::Hybrid),
+    ("CBD", StrainType::Cbd),
+    ("NA", StrainType::None),
+];
+
+/// `weightUnit` values and the unit plus factor into it.
+const WEIGHT_UNITS: &[(&str, WeightUnit, f64)] = &[
+    ("GRAMS", WeightUnit::Grams, 1.0),
+    ("MILLIGRAMS", WeightUnit::Milligrams, 1.0),
+    ("OUNCES", WeightUnit::Ounces, 1.0),
+    ("POUNDS", WeightUnit::Pounds, 1.0),
+    ("KILOGRAMS", WeightUnit::Grams, 1000.0),
+    ("MG", WeightUnit::Milligrams, 1.0),
+];
+
+/// `thcContentUnit` / `cbdContentUnit` values.
+const POTENCY_UNITS: &[(&str, PotencyUnit)] = &[
+    ("%", PotencyUnit::Percent),
+    ("mg", PotencyUnit::Milligrams),
+    ("mg/g", PotencyUnit::MilligramsPerGram),
+    ("PERCENT", PotencyUnit::Percent),
+    ("PERCENTAGE", PotencyUnit::Percent),
+    ("MILLIGRAMS", PotencyUnit::Milligrams),
+];
+
+fn lookup<'a, V>(table: &'a [(&'static str, V)], raw: &str) -> Option<&'a V> {
+    let raw = raw.trim();
+    table
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(raw))
+        .map(|(_, v)| v)
+}
+
+fn reverse<V: PartialEq>(table: &[(&'static str, V)], value: &V) -> Option<&'static str> {
+    table
+        .iter()
+        .find(|(_, v)| v == value)
+        .map(|(name, _)| *name)
+}
+
+/// The category of a `cannabisComplianceType`; unknown values are kept and logged.
+pub(crate) fn category(raw: Option<&str>) -> ProductCategory {
+    let Some(raw) = raw else {
+        return ProductCategory::Other(String::new());
+    };
+    if let Some(category) = lookup(CATEGORIES, raw) {
+        return category.clone();
+    }
+    if !KNOWN_OTHER_CATEGORIES
+        .iter()
+        .any(|known| known.eq_ignore_ascii_case(raw.trim()))
+    {
+        tracing::warn!(
+            vendor = "dispense",
+            value = raw,
+            "unknown cannabisComplianceType"
+        );
+    }
+    ProductCategory::Other(raw.to_owned())
+}
+
+/// The `cannabisComplianceType` the simulator sends for a category.
+pub(crate) fn category_to_wire(category: &ProductCategory) -> String {
+    match category {
+        ProductCategory::Other(raw) => raw.clone(),
+        known => reverse(CATEGORIES, known)
+            .unwrap_or_else(|| known.as_str())
+            .to_owned(),
+    }
+}
+
+/// The strain type of a `cannabisType`; absent means not applicable, unknown values are kept and logged.
+pub(crate) fn strain(raw: Option<&str>) -> StrainType {
+    let Some(raw) = raw else {
+        return StrainType::None;
+    };
+    lookup(STRAINS, raw).cloned().unwrap_or_else(|| {
+        tracing::warn!(vendor = "dispense", value = raw, "unknown cannabisType");
+        StrainType::Other(raw.to_owned())
+    })
+}
+
+/// The `cannabisType` the simulator sends for a strain type.
+pub(crate) fn strain_to_wire(strain: &StrainType) -> String {
+    match strain {
+        StrainType::Other(raw) => raw.clone(),
+        known => reverse(STRAINS, known).unwrap_or("NA").to_owned(),
+    }
+}
+
+/// A net weight from `weight` + `weightUnit`; an unknown unit is logged and dropped.
+pub(crate) fn weight(value: Option<f64>, unit: Option<&str>) -> Option<Weight> {
+    let value = value.filter(|v| v.is_finite())?;
+    let Some(&(_, unit, factor)) = unit.and_then(|raw| {
+        WEIGHT_UNITS
+            .iter()
+            .find(|(name, _, _)| name.eq_ignore_ascii_case(raw.trim()))
+    }) else {
+        tracing::warn!(vendor = "dispense", value = ?unit, "unknown weightUnit");
+        return None;
+    };
+    Some(Weight {
+        value: value * factor,
+        unit,
+    })
+}
+
+/// The `weight` + `weightUnit` the simulator sends; units Dispense has no name for are sent as `null`.
+pub(crate) fn weight_to_wire(weight: Option<&Weight>) -> (Option<f64>, Option<String>) {
+    weight
+        .and_then(|w| {
+            WEIGHT_UNITS
+                .iter()
+                .find(|(_, unit, factor)| *unit == w.unit && *factor == 1.0)
+                .map(|(name, _, _)| (Some(w.value), Some((*name).to_owned())))
+        })
+        .unwrap_or((None, None))
+}
+
+/// A cannabinoid content; a missing unit is taken as percent, an unknown one is logged and dropped.
+pub(crate) fn potency(value: Option<f64>, unit: Option<&str>) -> Option<Potency> {
+    let value = value.filter(|v| v.is_finite())?;
+    let unit = match unit {
+        None => PotencyUnit::Percent,
+        Some(raw) => match lookup(POTENCY_UNITS, raw) {
+            Some(unit) => *unit,
+            None => {
+                tracing::warn!(vendor = "dispense", value = raw, "unknown potency unit");
+                return None;
+            }
+        },
+    };
+    Some(Potency { value, unit })
+}
+
+/// The `labs` object the simulator sends.
+pub(crate) fn labs_to_wire(thc: Option<&Potency>, cbd: Option<&Potency>) -> Labs {
+    let unit =
+        |p: Option<&Potency>| p.and_then(|p| reverse(POTENCY_UNITS, &p.unit).map(str::to_owned));
+    Labs {
+        thc: thc.map(|p| p.value),
+        cbd: cbd.map(|p| p.value),
+        thc_content_unit: unit(thc),
+        cbd_content_unit: unit(cbd),
+    }
+}
+
+/// A price in minor units.
+pub(crate) fn money(major: f64) -> Option<Money> {
+    Money::from_major(major, CURRENCY)
+}
+
+/// Checks what serde cannot: quantities and prices in range, ids present.
+pub(crate) fn validate_product(product: &Product) -> Result<(), String> {
+    if product.id.trim().is_empty() {
+        return Err("empty id".to_owned());
+    }
+    if product.quantity < 0 {
+        return Err(format!("negative quantity {}", product.quantity));
+    }
+    if let Some(price) = product.price
+        && !(price.is_finite() && price >= 0.0)
+    {
+        return Err(format!("invalid price {price}"));
+    }
+    if let Some(v) = product.variants.iter().find(|v| v.quantity < 0) {
+        return Err(format!(
+            "variant {} has negative quantity {}",
+            v.id, v.quantity
+        ));
+    }
+    Ok(())
+}
+
+/// The variants of a row that are sellable SKUs of their own.
+fn live_variants(product: &Product) -> impl Iterator<Item = &Variant> {
+    product
+        .variants
+        .iter()
+        .filter(move |v| !v.deleted && v.id != product.id)
+}
+
+/// A product row (and its live variants) as catalog items.
+pub(crate) fn products(product: &Product) -> Vec<ExternalProduct> {
+    let labs = product.labs.clone().unwrap_or_default();
+    let cbd_unit = labs
+        .cbd_content_unit
+        .as_deref()
+        .or(labs.thc_content_unit.as_deref());
+    let base = ExternalProduct {
+        external_id: product.id.clone(),
+        external_location_id: Some(product.venue.clone()),
+        sku: product.sku.clone(),
+        name: product.name.clone(),
+        brand: product.brand.as_ref().and_then(|b| b.name.clone()),
+        category: category(product.cannabis_compliance_type.as_deref()),
+        strain_type: strain(product.cannabis_type.as_deref()),
+        thc: potency(labs.thc, labs.thc_content_unit.as_deref()),
+        cbd: potency(labs.cbd, cbd_unit),
+        net_weight: weight(product.weight, product.weight_unit.as_deref()),
+        flower_equivalent_grams: product.flower_equivalent_in_grams,
+        abv: None,
+        volume_ml: None,
+        rec_price: product.price.and_then(money),
+        med_price: None,
+        medical_only: false,
+        max_per_transaction: None,
+        images: product
+            .image
+            .iter()
+            .cloned()
+            .chain(product.images.iter().map(|i| i.file_url.clone()))
+            .fold(Vec::new(), |mut all, url| {
+                if !all.contains(&url) {
+                    all.push(url);
+                }
+                all
+            }),
+        package_tag: None,
+        active: product.enable,
+        modified_at: Some(product.modified),
+    };
+    let variants: Vec<ExternalProduct> = live_variants(product)
+        .map(|v| ExternalProduct {
+            external_id: v.id.clone(),
+            sku: None,
+            name: match &v.name {
+                Some(size) => format!("{} {size}", product.name),
+                None => product.name.clone(),
+            },
+            net_weight: weight(v.weight, v.weight_unit.as_deref()).or(base.net_weight),
+            rec_price: v.price.and_then(money).or_else(|| base.rec_price.clone()),
+            active: product.enable && v.enable,
+            ..base.clone()
+        })
+        .collect();
+    std::iter::once(base).chain(variants).collect()
+}
+
+/// Stock counts of a product row (and its live variants) at its venue.
+pub(crate) fn stock(product: &Product) -> Vec<StockRecord> {
+    let record = |id: &str, on_hand: i64| StockRecord {
+        external_product_id: id.to_owned(),
+        external_location_id: product.venue.clone(),
+        on_hand,
+        package_tag: None,
+        observed_at: product.modified,
+    };
+    std::iter::once(record(&product.id, product.quantity))
+        .chain(live_variants(product).map(|v| record(&v.id, v.quantity)))
+        .collect()
+}
+
+/// A venue as a Canopy location.
+pub(crate) fn location(venue: &Venue) -> ExternalLocation {
+    let address = venue.address.clone().unwrap_or_default();
+    let street = match (&address.number, &address.street) {
+        (Some(n), Some(s)) => Some(format!("{n} {s}")),
+        (None, Some(s)) => Some(s.clone()),
+        _ => venue.address_formatted.clone(),
+    };
+    let (adult_use, medical) = guesses::venue_serves(venue.medical_dispensary);
+    ExternalLocation {
+        external_id: venue.id.clone(),
+        name: venue.name.clone(),
+        address: street,
+        city: address.city,
+        state: address.administrative_area,
+        postal_code: address.postal_code,
+        licence_number: None,
+        adult_use,
+        medical,
+        time_zone: None,
+    }
+}
+
+/// Canopy's status for a Dispense order status; unknown values are logged and give `None`.
+pub(crate) fn order_status_of(raw: &str) -> Option<OrderStatus> {
+    let status = lookup(guesses::ORDER_STATUSES, raw).copied();
+    if status.is_none() {
+        tracing::warn!(vendor = "dispense", value = raw, "unknown order status");
+    }
+    status
+}
+
+/// An order's status as Canopy reports it.
+pub(crate) fn order_status(order: &Order) -> PosOrderStatus {
+    let status = order_status_of(&order.status);
+    PosOrderStatus {
+        external_id: order.id.clone(),
+        status,
+        vendor_status: order.status.clone(),
+        transaction_id: (status == Some(OrderStatus::Completed)).then(|| order.id.clone()),
+        reason: order.cancel_reason.clone(),
+        updated_at: Some(order.modified),
+    }
+}
+
+fn birthday(raw: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok().or_else(|| {
+        DateTime::parse_from_rfc3339(raw)
+            .ok()
+            .map(|d| d.date_naive())
+    })
+}
+
+/// The customer on an order, as of the order's last change.
+pub(crate) fn customer(user: &User, modified: DateTime<Utc>) -> ExternalCustomer {
+    ExternalCustomer {
+        external_id: user.id.clone(),
+        first_name: user.first_name.clone(),
+        last_name: user.last_name.clone(),
+        email: user.email.clone(),
+        phone: user.phone.clone(),
+        date_of_birth: user.birthday.as_deref().and_then(birthday),
+        medical_id: None,
+        medical_id_expires: None,
+        address: None,
+        city: None,
+        state: None,
+        postal_code: None,
+        marketing_opt_in: None,
+        modified_at: Some(modified),
+    }
+}
+
+/// A completed order as a sale, a cancelled one as a void, a returned one as
+/// a return; other orders are not purchase history.
+pub(crate) fn transaction(order: &Order) -> Option<ExternalTransaction> {
+    let (is_void, is_return) = match order_status_of(&order.status)? {
+        OrderStatus::Completed => (false, false),
+        OrderStatus::Cancelled => (true, false),
+        OrderStatus::Returned => (false, true),
+        _ => return None,
+    };
+    Some(ExternalTransaction {
+        external_id: order.id.clone(),
+        external_customer_id: order.user.as_ref().map(|u| u.id.clone()),
+        external_location_id: order.venue.clone(),
+        // A sale happens when the order completes; a void or return records the original time.
+        occurred_at: if is_void || is_return {
+            order.created
+        } else {
+            order.modified
+        },
+        total: money(order.total)?,
+        lines: order
+            .items
+            .iter()
+            .map(|item| {
+                Some(TransactionLine {
+                    external_product_id: item.product.clone(),
+                    quantity: item.quantity,
+                    amount: money(item.price * item.quantity as f64)?,
+                    returned: is_return,
+                    package_tag: None,
+                })
+            })
+            .collect::<Option<Vec<_>>>()?,
+        is_return,
+        return_of: order.return_of.clone(),
+        is_void,
+        // A return's order is the one it returns goods of.
+        external_order_id: if is_return {
+            order.return_of.clone()
+        } else {
+            Some(order.id.clone())
+        },
+        order_reference: order.external_order_id.clone(),
+        modified_at: Some(order.modified),
+    })
+}
+
+/// Checks what serde cannot on an order.
+pub(crate) fn validate_order(order: &Order) -> Result<(), String> {
+    if order.id.trim().is_empty() {
+        return Err("empty id".to_owned());
+    }
+    if let Some(item) = order.items.iter().find(|i| i.quantity < 0) {
+        return Err(format!("item {} has negative quantity", item.product));
+    }
+    if !(order.total.is_finite() && order.items.iter().all(|i| i.price.is_finite())) {
+        return Err("non-finite amount".to_owned());
+    }
+    Ok(())
+}

@@ -1,0 +1,160 @@
+//! Reads Dutchie list responses record by record, so one bad record
+//! (missing field, wrong type, negative quantity, duplicate id) is filed
+//! under `rejected` with its endpoint and the rest of the list is kept.
+//! One decoder spans all pages of a pull, so duplicates across pages are caught too.
+
+use std::collections::HashSet;
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::model::RejectedRecord;
+
+/// Accumulates the records of one list pull.
+#[derive(Debug)]
+pub(crate) struct ListDecoder<T> {
+    endpoint: &'static str,
+    id_field: &'static str,
+    seen: HashSet<String>,
+    /// Records read and mapped.
+    pub items: Vec<T>,
+    /// Records kept apart.
+    pub rejected: Vec<RejectedRecord>,
+}
+
+/// What one page held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PageCount {
+    /// Elements in the page.
+    pub len: usize,
+    /// Elements with an id not seen on an earlier page (or without an id).
+    pub new: usize,
+}
+
+impl<T> ListDecoder<T> {
+    /// A decoder for `endpoint` whose elements are identified by `id_field`.
+    pub(crate) fn new(endpoint: &'static str, id_field: &'static str) -> Self {
+        ListDecoder {
+            endpoint,
+            id_field,
+            seen: HashSet::new(),
+            items: Vec::new(),
+            rejected: Vec::new(),
+        }
+    }
+
+    /// Decodes each element of `body` as `W` and maps it with `map`; the first
+    /// occurrence of an id wins. `None` when `body` is not a JSON array.
+    pub(crate) fn page<W: DeserializeOwned>(
+        &mut self,
+        body: Value,
+        mut map: impl FnMut(W) -> Result<T, String>,
+    ) -> Option<PageCount> {
+        let Value::Array(elements) = body else {
+            return None;
+        };
+        let mut count = PageCount {
+            len: elements.len(),
+            new: 0,
+        };
+        self.items.reserve(elements.len());
+        for element in elements {
+            let id = element.get(self.id_field).and_then(id_text);
+            if let Some(id) = &id
+                && !self.seen.insert(id.clone())
+            {
+                let reason = format!("duplicate {} {id}", self.id_field);
+                self.reject(id.clone().into(), reason);
+                continue;
+            }
+            count.new += 1;
+            match serde_json::from_value::<W>(element)
+                .map_err(|e| e.to_string())
+                .and_then(&mut map)
+            {
+                Ok(item) => self.items.push(item),
+                Err(reason) => self.reject(id, reason),
+            }
+        }
+        Some(count)
+    }
+
+    fn reject(&mut self, external_id: Option<String>, reason: String) {
+        // The reason may quote field values (personal data): it is kept, not logged.
+        tracing::warn!(vendor = "dutchie", endpoint = self.endpoint, id = ?external_id, "record rejected");
+        self.rejected.push(RejectedRecord {
+            endpoint: self.endpoint.to_owned(),
+            external_id,
+            reason,
+        });
+    }
+}
+
+fn id_text(v: &Value) -> Option<String> {
+    match v {
+        Value::Number(n) => Some(n.to_string()),
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[derive(serde::Deserialize)]
+    struct W {
+        id: i32,
+        qty: f64,
+    }
+
+    fn checked(w: W) -> Result<i32, String> {
+        if w.qty < 0.0 {
+            Err("negative".into())
+        } else {
+            Ok(w.id)
+        }
+    }
+
+    #[test]
+    fn bad_records_are_rejected_and_the_rest_kept() {
+        let body = serde_json::json!([
+            {"id": 1, "qty": 2.0},
+            {"id": 2},
+            {"id": "x", "qty": 1.0},
+            {"id": 1, "qty": 5.0},
+            {"id": 3, "qty": -1.0},
+            {"id": 4, "qty": 1.0}
+        ]);
+        let mut d = ListDecoder::new("GET /things", "id");
+        let count = d.page(body, checked).unwrap();
+        assert_eq!(count, PageCount { len: 6, new: 5 });
+        assert_eq!(d.items, vec![1, 4]);
+        let ids: Vec<_> = d.rejected.iter().map(|r| r.external_id.clone()).collect();
+        assert_eq!(
+            ids,
+            vec![
+                Some("2".into()),
+                Some("x".into()),
+                Some("1".into()),
+                Some("3".into())
+            ]
+        );
+        assert!(d.rejected.iter().all(|r| r.endpoint == "GET /things"));
+        assert!(d.rejected[2].reason.contains("duplicate"));
+    }
+
+    #[test]
+    fn duplicates_across_pages_and_non_arrays() {
+        let mut d = ListDecoder::new("GET /things", "id");
+        d.page(serde_json::json!([{"id": 1, "qty": 1.0}]), checked)
+            .unwrap();
+        let second = d
+            .page(serde_json::json!([{"id": 1, "qty": 1.0}]), checked)
+            .unwrap();
+        assert_eq!(second, PageCount { len: 1, new: 0 });
+        assert_eq!(d.items, vec![1]);
+        assert!(d.page(serde_json::json!({"id": 1}), checked).is_none());
+    }
+}

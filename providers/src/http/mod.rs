@@ -1,0 +1,18 @@
+//! The one HTTP policy every adapter shares: connect and request timeouts,
+//! bounded retries with exponential backoff and full jitter on 5xx, timeouts
+//! and connection failures, `Retry-After` honoured on 429, the vendor's
+//! `X-RateLimit-Remaining` read, a client-side limiter per rate-limit bucket,
+//! a circuit breaker per connection, and a tracing span per call.
+//!
+//! Adapters build one [`HttpPolicy`] per connection from their vendor's
+//! [`PolicyConfig`] defaults (overridable by connection settings) and make
+//! every call through [`HttpPolicy::send`] or [`HttpPolicy::send_json`].
+
+mod breaker;
+mod classify;
+mod config;
+mod limiter;
+mod policy;
+
+pub use config::{Endpoint, PolicyConfig, PolicyOverrides, RateLimit};
+pub use policy::{HttpPolicy, HttpResponse};

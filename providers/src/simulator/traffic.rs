@@ -1,0 +1,138 @@
+//! Store traffic for `serve --demo`: every `interval` a random sale, return
+//! or restock at a random store, through the [`SimStore`] as the register
+//! would record it, so stock visibly moves. Stops when the handle is
+//! stopped or dropped.
+
+use std::time::Duration;
+
+use rand::rngs::StdRng;
+use rand::seq::IndexedRandom;
+use rand::{Rng, SeedableRng};
+use tokio::task::JoinHandle;
+
+use super::store::{SimError, SimStore, StockChangeOutcome};
+
+/// How the generator behaves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TrafficConfig {
+    /// Time between two events.
+    pub interval: Duration,
+    /// Random seed for the choice of events.
+    pub seed: u64,
+}
+
+impl Default for TrafficConfig {
+    fn default() -> Self {
+        TrafficConfig {
+            interval: Duration::from_secs(3),
+            seed: 7,
+        }
+    }
+}
+
+/// A running traffic generator; dropping it stops the traffic.
+#[derive(Debug)]
+pub struct Traffic {
+    task: JoinHandle<()>,
+}
+
+impl Traffic {
+    /// Starts generating traffic on `store`.
+    pub fn start(store: SimStore, config: TrafficConfig) -> Self {
+        let task = tokio::spawn(async move {
+            let mut rng = StdRng::seed_from_u64(config.seed);
+            let mut ticks = tokio::time::interval(config.interval);
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            ticks.tick().await;
+            loop {
+                ticks.tick().await;
+                match step(&store, &mut rng) {
+                    Ok(Some(outcome)) => tracing::debug!(
+                        product = %outcome.stock.external_product_id,
+                        location = %outcome.stock.external_location_id,
+                        on_hand = outcome.stock.on_hand,
+                        "simulated store traffic"
+                    ),
+                    Ok(None) => {}
+                    Err(e) => tracing::debug!(error = %e, "simulated store traffic skipped"),
+                }
+            }
+        });
+        Traffic { task }
+    }
+
+    /// Stops the traffic.
+    pub fn stop(self) {
+        self.task.abort();
+    }
+}
+
+impl Drop for Traffic {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// One event: a sale (60%), a return (15%) or a restock (25%) of a random
+/// stock entry; `None` when the store has no stock entries.
+pub fn step(store: &SimStore, rng: &mut StdRng) -> Result<Option<StockChangeOutcome>, SimError> {
+    let entries = store.read(|s| s.stock.keys().cloned().collect::<Vec<_>>());
+    let Some((product, location)) = entries.choose(rng) else {
+        return Ok(None);
+    };
+    let on_hand = store.read(|s| s.on_hand(product, location));
+    let roll = rng.random_range(0..100);
+    let outcome = if roll < 60 && on_hand > 0 {
+        store.record_sale(
+            product,
+            location,
+            rng.random_range(1..=on_hand.min(3)),
+            None,
+        )?
+    } else if roll < 75 {
+        store.record_return(product, location, 1)?
+    } else {
+        store.restock(product, location, rng.random_range(5..=25))?
+    };
+    Ok(Some(outcome))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::simulator::seed::{SeedConfig, seeded};
+
+    #[test]
+    fn each_step_changes_stock() {
+        let store = seeded(&SeedConfig::default());
+        let mut rng = StdRng::seed_from_u64(1);
+        let before = store.read(|s| s.stock.values().map(|e| e.on_hand).collect::<Vec<_>>());
+        for _ in 0..20 {
+            step(&store, &mut rng).unwrap();
+        }
+        let after = store.read(|s| s.stock.values().map(|e| e.on_hand).collect::<Vec<_>>());
+        assert_ne!(before, after);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn runs_until_stopped() {
+        let store = seeded(&SeedConfig::default());
+        let before = store.read(|s| {
+            s.transactions.len() + s.stock.values().map(|e| e.on_hand as usize).sum::<usize>()
+        });
+        let traffic = Traffic::start(
+            store.clone(),
+            TrafficConfig {
+                interval: Duration::from_secs(1),
+                seed: 3,
+            },
+        );
+        tokio::time::sleep(Duration::from_millis(10_500)).await;
+        traffic.stop();
+        let after = store.read(|s| {
+            s.transactions.len() + s.stock.values().map(|e| e.on_hand as usize).sum::<usize>()
+        });
+        assert_ne!(before, after);
+    }
+}
