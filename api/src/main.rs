@@ -1,2 +1,22 @@
-//! The canopy binary.
-fn main() {}
+//! The `canopy` binary: parse the command line, start telemetry, run the command.
+
+use std::process::ExitCode;
+
+use api::{cli, telemetry};
+use clap::Parser;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    if let Err(error) = telemetry::init_tracing(&cli.config.log_filter, cli.config.log_format) {
+        eprintln!("canopy: {error}");
+        return ExitCode::FAILURE;
+    }
+    match cli::run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!(%error, "canopy failed");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,67 @@
+//! Listing and resolving alerts.
+
+use chrono::Utc;
+use entities::alert::{self, Column, Entity, Model};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::audit::{self, AuditRecord};
+use crate::error::ApiError;
+
+/// The most alerts one listing returns (newest first).
+pub const LIST_LIMIT: u64 = 500;
+
+/// Alerts newest first: only unresolved ones when `open` is `Some(true)`, only resolved
+/// ones when `Some(false)`, all otherwise.
+pub async fn list(db: &DatabaseConnection, open: Option<bool>) -> Result<Vec<Model>, ApiError> {
+    let mut select = Entity::find();
+    select = match open {
+        Some(true) => select.filter(Column::ResolvedAt.is_null()),
+        Some(false) => select.filter(Column::ResolvedAt.is_not_null()),
+        None => select,
+    };
+    Ok(select
+        .order_by_desc(Column::CreatedAt)
+        .order_by_desc(Column::Id)
+        .limit(LIST_LIMIT)
+        .all(db)
+        .await?)
+}
+
+/// Resolves alert `id` as `actor` and audits it; resolving a resolved alert changes
+/// nothing and is not audited again.
+pub async fn resolve(db: &DatabaseConnection, actor: &str, id: Uuid) -> Result<Model, ApiError> {
+    let txn = db.begin().await?;
+    let current = Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ApiError::NotFound {
+            entity: "Alert",
+            id: id.to_string(),
+        })?;
+    if !current.is_open() {
+        return Ok(current);
+    }
+    let mut row = current.clone().into_active_model();
+    row.resolved_at = Set(Some(Utc::now()));
+    row.resolved_by = Set(Some(actor.to_owned()));
+    let resolved: alert::Model = row.update(&txn).await?;
+    audit::record(
+        &txn,
+        AuditRecord {
+            actor: actor.to_owned(),
+            action: "alert.resolve",
+            target_type: "Alert",
+            target_id: Some(id.to_string()),
+            before: Some(json!({ "kind": current.kind, "resolvedAt": null })),
+            after: Some(json!({ "kind": resolved.kind, "resolvedAt": resolved.resolved_at })),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(resolved)
+}

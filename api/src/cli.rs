@@ -1,0 +1,220 @@
+//! The `canopy` command line: `serve`, `migrate`, `export-schema`, `token`, `simulate`
+//! and `rotate-key`.
+
+use std::{io, net::SocketAddr, time::Duration};
+
+use clap::{Args, Parser, Subcommand};
+use tokio_util::{sync::CancellationToken, task::TaskTracker};
+use uuid::Uuid;
+
+use crate::{
+    admin::rotate::{self, RotateError},
+    auth::{AuthError, JwtKeys, Role},
+    config::{Config, ConfigError, MasterKey, Secret},
+    db,
+    demo::{Demo, DemoConfig, DemoError},
+    graphql::sdl,
+    notify::{Notifier, NotifyError},
+    server::{Server, shutdown},
+    simulate::{self, SimulateArgs},
+    state::{AppState, StartupError},
+    sync::{SyncWorkers, Synchronizer, workers::WorkerConfig},
+};
+
+/// Canopy: one GraphQL API over the retailer's point of sale.
+#[derive(Parser, Debug)]
+#[command(name = "canopy", version, about)]
+pub struct Cli {
+    /// Settings shared by every command.
+    #[command(flatten)]
+    pub config: Config,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the API server (and, unless disabled, the background workers).
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Print the federation v2 SDL of the GraphQL schema.
+    ExportSchema,
+    /// Print a signed API token.
+    Token(TokenArgs),
+    /// Serve one POS simulator (Dutchie, Jane or Dispense) for manual runs.
+    Simulate(SimulateArgs),
+    /// Re-encrypt every stored POS secret under a new master key (`CANOPY_MASTER_KEY`
+    /// is the current one); restart servers with the new key afterwards.
+    RotateKey(RotateKeyArgs),
+}
+
+/// Options of `canopy rotate-key`.
+#[derive(Args, Debug)]
+pub struct RotateKeyArgs {
+    /// The new master key: 32 bytes, base64.
+    #[arg(long, env = "CANOPY_NEW_MASTER_KEY", hide_env_values = true)]
+    pub new_key: Secret,
+}
+
+/// Options of `canopy serve`.
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "CANOPY_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// Demo mode: throwaway secrets (with a warning) and a seeded store.
+    #[arg(long, env = "CANOPY_DEMO")]
+    pub demo: bool,
+    /// Serve the API only; run no background workers (pollers, outbox, reconciler) here.
+    #[arg(long, env = "CANOPY_NO_WORKERS")]
+    pub no_workers: bool,
+}
+
+/// Options of `canopy token`.
+#[derive(Args, Debug)]
+pub struct TokenArgs {
+    /// The role the token grants.
+    #[arg(long, value_enum)]
+    pub role: Role,
+    /// The customer id (required for, and only for, `--role customer`).
+    #[arg(long, required_if_eq("role", "customer"))]
+    pub customer: Option<Uuid>,
+    /// How long the token is valid, for example `1h` or `30d`.
+    #[arg(long, default_value = "1h", value_parser = humantime::parse_duration)]
+    pub ttl: Duration,
+}
+
+/// Why a command failed.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// The configuration is incomplete or invalid.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The server could not start.
+    #[error(transparent)]
+    Startup(#[from] StartupError),
+    /// A database operation failed.
+    #[error("database: {0}")]
+    Database(#[from] sea_orm::DbErr),
+    /// Binding or serving failed.
+    #[error("server: {0}")]
+    Io(#[from] io::Error),
+    /// A token could not be made.
+    #[error(transparent)]
+    Auth(#[from] AuthError),
+    /// The demo store could not start.
+    #[error(transparent)]
+    Demo(#[from] DemoError),
+    /// The master key rotation changed nothing.
+    #[error(transparent)]
+    Rotate(#[from] RotateError),
+    /// Alert notifications are misconfigured.
+    #[error(transparent)]
+    Notify(#[from] NotifyError),
+    /// `--customer` was given for another role.
+    #[error("--customer only applies to --role customer")]
+    CustomerWithoutCustomerRole,
+}
+
+/// Runs the parsed command line.
+pub async fn run(cli: Cli) -> Result<(), CliError> {
+    match cli.command {
+        Command::Serve(args) => serve(cli.config, args).await,
+        Command::Migrate => migrate(&cli.config).await,
+        Command::ExportSchema => {
+            println!("{}", sdl(&cli.config.limits));
+            Ok(())
+        }
+        Command::Token(args) => {
+            println!("{}", token(&cli.config, &args)?);
+            Ok(())
+        }
+        Command::Simulate(args) => Ok(simulate::run(&args).await?),
+        Command::RotateKey(args) => rotate_key(&cli.config, &args).await,
+    }
+}
+
+/// Builds the state, serves until SIGTERM/Ctrl-C, then waits for background tasks.
+async fn serve(config: Config, args: ServeArgs) -> Result<(), CliError> {
+    let secrets = config.secrets(args.demo)?;
+    let state = AppState::build(config, secrets).await?;
+    let shutdown = CancellationToken::new();
+    shutdown::cancel_on_signal(shutdown.clone());
+    // Background work (workers, demo seeding) is spawned on this tracker with the
+    // shutdown token, so the process exits only once it has stopped.
+    let background = TaskTracker::new();
+    let sync = Synchronizer::for_state(&state);
+    // subscribed before anything can raise an alert (workers, demo seeding)
+    if !args.no_workers
+        && let Some(notifier) = Notifier::from_config(&state.config.notify)?
+    {
+        notifier.start(&state.events, &background, shutdown.clone());
+    }
+    // kept alive until the server stops: dropping it stops the demo simulators
+    let _demo = match args.demo {
+        true => Some(Demo::start(&sync, &DemoConfig::default()).await?),
+        false => None,
+    };
+    if args.no_workers {
+        tracing::info!("background workers disabled (--no-workers)");
+    } else {
+        SyncWorkers::start(sync, WorkerConfig::default(), &background, shutdown.clone());
+    }
+    let server = Server::bind(args.addr, state, shutdown.clone()).await?;
+    tracing::info!(addr = %server.local_addr()?, "canopy listening");
+    server.run(shutdown).await?;
+    background.close();
+    background.wait().await;
+    tracing::info!("canopy stopped");
+    Ok(())
+}
+
+/// Re-seals every stored secret under `--new-key` in one transaction.
+async fn rotate_key(config: &Config, args: &RotateKeyArgs) -> Result<(), CliError> {
+    let current = config
+        .master_key
+        .as_ref()
+        .ok_or(ConfigError::MissingSecret("CANOPY_MASTER_KEY"))?;
+    let old = MasterKey::from_base64(current.expose())?;
+    let new = MasterKey::from_base64(args.new_key.expose())?;
+    let db = db::connect(config).await?;
+    db::migrate(&db).await?;
+    let report = rotate::rotate_key(&db, &old, &new).await?;
+    println!(
+        "re-sealed the secrets of {} connection(s) under master key {}; restart every server with the new CANOPY_MASTER_KEY",
+        report.connections, report.key_id
+    );
+    Ok(())
+}
+
+async fn migrate(config: &Config) -> Result<(), CliError> {
+    let db = db::connect(config).await?;
+    db::migrate(&db).await?;
+    tracing::info!("migrations applied");
+    Ok(())
+}
+
+/// A token signed with `CANOPY_JWT_SECRET`; its subject is the customer id for customer
+/// tokens and `cli:<role>` otherwise.
+fn token(config: &Config, args: &TokenArgs) -> Result<String, CliError> {
+    let subject = match (args.role, args.customer) {
+        (Role::Customer, Some(id)) => id.to_string(),
+        (_, Some(_)) => return Err(CliError::CustomerWithoutCustomerRole),
+        (role, None) => format!("cli:{}", role_name(role)),
+    };
+    let secret = config.jwt_secret()?;
+    let keys = JwtKeys::hs256(secret.expose().as_bytes(), config.jwt_audience.clone())
+        .with_issuer(config.jwt_issuer.clone());
+    Ok(keys.mint(args.role, &subject, args.ttl)?)
+}
+
+const fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::Admin => "admin",
+        Role::Storefront => "storefront",
+        Role::Customer => "customer",
+    }
+}

@@ -1,0 +1,355 @@
+//! Runtime configuration: one clap struct read from flags and environment variables.
+//!
+//! Every setting is a long flag with an environment variable of the same name, so a
+//! deployment configures Canopy through its environment and an operator can override
+//! any value on the command line. Secrets live in [`Secret`], which never prints.
+
+use std::{fmt, str::FromStr, sync::Arc, time::Duration};
+
+use base64::{Engine, engine::general_purpose::STANDARD as BASE64};
+use clap::{Args, ValueEnum};
+use rand::RngCore;
+use secrecy::{ExposeSecret, SecretBox, SecretString};
+
+/// The default database: a SQLite file in the working directory, created on first use.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://canopy.db?mode=rwc";
+
+/// Settings shared by every `canopy` subcommand.
+#[derive(Args, Clone, Debug)]
+pub struct Config {
+    /// Database URL: `sqlite://…` for one store on one machine, `postgres://…` in production.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
+    pub database_url: Secret,
+
+    /// Largest number of pooled database connections.
+    #[arg(
+        long,
+        env = "CANOPY_DB_MAX_CONNECTIONS",
+        default_value_t = 10,
+        global = true
+    )]
+    pub db_max_connections: u32,
+
+    /// Time allowed to connect to the database or to borrow a pooled connection.
+    #[arg(long, env = "CANOPY_DB_TIMEOUT", default_value = "5s", value_parser = humantime::parse_duration, global = true)]
+    pub db_timeout: Duration,
+
+    /// Redis URL; unset keeps the cache and the event bus in process (one replica only).
+    #[arg(long, env = "REDIS_URL", global = true)]
+    pub redis_url: Option<Secret>,
+
+    /// Time allowed for one Redis connection attempt or command.
+    #[arg(long, env = "CANOPY_REDIS_TIMEOUT", default_value = "2s", value_parser = humantime::parse_duration, global = true)]
+    pub redis_timeout: Duration,
+
+    /// Prefix of every Redis key and pub/sub channel, so several deployments can share a Redis.
+    #[arg(
+        long,
+        env = "CANOPY_REDIS_PREFIX",
+        default_value = "canopy",
+        global = true
+    )]
+    pub redis_prefix: String,
+
+    /// Largest number of entries the in-process cache holds.
+    #[arg(
+        long,
+        env = "CANOPY_CACHE_CAPACITY",
+        default_value_t = 100_000,
+        global = true
+    )]
+    pub cache_capacity: u64,
+
+    /// Default time to live of cached API reads.
+    #[arg(long, env = "CANOPY_CACHE_TTL", default_value = "30s", value_parser = humantime::parse_duration, global = true)]
+    pub cache_ttl: Duration,
+
+    /// Cache whole responses of public GraphQL queries (anonymous and storefront viewers),
+    /// keyed under the catalog, stock and location tags; `false` executes every request.
+    #[arg(
+        long,
+        env = "CANOPY_RESPONSE_CACHE",
+        default_value_t = true,
+        action = clap::ArgAction::Set,
+        global = true
+    )]
+    pub response_cache: bool,
+
+    /// Events buffered per topic for each subscriber; a slower subscriber skips ahead.
+    #[arg(
+        long,
+        env = "CANOPY_EVENT_BUFFER",
+        default_value_t = 1024,
+        global = true
+    )]
+    pub event_buffer: usize,
+
+    /// HS256 secret that signs and verifies API tokens.
+    #[arg(long, env = "CANOPY_JWT_SECRET", hide_env_values = true, global = true)]
+    pub jwt_secret: Option<Secret>,
+
+    /// Audience (`aud`) that tokens must carry; unset accepts tokens without one.
+    #[arg(long, env = "CANOPY_JWT_AUDIENCE", global = true)]
+    pub jwt_audience: Option<String>,
+
+    /// Issuer (`iss`) that tokens must carry; unset accepts any issuer. `canopy token`
+    /// writes it into the tokens it mints.
+    #[arg(long, env = "CANOPY_JWT_ISSUER", global = true)]
+    pub jwt_issuer: Option<String>,
+
+    /// A JWKS file (`{"keys":[…]}`) of RS256/ES256 public keys, each with a `kid`, that
+    /// verify tokens from an identity provider alongside the HS256 secret.
+    #[arg(long, env = "CANOPY_JWKS_FILE", global = true)]
+    pub jwks_file: Option<std::path::PathBuf>,
+
+    /// How often the server re-reads `CANOPY_JWKS_FILE` when it changes (key rotation);
+    /// `0s` reads it once at start-up.
+    #[arg(long, env = "CANOPY_JWKS_RELOAD", default_value = "30s", value_parser = humantime::parse_duration, global = true)]
+    pub jwks_reload: Duration,
+
+    /// 32 bytes, base64: the key that encrypts POS credentials at rest.
+    #[arg(long, env = "CANOPY_MASTER_KEY", hide_env_values = true, global = true)]
+    pub master_key: Option<Secret>,
+
+    /// Log filter in `tracing` env-filter syntax, for example `info,api=debug`.
+    #[arg(long, env = "RUST_LOG", default_value = "info", global = true)]
+    pub log_filter: String,
+
+    /// Log output format.
+    #[arg(long, env = "CANOPY_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
+
+    /// Time allowed for one HTTP request (websocket sessions excepted).
+    #[arg(long, env = "CANOPY_REQUEST_TIMEOUT", default_value = "30s", value_parser = humantime::parse_duration, global = true)]
+    pub request_timeout: Duration,
+
+    /// Time in-flight requests get to finish after a shutdown signal.
+    #[arg(long, env = "CANOPY_SHUTDOWN_GRACE", default_value = "10s", value_parser = humantime::parse_duration, global = true)]
+    pub shutdown_grace: Duration,
+
+    /// Abuse limits of the GraphQL endpoint.
+    #[command(flatten)]
+    pub limits: Limits,
+
+    /// Admin input policy.
+    #[command(flatten)]
+    pub admin: crate::admin::validate::AdminConfig,
+
+    /// Where alert notifications go.
+    #[command(flatten)]
+    pub notify: crate::notify::NotifyConfig,
+}
+
+/// Abuse limits applied to every GraphQL request.
+#[derive(Args, Clone, Debug)]
+pub struct Limits {
+    /// Deepest selection nesting a query may have.
+    #[arg(long, env = "CANOPY_MAX_DEPTH", default_value_t = 12, global = true)]
+    pub max_depth: usize,
+
+    /// Highest complexity score a query may have.
+    #[arg(
+        long,
+        env = "CANOPY_MAX_COMPLEXITY",
+        default_value_t = 2_000,
+        global = true
+    )]
+    pub max_complexity: usize,
+
+    /// Most field aliases one document may use.
+    #[arg(long, env = "CANOPY_MAX_ALIASES", default_value_t = 30, global = true)]
+    pub max_aliases: usize,
+
+    /// Largest page size (`first`) a connection field accepts.
+    #[arg(long, env = "CANOPY_MAX_FIRST", default_value_t = 100, global = true)]
+    pub max_first: usize,
+
+    /// Largest HTTP request body, in bytes.
+    #[arg(long, env = "CANOPY_MAX_BODY_BYTES", default_value_t = 1024 * 1024, global = true)]
+    pub max_body_bytes: usize,
+
+    /// Largest POS webhook payload (`POST /webhooks/…`), in bytes; larger ones are 413.
+    #[arg(long, env = "CANOPY_MAX_WEBHOOK_BYTES", default_value_t = 256 * 1024, global = true)]
+    pub max_webhook_bytes: usize,
+
+    /// Requests per minute one client may send to `/graphql` and `/graphql/ws` (a client
+    /// is the token's subject when authenticated, else its IP address); `0` disables.
+    #[arg(
+        long,
+        env = "CANOPY_RATE_LIMIT_PER_MINUTE",
+        default_value_t = 1_200,
+        global = true
+    )]
+    pub rate_limit_per_minute: u32,
+
+    /// Requests one client may send at once before the per-minute rate applies.
+    #[arg(
+        long,
+        env = "CANOPY_RATE_LIMIT_BURST",
+        default_value_t = 200,
+        global = true
+    )]
+    pub rate_limit_burst: u32,
+
+    /// Open websocket sessions one client (IP address) may hold; `0` disables the limit.
+    #[arg(
+        long,
+        env = "CANOPY_MAX_WS_PER_CLIENT",
+        default_value_t = 16,
+        global = true
+    )]
+    pub max_ws_per_client: usize,
+
+    /// Reverse proxies in front of the server that append to `X-Forwarded-For`; the
+    /// client's address is the entry this many places from the right. `0` (no proxy)
+    /// uses the peer address and ignores the header, which clients could forge.
+    #[arg(
+        long,
+        env = "CANOPY_TRUSTED_PROXY_HOPS",
+        default_value_t = 0,
+        global = true
+    )]
+    pub trusted_proxy_hops: usize,
+}
+
+/// How log lines are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// A configuration value that must never be printed: `Debug` shows `[REDACTED]`.
+#[derive(Clone)]
+pub struct Secret(Arc<SecretString>);
+
+impl Secret {
+    /// The secret value, for the one place that needs it.
+    pub fn expose(&self) -> &str {
+        self.0.expose_secret()
+    }
+}
+
+impl FromStr for Secret {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self(Arc::new(SecretString::from(value))))
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[REDACTED]")
+    }
+}
+
+/// The 32-byte key that encrypts POS credentials at rest.
+pub struct MasterKey(SecretBox<[u8; MasterKey::LEN]>);
+
+impl MasterKey {
+    /// Key length in bytes (AES-256).
+    pub const LEN: usize = 32;
+
+    /// Decodes a base64 key of exactly [`MasterKey::LEN`] bytes.
+    pub fn from_base64(encoded: &str) -> Result<Self, ConfigError> {
+        let bytes = BASE64
+            .decode(encoded.trim())
+            .map_err(|_| ConfigError::MasterKeyLength)?;
+        let key: [u8; Self::LEN] = bytes.try_into().map_err(|_| ConfigError::MasterKeyLength)?;
+        Ok(Self(SecretBox::new(Box::new(key))))
+    }
+
+    /// A fresh random key (for `--demo`).
+    pub fn random() -> Self {
+        let mut key = [0_u8; Self::LEN];
+        rand::rng().fill_bytes(&mut key);
+        Self(SecretBox::new(Box::new(key)))
+    }
+
+    /// The raw key bytes, for the encryption layer only.
+    pub fn expose(&self) -> &[u8; Self::LEN] {
+        self.0.expose_secret()
+    }
+}
+
+impl fmt::Debug for MasterKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("MasterKey([REDACTED])")
+    }
+}
+
+/// The secrets a server needs, taken from the configuration or generated for a demo.
+#[derive(Debug)]
+pub struct Secrets {
+    /// Signs and verifies HS256 tokens.
+    pub jwt_secret: Secret,
+    /// Encrypts POS credentials at rest.
+    pub master_key: MasterKey,
+}
+
+/// A configuration that cannot start Canopy.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// A required secret is not set.
+    #[error("{0} is not set (`canopy serve --demo` generates throwaway secrets)")]
+    MissingSecret(&'static str),
+    /// `CANOPY_MASTER_KEY` is not 32 bytes of base64.
+    #[error("CANOPY_MASTER_KEY must be {} bytes encoded in base64", MasterKey::LEN)]
+    MasterKeyLength,
+    /// The JWT secret is too short to resist guessing.
+    #[error(
+        "CANOPY_JWT_SECRET must be at least {} bytes",
+        Config::MIN_JWT_SECRET_LEN
+    )]
+    WeakJwtSecret,
+}
+
+impl Config {
+    /// Shortest accepted HS256 secret, in bytes.
+    pub const MIN_JWT_SECRET_LEN: usize = 32;
+
+    /// The configured JWT secret, checked for length.
+    pub fn jwt_secret(&self) -> Result<Secret, ConfigError> {
+        let secret = self
+            .jwt_secret
+            .clone()
+            .ok_or(ConfigError::MissingSecret("CANOPY_JWT_SECRET"))?;
+        if secret.expose().len() < Self::MIN_JWT_SECRET_LEN {
+            return Err(ConfigError::WeakJwtSecret);
+        }
+        Ok(secret)
+    }
+
+    /// The server's secrets: from the configuration, or throwaway ones when `demo` is set
+    /// (with a warning, since tokens and stored credentials die with the process).
+    pub fn secrets(&self, demo: bool) -> Result<Secrets, ConfigError> {
+        let jwt_secret = match (&self.jwt_secret, demo) {
+            (None, true) => {
+                tracing::warn!("demo mode: generated a throwaway CANOPY_JWT_SECRET");
+                random_secret()
+            }
+            _ => self.jwt_secret()?,
+        };
+        let master_key = match (&self.master_key, demo) {
+            (Some(encoded), _) => MasterKey::from_base64(encoded.expose())?,
+            (None, true) => {
+                tracing::warn!("demo mode: generated a throwaway CANOPY_MASTER_KEY");
+                MasterKey::random()
+            }
+            (None, false) => return Err(ConfigError::MissingSecret("CANOPY_MASTER_KEY")),
+        };
+        Ok(Secrets {
+            jwt_secret,
+            master_key,
+        })
+    }
+}
+
+fn random_secret() -> Secret {
+    let mut bytes = [0_u8; 48];
+    rand::rng().fill_bytes(&mut bytes);
+    Secret(Arc::new(SecretString::from(BASE64.encode(bytes))))
+}

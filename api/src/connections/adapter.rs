@@ -1,0 +1,62 @@
+//! From a stored connection to a live adapter: open the secrets, build the config.
+
+use std::sync::Arc;
+
+use entities::provider_connection::Model;
+use providers::{ConnectionConfig, PosProvider};
+use secrecy::SecretString;
+use url::Url;
+
+use super::{
+    ConnectionError, WEBHOOK_SECRET_SETTING,
+    store::{API_KEY, API_SECRET, WEBHOOK_SECRET},
+};
+use crate::secrets::{ExposeSecret, Keyring, SealContext};
+use crate::sync::mapping;
+
+/// The adapter configuration of `row`, its secrets opened (a webhook secret goes back
+/// into the settings, where the adapters read it).
+pub fn connection_config(
+    keyring: &Keyring,
+    row: &Model,
+) -> Result<ConnectionConfig, ConnectionError> {
+    let open = |field: &'static str, sealed: &[u8]| {
+        keyring
+            .open(&row.key_id, SealContext::new(row.id, field), sealed)
+            .map_err(|source| ConnectionError::Secrets {
+                connection_id: row.id,
+                source,
+            })
+    };
+    let api_key = open(API_KEY, &row.api_key_sealed)?;
+    let api_secret = row
+        .api_secret_sealed
+        .as_deref()
+        .map(|sealed| open(API_SECRET, sealed))
+        .transpose()?;
+    let webhook_secret: Option<SecretString> = row
+        .webhook_secret_sealed
+        .as_deref()
+        .map(|sealed| open(WEBHOOK_SECRET, sealed))
+        .transpose()?;
+    let mut settings = row.settings.clone();
+    if let (Some(secret), Some(object)) = (webhook_secret, settings.as_object_mut()) {
+        object.insert(
+            WEBHOOK_SECRET_SETTING.to_owned(),
+            secret.expose_secret().into(),
+        );
+    }
+    Ok(ConnectionConfig {
+        connection_id: row.id,
+        kind: mapping::provider_kind(row.kind),
+        base_url: Url::parse(&row.base_url).map_err(|_| ConnectionError::BaseUrl(row.id))?,
+        api_key,
+        api_secret,
+        settings,
+    })
+}
+
+/// A live adapter for `row` (no call to the POS is made).
+pub fn connect(keyring: &Keyring, row: &Model) -> Result<Arc<dyn PosProvider>, ConnectionError> {
+    Ok(providers::connect(connection_config(keyring, row)?)?)
+}

@@ -1,0 +1,45 @@
+//! The database connection: pool settings, SQLite pragmas and migrations.
+//!
+//! SQLite runs in WAL mode with a busy timeout and foreign keys on, so readers never block
+//! the writer and concurrent writers wait instead of failing; PostgreSQL gets a statement
+//! timeout. Both get bounded connect and acquire timeouts.
+
+use std::time::Duration;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DbErr,
+    sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
+};
+
+use crate::config::Config;
+
+/// Longest a single PostgreSQL statement may run (SQLite ignores it).
+const STATEMENT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Connects to `config.database_url` with the configured pool settings.
+pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbErr> {
+    let busy_timeout = config.db_timeout;
+    let mut options = ConnectOptions::new(config.database_url.expose());
+    options
+        .max_connections(config.db_max_connections)
+        .min_connections(1)
+        .connect_timeout(config.db_timeout)
+        .acquire_timeout(config.db_timeout)
+        .idle_timeout(Duration::from_secs(300))
+        .sqlx_logging(false)
+        .statement_timeout(STATEMENT_TIMEOUT)
+        .map_sqlx_sqlite_opts(move |sqlite| {
+            sqlite
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(busy_timeout)
+                .foreign_keys(true)
+        });
+    Database::connect(options).await
+}
+
+/// Applies every pending migration.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    Migrator::up(db, None).await
+}

@@ -1,0 +1,5 @@
+//! Mutation fields, one module per domain, merged into [`crate::graphql::Mutation`].
+
+mod admin;
+
+pub use admin::AdminMutation;

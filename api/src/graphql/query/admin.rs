@@ -1,0 +1,83 @@
+//! Admin reads: provider connections, alerts and the audit log. Admins only.
+
+use async_graphql::{Context, ID, Object};
+
+use crate::{
+    admin::{self, AuditFilter},
+    auth::RoleGuard,
+    error::ApiError,
+    graphql::{
+        app_state,
+        types::{
+            Alert, AuditEntry, ProviderConnection,
+            connection::{CanopyConnection, TotalCount, connection, page_request},
+            cursor::IdKey,
+            ids::parse_id,
+        },
+    },
+};
+
+/// Admin queries.
+#[derive(Default)]
+pub struct AdminQuery;
+
+#[Object]
+impl AdminQuery {
+    /// Every POS connection, oldest first. Admins only.
+    #[graphql(guard = "RoleGuard::admin()")]
+    async fn provider_connections(&self, ctx: &Context<'_>) -> Result<Vec<ProviderConnection>, ApiError> {
+        let db = &app_state(ctx)?.db;
+        Ok(admin::connections::list(db)
+            .await?
+            .into_iter()
+            .map(ProviderConnection)
+            .collect())
+    }
+
+    /// The POS connection with this id, or null. Admins only.
+    #[graphql(guard = "RoleGuard::admin()")]
+    async fn provider_connection(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> Result<Option<ProviderConnection>, ApiError> {
+        let id = parse_id("id", &id)?;
+        let db = &app_state(ctx)?.db;
+        Ok(admin::connections::get(db, id).await?.map(ProviderConnection))
+    }
+
+    /// Alerts, newest first (at most 500): only unresolved ones with `open: true`, only
+    /// resolved ones with `open: false`. Admins only.
+    #[graphql(guard = "RoleGuard::admin()")]
+    async fn alerts(&self, ctx: &Context<'_>, open: Option<bool>) -> Result<Vec<Alert>, ApiError> {
+        let db = &app_state(ctx)?.db;
+        Ok(admin::alerts::list(db, open)
+            .await?
+            .into_iter()
+            .map(Alert)
+            .collect())
+    }
+
+    /// The audit log, newest first, optionally about one kind of object
+    /// (`targetType`, for example `ProviderConnection`). Admins only.
+    #[graphql(guard = "RoleGuard::admin()")]
+    async fn audit_log(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        #[graphql(validator(max_length = 100))] target_type: Option<String>,
+    ) -> Result<CanopyConnection<IdKey<AuditEntry>, AuditEntry>, ApiError> {
+        let filter = AuditFilter { target_type };
+        let request = page_request::<IdKey<AuditEntry>>(ctx, first, after.as_deref())?;
+        let db = &app_state(ctx)?.db;
+        let page = admin::audit::find_entries(db, &filter, &request.map_after(|key| key.id)).await?;
+        let total = TotalCount::new(move |db| {
+            let filter = filter.clone();
+            Box::pin(async move { admin::audit::count_entries(&db, &filter).await })
+        });
+        Ok(connection(page.map(AuditEntry), &request, total, |entry| {
+            IdKey::new(entry.0.id)
+        }))
+    }
+}

@@ -1,0 +1,15 @@
+//! Query fields, one module per domain, merged into [`crate::graphql::Query`].
+
+mod admin;
+mod customers;
+mod locations;
+mod orders;
+mod products;
+mod system;
+
+pub use admin::AdminQuery;
+pub use customers::CustomersQuery;
+pub use locations::LocationsQuery;
+pub use orders::OrdersQuery;
+pub use products::ProductsQuery;
+pub use system::SystemQuery;

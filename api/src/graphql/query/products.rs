@@ -1,0 +1,74 @@
+//! Catalog reads: `products` and `product`. Public: no token needed.
+
+use async_graphql::{Context, ID, Object};
+
+use crate::{
+    error::ApiError,
+    graphql::{
+        app_state,
+        loaders::{Loaders, load_one},
+        types::{
+            Product,
+            connection::{CanopyConnection, TotalCount, connection, page_request},
+            cursor::IdKey,
+            enums::ProductCategory,
+            ids::{parse_id, parse_optional_id},
+        },
+    },
+    services::{
+        catalog::{self, ProductFilter},
+        paging::Page,
+    },
+};
+
+/// Catalog queries.
+#[derive(Default)]
+pub struct ProductsQuery;
+
+#[Object]
+impl ProductsQuery {
+    /// Active products, oldest first, optionally only those carried at `locationId`,
+    /// matching `search` (case-insensitive, in the name or brand; at most 200 characters)
+    /// or in `category`.
+    async fn products(
+        &self,
+        ctx: &Context<'_>,
+        location_id: Option<ID>,
+        #[graphql(validator(max_length = 200))] search: Option<String>,
+        category: Option<ProductCategory>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<CanopyConnection<IdKey<Product>, Product>, ApiError> {
+        let filter = ProductFilter {
+            location_id: parse_optional_id("locationId", location_id.as_ref())?,
+            search,
+            category: category.map(Into::into),
+        };
+        let request = page_request::<IdKey<Product>>(ctx, first, after.as_deref())?;
+        let db = &app_state(ctx)?.db;
+        let page = catalog::find_products(db, &filter, &request.map_after(|key| key.id)).await?;
+        let total = TotalCount::new(move |db| {
+            let filter = filter.clone();
+            Box::pin(async move { catalog::count_products(&db, &filter).await })
+        });
+        let selection = ctx.look_ahead();
+        let nodes = [
+            selection.field("edges").field("node"),
+            selection.field("nodes"),
+        ];
+        let page = Page {
+            items: Product::list(ctx, &nodes, page.items).await?,
+            has_next_page: page.has_next_page,
+        };
+        Ok(connection(page, &request, total, |product| {
+            IdKey::new(product.model().id)
+        }))
+    }
+
+    /// The product with this id (active or not), or null.
+    async fn product(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Product>, ApiError> {
+        let id = parse_id("id", &id)?;
+        let loaders = Loaders::of(ctx)?;
+        Ok(load_one(&loaders.products, id).await?.map(Product::from))
+    }
+}

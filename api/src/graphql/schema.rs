@@ -1,0 +1,71 @@
+//! The schema roots and [`build_schema`].
+//!
+//! To add a domain, write `query/<domain>.rs` with `#[derive(Default)] pub struct
+//! <Domain>Query;` and an `#[Object] impl`, then add it to the tuple of [`Query`]
+//! (likewise a `mutation/` module into [`Mutation`] and a `subscription/` module into
+//! [`Subscription`], turning those aliases into `MergedObject`/`MergedSubscription` structs).
+
+use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder, SDLExportOptions};
+
+use super::{
+    aliases::AliasLimit,
+    errors::ErrorCodes,
+    nul_bytes::NoNulBytes,
+    federation::FederationQuery,
+    loaders::Loaders,
+    mutation::AdminMutation,
+    query::{AdminQuery, CustomersQuery, LocationsQuery, OrdersQuery, ProductsQuery, SystemQuery},
+};
+use crate::{admin::RunningSyncs, config::Limits, state::AppState};
+
+/// The query root: one object per domain.
+#[derive(MergedObject, Default)]
+pub struct Query(
+    SystemQuery,
+    LocationsQuery,
+    ProductsQuery,
+    OrdersQuery,
+    CustomersQuery,
+    AdminQuery,
+    FederationQuery,
+);
+
+/// The mutation root: one object per domain.
+#[derive(MergedObject, Default)]
+pub struct Mutation(AdminMutation);
+
+/// The subscription root (no subscriptions yet; becomes a `MergedSubscription`).
+pub type Subscription = EmptySubscription;
+
+/// Canopy's executable schema.
+pub type CanopySchema = Schema<Query, Mutation, Subscription>;
+
+/// The schema with its limits and extensions, without per-process data.
+fn builder(limits: &Limits) -> SchemaBuilder<Query, Mutation, Subscription> {
+    Schema::build(Query::default(), Mutation::default(), Subscription::default())
+        .enable_federation()
+        .limit_depth(limits.max_depth)
+        .limit_complexity(limits.max_complexity)
+        .extension(AliasLimit::new(limits.max_aliases))
+        .extension(NoNulBytes)
+        .extension(ErrorCodes)
+}
+
+/// The schema serving `state`: resolvers reach it through [`super::app_state`].
+pub fn build_schema(state: AppState) -> CanopySchema {
+    let limits = state.config.limits.clone();
+    let loaders = Loaders::new(&state.db);
+    builder(&limits)
+        .data(state)
+        .data(loaders)
+        .data(RunningSyncs::default())
+        .finish()
+}
+
+/// The federation v2 SDL (with `@link`), as served by `_service { sdl }` and printed by
+/// `canopy export-schema`.
+pub fn sdl(limits: &Limits) -> String {
+    builder(limits)
+        .finish()
+        .sdl_with_options(SDLExportOptions::new().federation().compose_directive())
+}

@@ -1,0 +1,34 @@
+//! The GraphQL object types of the read API and the helpers they share: ids, cursors,
+//! connections, money and the enums mirrored from `entities`.
+//!
+//! Object types wrap entity models and resolve related objects through the
+//! [`Loaders`](super::loaders::Loaders), never with a query of their own per parent, so
+//! any list of them costs a constant number of statements.
+
+mod alert;
+mod audit;
+pub mod connection;
+mod connection_test;
+pub mod cursor;
+mod customer;
+pub mod enums;
+pub mod ids;
+mod location;
+mod money;
+mod order;
+mod product;
+mod provider_connection;
+mod purchase;
+mod stock;
+
+pub use alert::{Alert, AlertSeverity};
+pub use audit::AuditEntry;
+pub use connection_test::{ConnectionTestResult, ExternalLocationInfo};
+pub use customer::Customer;
+pub use location::Location;
+pub use money::Money;
+pub use order::{Order, OrderLine};
+pub use product::{Measure, Potency, Product};
+pub use provider_connection::{PosKind, ProviderConnection, SyncStatus};
+pub use purchase::Purchase;
+pub use stock::StockLevel;

@@ -1,0 +1,159 @@
+//! `ProviderConnection`: a POS account as admins see it — settings, sync status and
+//! health, and of its secrets only whether they are set and the API key's last four
+//! characters.
+
+use async_graphql::{Context, Enum, ID, Json, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use entities::{enums, provider_connection::Model};
+
+use super::{Location, ids::to_id};
+use crate::{
+    admin::{self, RunningSyncs, health::ConnectionHealth},
+    error::ApiError,
+    graphql::app_state,
+    sync::status,
+};
+
+/// The point of sale a connection speaks to.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(remote = "enums::PosKind")]
+pub enum PosKind {
+    /// Dutchie POS.
+    Dutchie,
+    /// Jane (iHeartJane).
+    Jane,
+    /// Dispense.
+    Dispense,
+}
+
+/// A connection to a retailer's POS account.
+pub struct ProviderConnection(pub Model);
+
+#[Object]
+impl ProviderConnection {
+    /// The connection's id.
+    async fn id(&self) -> ID {
+        to_id(self.0.id)
+    }
+
+    /// Which POS.
+    async fn kind(&self) -> PosKind {
+        self.0.kind.into()
+    }
+
+    /// Display name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// The vendor API's base URL.
+    async fn base_url(&self) -> &str {
+        &self.0.base_url
+    }
+
+    /// The last four characters of the API key (empty for keys under twelve
+    /// characters); the key itself is write-only.
+    async fn api_key_hint(&self) -> &str {
+        &self.0.api_key_hint
+    }
+
+    /// Whether an API secret is stored.
+    async fn has_api_secret(&self) -> bool {
+        self.0.api_secret_sealed.is_some()
+    }
+
+    /// Whether a webhook secret is stored.
+    async fn has_webhook_secret(&self) -> bool {
+        self.0.webhook_secret_sealed.is_some()
+    }
+
+    /// Whether Canopy syncs it.
+    async fn enabled(&self) -> bool {
+        self.0.enabled
+    }
+
+    /// Seconds between incremental polls.
+    async fn poll_interval_seconds(&self) -> i32 {
+        self.0.poll_interval_secs
+    }
+
+    /// Seconds between full reconciliations.
+    async fn full_sync_interval_seconds(&self) -> i32 {
+        self.0.full_sync_interval_secs
+    }
+
+    /// Vendor settings (store id, venue ids …); never secrets.
+    async fn settings(&self) -> Json<&serde_json::Value> {
+        Json(&self.0.settings)
+    }
+
+    /// The stores synced from this connection.
+    async fn locations(&self, ctx: &Context<'_>) -> Result<Vec<Location>, ApiError> {
+        let db = &app_state(ctx)?.db;
+        Ok(admin::connections::locations(db, self.0.id)
+            .await?
+            .into_iter()
+            .map(Location)
+            .collect())
+    }
+
+    /// How its sync is doing.
+    async fn sync_status(&self, ctx: &Context<'_>) -> Result<SyncStatus, ApiError> {
+        let (status, _) = self.status(ctx).await?;
+        let running = ctx
+            .data::<RunningSyncs>()
+            .is_ok_and(|runs| runs.is_running(self.0.id));
+        Ok(SyncStatus {
+            last_success_at: status.last_success_at,
+            lag_seconds: status.lag_seconds,
+            last_error: status.last_error,
+            next_run_at: status.next_run_at,
+            running,
+        })
+    }
+
+    /// Its health in one word, from the sync status.
+    async fn health(&self, ctx: &Context<'_>) -> Result<ConnectionHealth, ApiError> {
+        let (status, now) = self.status(ctx).await?;
+        Ok(admin::health::health(&self.0, &status, now))
+    }
+
+    /// Where the POS should send webhooks (a path on this server), for vendors that
+    /// push them.
+    async fn webhook_url(&self) -> Option<String> {
+        (self.0.kind == enums::PosKind::Jane).then(|| format!("/webhooks/{}", self.0.id))
+    }
+
+    /// When it was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// When its configuration last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+impl ProviderConnection {
+    async fn status(&self, ctx: &Context<'_>) -> Result<(crate::sync::SyncStatus, DateTime<Utc>), ApiError> {
+        let now = Utc::now();
+        let db = &app_state(ctx)?.db;
+        Ok((status::status(db, &self.0, now).await?, now))
+    }
+}
+
+/// The sync health of a connection.
+#[derive(SimpleObject)]
+pub struct SyncStatus {
+    /// When every polled stream last succeeded (the stalest of them).
+    pub last_success_at: Option<DateTime<Utc>>,
+    /// Seconds since `lastSuccessAt`.
+    pub lag_seconds: Option<i64>,
+    /// The first failing stream's error.
+    pub last_error: Option<String>,
+    /// When the next poll is due.
+    pub next_run_at: Option<DateTime<Utc>>,
+    /// Whether an on-demand sync (`triggerSync`) is running now.
+    pub running: bool,
+}

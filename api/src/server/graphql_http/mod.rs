@@ -1,0 +1,183 @@
+//! `GET` and `POST /graphql` as the GraphQL-over-HTTP specification describes.
+//!
+//! - `POST` takes `application/json` (else 415) with `query`, `operationName`,
+//!   `variables`, `extensions` and nothing else (else 400).
+//! - `GET` takes the same as URL parameters and runs queries only (a mutation is 405 with
+//!   `Allow: POST`); a browser asking for `text/html` without a query gets GraphiQL.
+//! - Responses are `application/graphql-response+json` when the client accepts it
+//!   (request errors are then 400), `application/json` otherwise (always 200 once the
+//!   request is well-formed), 406 when it accepts neither.
+//! - The bearer token becomes the request's [`Viewer`]; a bad token is 401.
+//! - Public queries are answered from the [`response_cache`] when they can be; `GET`
+//!   responses to them carry `Cache-Control: public, max-age=…` from the schema's cache
+//!   hints, every other response `private, no-store`.
+
+mod negotiate;
+mod request;
+mod response;
+pub(super) mod response_cache;
+
+use async_graphql::{http::GraphiQLSource, parser::types::OperationType};
+use axum::{
+    body::Bytes,
+    extract::{Query, State, rejection::BytesRejection},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{Html, IntoResponse, Response},
+};
+
+use self::{
+    negotiate::{ResponseMedia, is_json_content, negotiate, wants_html},
+    request::GetParams,
+    response::{HttpCaching, Rendered, cached_response, error_response},
+    response_cache::{Lookup, public_max_age, shares_public_responses},
+};
+use super::{GRAPHQL_PATH, HttpState, WS_PATH};
+use crate::{auth::Viewer, error::ApiError};
+
+/// `GET /graphql`: GraphiQL for browsers, queries for everyone else.
+pub(super) async fn get(
+    State(state): State<HttpState>,
+    headers: HeaderMap,
+    params: Result<Query<GetParams>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let params = match params {
+        Ok(Query(params)) => params,
+        Err(rejection) => {
+            let media = negotiate(&headers).unwrap_or(ResponseMedia::Json);
+            let error = ApiError::bad_input(format!("invalid URL parameters: {rejection}"));
+            return error_response(media, StatusCode::BAD_REQUEST, &error);
+        }
+    };
+    if params.query.is_none() && wants_html(&headers) {
+        return graphiql();
+    }
+    let Some(media) = negotiate(&headers) else {
+        return not_acceptable();
+    };
+    let viewer = match viewer(&state, &headers) {
+        Ok(viewer) => viewer,
+        Err(error) => return error_response(media, StatusCode::UNAUTHORIZED, &error),
+    };
+    let request = match params.into_request() {
+        Ok(request) => request,
+        Err(error) => return error_response(media, StatusCode::BAD_REQUEST, &error),
+    };
+    run(&state, media, viewer, request, Transport::Get).await
+}
+
+/// `POST /graphql`: queries and mutations in a JSON body.
+pub(super) async fn post(
+    State(state): State<HttpState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let Some(media) = negotiate(&headers) else {
+        return not_acceptable();
+    };
+    if !is_json_content(&headers) {
+        let error = ApiError::bad_input("the request body must be application/json");
+        return error_response(media, StatusCode::UNSUPPORTED_MEDIA_TYPE, &error);
+    }
+    let body = match body {
+        Ok(body) => body,
+        Err(rejection) => {
+            let status = rejection.status();
+            let error = if status == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::bad_input("the request body is too large")
+            } else {
+                ApiError::bad_input(format!("unreadable request body: {rejection}"))
+            };
+            return error_response(media, status, &error);
+        }
+    };
+    let viewer = match viewer(&state, &headers) {
+        Ok(viewer) => viewer,
+        Err(error) => return error_response(media, StatusCode::UNAUTHORIZED, &error),
+    };
+    let request = match request::from_json(&body) {
+        Ok(request) => request,
+        Err(error) => return error_response(media, StatusCode::BAD_REQUEST, &error),
+    };
+    run(&state, media, viewer, request, Transport::Post).await
+}
+
+/// The HTTP method that carried a request.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Transport {
+    Get,
+    Post,
+}
+
+/// Answers a well-formed request: from the response cache when it holds the answer,
+/// otherwise by executing it (and storing the response when it may be shared).
+async fn run(
+    state: &HttpState,
+    media: ResponseMedia,
+    viewer: Viewer,
+    mut request: async_graphql::Request,
+    transport: Transport,
+) -> Response {
+    let key = match state.responses.lookup(&viewer, &request).await {
+        Lookup::Hit(entry) => {
+            let caching = http_caching(transport, Some(entry.remaining_max_age()));
+            return cached_response(media, entry.body, caching);
+        }
+        Lookup::Miss(key) => Some(key),
+        Lookup::Bypass => None,
+    };
+    let operation = request::operation_type(&mut request);
+    if transport == Transport::Get && operation == Some(OperationType::Mutation) {
+        return mutation_over_get(media);
+    }
+    let shared = shares_public_responses(&viewer) && operation == Some(OperationType::Query);
+    let response = state.schema.execute(request.data(viewer)).await;
+    let max_age = public_max_age(&response).filter(|_| shared);
+    let rendered = match Rendered::new(response) {
+        Ok(rendered) => rendered,
+        Err(error) => return error_response(media, StatusCode::INTERNAL_SERVER_ERROR, &error),
+    };
+    if let (Some(key), Some(max_age)) = (key, max_age) {
+        state
+            .responses
+            .store(key, max_age, rendered.body().clone())
+            .await;
+    }
+    rendered.into_response(media, http_caching(transport, max_age))
+}
+
+/// Public caching for shareable responses sent over `GET`; private for everything else.
+const fn http_caching(transport: Transport, max_age: Option<u32>) -> HttpCaching {
+    match (transport, max_age) {
+        (Transport::Get, Some(max_age)) => HttpCaching::Public { max_age },
+        _ => HttpCaching::Private,
+    }
+}
+
+fn mutation_over_get(media: ResponseMedia) -> Response {
+    let error = ApiError::bad_input("mutations must be sent with POST");
+    let mut response = error_response(media, StatusCode::METHOD_NOT_ALLOWED, &error);
+    response
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static("GET, POST"));
+    response
+}
+
+fn viewer(state: &HttpState, headers: &HeaderMap) -> Result<Viewer, ApiError> {
+    Viewer::from_headers(&state.app.jwt, headers).map_err(ApiError::from)
+}
+
+fn graphiql() -> Response {
+    Html(
+        GraphiQLSource::build()
+            .endpoint(GRAPHQL_PATH)
+            .subscription_endpoint(WS_PATH)
+            .title("Canopy GraphiQL")
+            .finish(),
+    )
+    .into_response()
+}
+
+fn not_acceptable() -> Response {
+    let error = ApiError::bad_input("accept application/graphql-response+json or application/json");
+    error_response(ResponseMedia::Json, StatusCode::NOT_ACCEPTABLE, &error)
+}

@@ -1,0 +1,149 @@
+//! Writing GraphQL responses and request errors with the negotiated media type and the
+//! `Cache-Control` header HTTP caches go by.
+
+use async_graphql::ServerError;
+use axum::{
+    body::Body,
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use bytes::Bytes;
+use serde::Serialize;
+
+use super::negotiate::ResponseMedia;
+use crate::error::ApiError;
+
+/// What HTTP caches (browsers, CDNs) may do with a response.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum HttpCaching {
+    /// Any cache may keep it for `max_age` seconds: a public query sent with GET.
+    Public {
+        /// Seconds it stays fresh.
+        max_age: u32,
+    },
+    /// No cache may keep it.
+    Private,
+}
+
+impl HttpCaching {
+    /// Writes `Cache-Control` (and, for shared responses, `Vary`) into `headers`.
+    fn apply(self, headers: &mut HeaderMap) {
+        match self {
+            Self::Public { max_age } => {
+                if let Ok(value) = HeaderValue::from_str(&format!("public, max-age={max_age}")) {
+                    headers.insert(header::CACHE_CONTROL, value);
+                }
+                // The body's media type follows `Accept`; a token holder may see more.
+                headers.insert(
+                    header::VARY,
+                    HeaderValue::from_static("accept, authorization"),
+                );
+            }
+            Self::Private => {
+                headers.insert(
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("private, no-store"),
+                );
+            }
+        }
+    }
+}
+
+/// The body of a request error: `errors` only, no `data` entry.
+#[derive(Serialize)]
+struct RequestErrors<'a> {
+    errors: &'a [ServerError],
+}
+
+/// An executed request's response, serialised once (the bytes can go to the response cache
+/// and to the client alike).
+pub(super) struct Rendered {
+    request_error: bool,
+    body: Bytes,
+    headers: HeaderMap,
+}
+
+impl Rendered {
+    /// Serialises `response`. A request error (nothing executed: parse, validation,
+    /// limits) is written without a `data` entry.
+    pub(super) fn new(response: async_graphql::Response) -> Result<Self, ApiError> {
+        let request_error = response.data == async_graphql::Value::Null
+            && !response.errors.is_empty()
+            && response.errors.iter().all(|error| error.path.is_empty());
+        let body = if request_error {
+            serde_json::to_vec(&RequestErrors {
+                errors: &response.errors,
+            })
+        } else {
+            serde_json::to_vec(&response)
+        }
+        .map_err(ApiError::internal)?;
+        Ok(Self {
+            request_error,
+            body: Bytes::from(body),
+            headers: response.http_headers,
+        })
+    }
+
+    /// The serialised JSON body.
+    pub(super) const fn body(&self) -> &Bytes {
+        &self.body
+    }
+
+    /// The HTTP response; as `application/graphql-response+json`, a request error is 400.
+    pub(super) fn into_response(self, media: ResponseMedia, caching: HttpCaching) -> Response {
+        let status = match media {
+            ResponseMedia::GraphqlResponseJson if self.request_error => StatusCode::BAD_REQUEST,
+            _ => StatusCode::OK,
+        };
+        let mut response = json_response(media, status, self.body, caching);
+        response.headers_mut().extend(self.headers);
+        response
+    }
+}
+
+/// A successful response body from the response cache.
+pub(super) fn cached_response(media: ResponseMedia, body: Bytes, caching: HttpCaching) -> Response {
+    json_response(media, StatusCode::OK, body, caching)
+}
+
+/// A request that ends before execution, as `{"errors":[…]}` with `status`.
+pub(super) fn error_response(
+    media: ResponseMedia,
+    status: StatusCode,
+    error: &ApiError,
+) -> Response {
+    error.log();
+    let body = serde_json::json!({ "errors": [error.to_graphql_error()] });
+    let mut response = json_response(
+        media,
+        status,
+        Bytes::from(body.to_string()),
+        HttpCaching::Private,
+    );
+    if status == StatusCode::UNAUTHORIZED {
+        response
+            .headers_mut()
+            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    }
+    response
+}
+
+fn json_response(
+    media: ResponseMedia,
+    status: StatusCode,
+    body: Bytes,
+    caching: HttpCaching,
+) -> Response {
+    let mut response = (
+        status,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(media.content_type()),
+        )],
+        Body::from(body),
+    )
+        .into_response();
+    caching.apply(response.headers_mut());
+    response
+}

@@ -1,0 +1,96 @@
+//! A cached response as stored: a small header, then the JSON body exactly as first sent.
+//!
+//! Layout: format version (1 byte), when it was stored (Unix seconds, 8 bytes big-endian),
+//! the schema's `max_age` (seconds, 4 bytes big-endian), then the body. Decoding slices the
+//! body out of the stored bytes without copying, so a hit serialises nothing.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use bytes::{BufMut, Bytes, BytesMut};
+
+/// The layout version; entries of another version are ignored (read as misses).
+const FORMAT: u8 = 1;
+const HEADER_LEN: usize = 1 + 8 + 4;
+
+/// A response body ready to send again.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CachedResponse {
+    /// The JSON body.
+    pub body: Bytes,
+    max_age: u32,
+    stored_at: u64,
+}
+
+impl CachedResponse {
+    /// A body stored now, fresh for `max_age` seconds at HTTP caches.
+    pub(super) fn new(body: Bytes, max_age: u32) -> Self {
+        Self {
+            body,
+            max_age,
+            stored_at: unix_now(),
+        }
+    }
+
+    /// The bytes to store.
+    pub(super) fn encode(&self) -> Bytes {
+        let mut bytes = BytesMut::with_capacity(HEADER_LEN + self.body.len());
+        bytes.put_u8(FORMAT);
+        bytes.put_u64(self.stored_at);
+        bytes.put_u32(self.max_age);
+        bytes.put_slice(&self.body);
+        bytes.freeze()
+    }
+
+    /// The entry in `bytes`, `None` when they are not an entry of this format.
+    pub(super) fn decode(bytes: Bytes) -> Option<Self> {
+        let header = bytes.get(..HEADER_LEN)?;
+        let (format, rest) = header.split_first()?;
+        if *format != FORMAT {
+            return None;
+        }
+        let (stored_at, max_age) = rest.split_at(8);
+        Some(Self {
+            stored_at: u64::from_be_bytes(stored_at.try_into().ok()?),
+            max_age: u32::from_be_bytes(max_age.try_into().ok()?),
+            body: bytes.slice(HEADER_LEN..),
+        })
+    }
+
+    /// Seconds HTTP caches may still keep this response: the schema's `max_age` minus the
+    /// entry's age.
+    pub fn remaining_max_age(&self) -> u32 {
+        let age = unix_now().saturating_sub(self.stored_at);
+        self.max_age
+            .saturating_sub(u32::try_from(age).unwrap_or(u32::MAX))
+    }
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or(Duration::ZERO)
+        .as_secs()
+}
+
+#[cfg(test)]
+mod tests {
+    use bytes::Bytes;
+
+    use super::CachedResponse;
+
+    #[test]
+    fn round_trips_without_touching_the_body() {
+        let entry = CachedResponse::new(Bytes::from_static(br#"{"data":{"a":1}}"#), 30);
+        let decoded = CachedResponse::decode(entry.encode());
+        assert_eq!(decoded.as_ref(), Some(&entry));
+        assert!(decoded.is_some_and(|entry| (29..=30).contains(&entry.remaining_max_age())));
+    }
+
+    #[test]
+    fn foreign_bytes_are_not_an_entry() {
+        assert_eq!(CachedResponse::decode(Bytes::from_static(b"{}")), None);
+        let mut other_format = CachedResponse::new(Bytes::new(), 1).encode().to_vec();
+        other_format[0] = 0;
+        assert_eq!(CachedResponse::decode(Bytes::from(other_format)), None);
+    }
+}

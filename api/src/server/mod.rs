@@ -1,0 +1,178 @@
+//! The HTTP server: routes, middleware and graceful shutdown.
+//!
+//! `POST/GET /graphql` (GraphQL over HTTP, GraphiQL for browsers), `GET /graphql/ws`
+//! (subscriptions), `/healthz`, `/readyz`, `/metrics` and the `/admin` page. Every
+//! request gets an `x-request-id` (kept when the client sends one) that appears in its trace span and its
+//! response, is counted and timed in the metrics, and has a time limit.
+
+mod admin_page;
+mod graphql_http;
+mod health;
+mod limits;
+mod metrics;
+pub mod shutdown;
+mod ws;
+
+use std::{future::IntoFuture, io, net::SocketAddr, sync::Arc, time::Duration};
+
+use axum::{
+    Router,
+    extract::DefaultBodyLimit,
+    http::{Request, StatusCode},
+    middleware,
+    routing::get,
+};
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+use tower::ServiceBuilder;
+use tower_http::{
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
+    timeout::TimeoutLayer,
+    trace::TraceLayer,
+};
+
+use self::{
+    graphql_http::response_cache::ResponseCache,
+    limits::{rate::RateLimit, webhook::WebhookLimit, websocket::SessionLimit},
+};
+use crate::{
+    auth::watch_jwks,
+    graphql::{CanopySchema, build_schema},
+    state::AppState,
+};
+
+/// Path of the GraphQL endpoint.
+pub const GRAPHQL_PATH: &str = "/graphql";
+/// Path of the GraphQL websocket endpoint.
+pub const WS_PATH: &str = "/graphql/ws";
+
+/// What every handler can reach.
+#[derive(Clone)]
+struct HttpState {
+    app: AppState,
+    schema: CanopySchema,
+    responses: ResponseCache,
+    shutdown: CancellationToken,
+    sessions: Arc<SessionLimit>,
+}
+
+/// The router with every route and middleware. `shutdown` ends open websocket sessions.
+pub fn router(app: AppState, schema: CanopySchema, shutdown: CancellationToken) -> Router {
+    // Install the recorder before the first request records anything.
+    crate::telemetry::metrics();
+    let config = &app.config;
+    let graphql = Router::new()
+        .route(
+            GRAPHQL_PATH,
+            get(graphql_http::get).post(graphql_http::post),
+        )
+        .layer(DefaultBodyLimit::max(config.limits.max_body_bytes))
+        .route(WS_PATH, get(ws::upgrade))
+        .route_layer(middleware::from_fn_with_state(
+            RateLimit::new(&config.limits, Arc::clone(&app.jwt)),
+            limits::rate::enforce,
+        ));
+    let middleware = ServiceBuilder::new()
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(middleware::from_fn(metrics::track))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            config.request_timeout,
+        ))
+        .layer(middleware::from_fn_with_state(
+            WebhookLimit(config.limits.max_webhook_bytes),
+            limits::webhook::enforce,
+        ));
+    Router::new()
+        .merge(graphql)
+        .route("/healthz", get(health::live))
+        .route("/readyz", get(health::ready))
+        .route("/metrics", get(metrics::render))
+        .merge(admin_page::router())
+        .with_state(HttpState {
+            responses: ResponseCache::new(app.cache.clone(), &app.config),
+            sessions: SessionLimit::new(app.config.limits.max_ws_per_client),
+            app,
+            schema,
+            shutdown,
+        })
+        .layer(middleware)
+}
+
+/// The trace span of one request: method, path (never the query string, which may carry
+/// personal data) and request id.
+fn request_span<B>(request: &Request<B>) -> tracing::Span {
+    let request_id = request
+        .extensions()
+        .get::<RequestId>()
+        .and_then(|id| id.header_value().to_str().ok())
+        .unwrap_or("-");
+    tracing::info_span!(
+        "http",
+        method = %request.method(),
+        path = request.uri().path(),
+        request_id,
+    )
+}
+
+/// A bound server, ready to run.
+pub struct Server {
+    listener: TcpListener,
+    router: Router,
+    grace: Duration,
+}
+
+impl Server {
+    /// Binds `addr` (port 0 picks a free port) and builds the schema and router for `app`;
+    /// starts watching the JWKS file for rotated keys until `shutdown`.
+    pub async fn bind(
+        addr: SocketAddr,
+        app: AppState,
+        shutdown: CancellationToken,
+    ) -> io::Result<Self> {
+        let listener = TcpListener::bind(addr).await?;
+        let grace = app.config.shutdown_grace;
+        let schema = build_schema(app.clone());
+        tokio::spawn(watch_jwks(
+            Arc::clone(&app.jwt),
+            app.config.jwks_reload,
+            shutdown.clone(),
+        ));
+        Ok(Self {
+            listener,
+            router: router(app, schema, shutdown),
+            grace,
+        })
+    }
+
+    /// The address actually bound.
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// Serves until `shutdown` is cancelled, then lets in-flight requests finish for up to
+    /// the configured grace period.
+    pub async fn run(self, shutdown: CancellationToken) -> io::Result<()> {
+        let signal = shutdown.clone();
+        let serve = axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move { signal.cancelled().await })
+        .into_future();
+        let deadline = async {
+            shutdown.cancelled().await;
+            tokio::time::sleep(self.grace).await;
+        };
+        tokio::select! {
+            result = serve => result,
+            () = deadline => {
+                tracing::warn!(grace = ?self.grace, "requests still running after the grace period; closing them");
+                Ok(())
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+//! The public catalog: active products, filtered and paged by id.
+
+use entities::{enums::ProductCategory, product, stock_level};
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, sea_query::Query,
+};
+use uuid::Uuid;
+
+use super::{
+    paging::{Page, PageRequest},
+    text::contains_ignore_case,
+};
+
+/// Which products a catalog listing shows. Every listing shows active products only.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProductFilter {
+    /// Only products carried at this location (a stock row exists there).
+    pub location_id: Option<Uuid>,
+    /// Case-insensitive substring of the name or the brand.
+    pub search: Option<String>,
+    /// Only this category.
+    pub category: Option<ProductCategory>,
+}
+
+impl ProductFilter {
+    /// The `WHERE` condition of the filter (without the paging position).
+    fn condition(&self) -> Condition {
+        let mut condition = Condition::all().add(product::Column::Active.eq(true));
+        if let Some(category) = self.category {
+            condition = condition.add(product::Column::Category.eq(category));
+        }
+        if let Some(term) = self
+            .search
+            .as_deref()
+            .filter(|term| !term.trim().is_empty())
+        {
+            condition = condition.add(
+                Condition::any()
+                    .add(contains_ignore_case(product::Column::Name, term))
+                    .add(contains_ignore_case(product::Column::Brand, term)),
+            );
+        }
+        if let Some(location_id) = self.location_id {
+            condition = condition.add(
+                product::Column::Id.in_subquery(
+                    Query::select()
+                        .column(stock_level::Column::ProductId)
+                        .from(stock_level::Entity)
+                        .and_where(stock_level::Column::LocationId.eq(location_id))
+                        .to_owned(),
+                ),
+            );
+        }
+        condition
+    }
+}
+
+/// One page of the products matching `filter`, in id (creation) order.
+pub async fn find_products(
+    db: &DatabaseConnection,
+    filter: &ProductFilter,
+    page: &PageRequest<Uuid>,
+) -> Result<Page<product::Model>, DbErr> {
+    let mut query = product::Entity::find().filter(filter.condition());
+    if let Some(after) = page.after {
+        query = query.filter(product::Column::Id.gt(after));
+    }
+    let rows = query
+        .order_by_asc(product::Column::Id)
+        .limit(page.limit())
+        .all(db)
+        .await?;
+    Ok(Page::from_rows(rows, page))
+}
+
+/// How many products match `filter`, across all pages.
+pub async fn count_products(db: &DatabaseConnection, filter: &ProductFilter) -> Result<u64, DbErr> {
+    product::Entity::find()
+        .filter(filter.condition())
+        .count(db)
+        .await
+}

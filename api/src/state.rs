@@ -1,0 +1,100 @@
+//! The application state: everything a request handler or resolver needs, built once.
+
+use std::sync::Arc;
+
+use redis::{Client, aio::ConnectionManagerConfig};
+use sea_orm::{DatabaseConnection, DbErr};
+
+use crate::{
+    auth::JwtKeys,
+    cache::{MemoryCache, RedisCache, SharedCache},
+    config::{Config, ConfigError, MasterKey, Secrets},
+    db,
+    events::{MemoryEventBus, RedisEventBus, SharedEventBus},
+};
+
+/// Shared by the router and the GraphQL schema; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    /// The configuration the process started with.
+    pub config: Arc<Config>,
+    /// The database pool.
+    pub db: DatabaseConnection,
+    /// The read cache (in process or Redis).
+    pub cache: SharedCache,
+    /// The event bus (in process or Redis pub/sub).
+    pub events: SharedEventBus,
+    /// Token signing and verification keys.
+    pub jwt: Arc<JwtKeys>,
+    /// The key that encrypts POS credentials at rest.
+    pub master_key: Arc<MasterKey>,
+}
+
+/// Why the state could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// The configuration is incomplete or invalid.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The database is unreachable or a migration failed.
+    #[error("database: {0}")]
+    Database(#[from] DbErr),
+    /// The JWKS file cannot be used.
+    #[error("jwks: {0}")]
+    Jwks(#[from] crate::auth::JwksError),
+    /// Redis is unreachable.
+    #[error("redis: {0}")]
+    Redis(#[from] redis::RedisError),
+}
+
+impl AppState {
+    /// Connects the database (applying pending migrations) and the cache and event bus
+    /// backends: Redis when `REDIS_URL` is set, in process otherwise.
+    pub async fn build(config: Config, secrets: Secrets) -> Result<Self, StartupError> {
+        let db = db::connect(&config).await?;
+        db::migrate(&db).await?;
+        let (cache, events) = backends(&config).await?;
+        tracing::info!(
+            cache = cache.backend(),
+            events = events.backend(),
+            "state ready"
+        );
+        let jwt = JwtKeys::from_config(secrets.jwt_secret.expose().as_bytes(), &config)?;
+        Ok(Self {
+            config: Arc::new(config),
+            db,
+            cache,
+            events,
+            jwt: Arc::new(jwt),
+            master_key: Arc::new(secrets.master_key),
+        })
+    }
+}
+
+/// The cache and event bus the configuration asks for.
+async fn backends(config: &Config) -> Result<(SharedCache, SharedEventBus), redis::RedisError> {
+    let Some(url) = &config.redis_url else {
+        return Ok((
+            Arc::new(MemoryCache::new(config.cache_capacity)),
+            Arc::new(MemoryEventBus::new(config.event_buffer)),
+        ));
+    };
+    let client = Client::open(url.expose())?;
+    let manager = client
+        .get_connection_manager_with_config(
+            ConnectionManagerConfig::new()
+                .set_connection_timeout(Some(config.redis_timeout))
+                .set_response_timeout(Some(config.redis_timeout))
+                .set_number_of_retries(3),
+        )
+        .await?;
+    let cache = RedisCache::new(manager.clone(), &config.redis_prefix);
+    let events = RedisEventBus::start(
+        client,
+        manager,
+        &config.redis_prefix,
+        config.event_buffer,
+        config.redis_timeout,
+    );
+    Ok((Arc::new(cache), Arc::new(events)))
+}

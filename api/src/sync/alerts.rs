@@ -1,0 +1,89 @@
+//! Raising alerts: one open alert per condition (`dedupe_key`); a repeat bumps it.
+
+use chrono::{DateTime, Utc};
+use entities::{
+    alert::{self, Column, Entity},
+    enums::AlertSeverity,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
+    QueryFilter, SqlErr,
+    sea_query::{Expr, ExprTrait},
+};
+use uuid::Uuid;
+
+/// An alert to raise. The message and details carry no secrets and no personal data.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewAlert {
+    /// How bad it is.
+    pub severity: AlertSeverity,
+    /// The kind of condition, e.g. `pos_bad_record`.
+    pub kind: &'static str,
+    /// The POS connection concerned.
+    pub connection_id: Option<Uuid>,
+    /// The product concerned.
+    pub product_id: Option<Uuid>,
+    /// The location concerned.
+    pub location_id: Option<Uuid>,
+    /// A one-line summary for admins.
+    pub message: String,
+    /// Structured details.
+    pub details: serde_json::Value,
+    /// Identifies the condition: while an alert with this key is open, no other opens.
+    pub dedupe_key: String,
+}
+
+/// Opens `alert`, or counts one more occurrence of the open alert with its key.
+/// Returns the alert when this call opened it (`None` for a repeat), so the caller can
+/// announce new alerts once.
+pub async fn raise(
+    db: &impl ConnectionTrait,
+    alert: &NewAlert,
+    now: DateTime<Utc>,
+) -> Result<Option<alert::Model>, DbErr> {
+    if bump(db, &alert.dedupe_key, now).await? {
+        return Ok(None);
+    }
+    let opened = alert::Model {
+        id: Uuid::now_v7(),
+        severity: alert.severity,
+        kind: alert.kind.to_owned(),
+        connection_id: alert.connection_id,
+        product_id: alert.product_id,
+        location_id: alert.location_id,
+        order_id: None,
+        message: alert.message.clone(),
+        details: alert.details.clone(),
+        dedupe_key: alert.dedupe_key.clone(),
+        occurrences: 1,
+        created_at: now,
+        last_seen_at: now,
+        resolved_at: None,
+        resolved_by: None,
+    };
+    let row = opened.clone().into_active_model().reset_all();
+    match Entity::insert(row).exec_without_returning(db).await {
+        Ok(_) => Ok(Some(opened)),
+        // another writer opened the same alert in between: count this occurrence on it
+        Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            bump(db, &alert.dedupe_key, now).await.map(|_| None)
+        }
+        Err(error) => Err(error),
+    }
+}
+
+/// Counts one occurrence on the open alert with `dedupe_key`; `false` when none is open.
+async fn bump(
+    db: &impl ConnectionTrait,
+    dedupe_key: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let result = Entity::update_many()
+        .col_expr(Column::Occurrences, Expr::col(Column::Occurrences).add(1))
+        .col_expr(Column::LastSeenAt, Expr::value(now))
+        .filter(Column::DedupeKey.eq(dedupe_key))
+        .filter(Column::ResolvedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected > 0)
+}

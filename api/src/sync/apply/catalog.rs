@@ -1,0 +1,242 @@
+//! Products: matched by (connection, POS product id), or by SKU to a product another
+//! connection already brought (a retailer's SKU names one product across its stores),
+//! and updated only from a record newer than the one last applied.
+
+use std::collections::HashMap;
+
+use entities::{product, product_external_ref};
+use providers::model::{Batch, ExternalProduct};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryOrder, sea_query::OnConflict,
+};
+use uuid::Uuid;
+
+use super::{ApplyContext, Watermark, batches, is_newer};
+use crate::sync::{effects::Effects, lookup, mapping};
+
+/// Rows per multi-row `INSERT` (products have ~30 columns).
+const INSERT_CHUNK: usize = 100;
+
+/// Applies a catalog batch; returns where the catalog cursor may move.
+pub async fn apply_catalog(
+    db: &impl ConnectionTrait,
+    ctx: &ApplyContext,
+    batch: &Batch<ExternalProduct>,
+    effects: &mut Effects,
+) -> Result<Watermark, DbErr> {
+    let mut mark = Watermark::new(batch.high_water_mark);
+    for rejected in &batch.rejected {
+        ctx.reject(effects, rejected);
+    }
+    let incoming = newest_per_id(&batch.items);
+    let ids: Vec<&str> = incoming.keys().map(String::as_str).collect();
+    let refs = lookup::products(db, ctx.connection_id, &ids).await?;
+    let skus: Vec<&str> = incoming
+        .values()
+        .filter(|p| !refs.contains_key(&p.external_id))
+        .filter_map(|p| p.sku.as_deref())
+        .collect();
+    let by_sku = products_by_sku(db, &skus).await?;
+    let known: Vec<Uuid> = refs.values().chain(by_sku.values()).copied().collect();
+    let mut stored = load(db, &known).await?;
+
+    let mut new_products = Vec::new();
+    let mut new_refs = Vec::new();
+    for product in incoming.values() {
+        mark.saw(product.modified_at);
+        let target = refs.get(&product.external_id).copied().or_else(|| {
+            let id = product
+                .sku
+                .as_deref()
+                .and_then(|sku| by_sku.get(sku))
+                .copied()?;
+            new_refs.push(reference(ctx, id, product));
+            Some(id)
+        });
+        match target.and_then(|id| stored.get_mut(&id)) {
+            Some(current) => {
+                if !is_newer(product.modified_at, current.pos_modified_at) {
+                    continue;
+                }
+                let mut next = current.clone();
+                assign(&mut next, product);
+                if next != *current {
+                    next.updated_at = ctx.now;
+                    *current = next.clone();
+                    next.into_active_model().reset_all().update(db).await?;
+                    effects.product_changed(current.id);
+                }
+            }
+            None => {
+                let mut row = blank(Uuid::now_v7(), ctx);
+                assign(&mut row, product);
+                new_refs.push(reference(ctx, row.id, product));
+                effects.product_changed(row.id);
+                stored.insert(row.id, row.clone());
+                new_products.push(row.into_active_model().reset_all());
+            }
+        }
+    }
+    for batch in batches(new_products, INSERT_CHUNK) {
+        product::Entity::insert_many(batch)
+            .exec_without_returning(db)
+            .await?;
+    }
+    for batch in batches(new_refs, INSERT_CHUNK) {
+        product_external_ref::Entity::insert_many(batch)
+            .on_conflict(
+                OnConflict::columns([
+                    product_external_ref::Column::ConnectionId,
+                    product_external_ref::Column::ExternalId,
+                ])
+                .do_nothing()
+                .to_owned(),
+            )
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(mark)
+}
+
+/// The batch by POS id; of two records with one id, the newer (or later) wins.
+fn newest_per_id(items: &[ExternalProduct]) -> HashMap<String, &ExternalProduct> {
+    let mut newest: HashMap<String, &ExternalProduct> = HashMap::with_capacity(items.len());
+    for item in items {
+        match newest.get(&item.external_id) {
+            Some(seen) if seen.modified_at > item.modified_at => {}
+            _ => {
+                newest.insert(item.external_id.clone(), item);
+            }
+        }
+    }
+    newest
+}
+
+/// Existing products by SKU (the oldest product when several share one).
+async fn products_by_sku(
+    db: &impl ConnectionTrait,
+    skus: &[&str],
+) -> Result<HashMap<String, Uuid>, DbErr> {
+    let mut found = HashMap::new();
+    for chunk in skus.chunks(lookup::CHUNK) {
+        let rows = product::Entity::find()
+            .filter(product::Column::Sku.is_in(chunk.iter().copied()))
+            .order_by_asc(product::Column::Id)
+            .all(db)
+            .await?;
+        for row in rows {
+            if let Some(sku) = row.sku {
+                found.entry(sku).or_insert(row.id);
+            }
+        }
+    }
+    Ok(found)
+}
+
+async fn load(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, product::Model>, DbErr> {
+    let mut found = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(lookup::CHUNK) {
+        let rows = product::Entity::find()
+            .filter(product::Column::Id.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?;
+        found.extend(rows.into_iter().map(|row| (row.id, row)));
+    }
+    Ok(found)
+}
+
+fn reference(
+    ctx: &ApplyContext,
+    product_id: Uuid,
+    product: &ExternalProduct,
+) -> product_external_ref::ActiveModel {
+    product_external_ref::Model {
+        id: Uuid::now_v7(),
+        product_id,
+        connection_id: ctx.connection_id,
+        external_id: product.external_id.clone(),
+        external_location_id: product.external_location_id.clone(),
+        created_at: ctx.now,
+    }
+    .into_active_model()
+    .reset_all()
+}
+
+/// A product row with only Canopy's own fields set.
+fn blank(id: Uuid, ctx: &ApplyContext) -> product::Model {
+    product::Model {
+        id,
+        name: String::new(),
+        brand: None,
+        category: entities::enums::ProductCategory::Other,
+        category_raw: None,
+        strain_type: None,
+        strain_type_raw: None,
+        thc_value: None,
+        thc_unit: None,
+        cbd_value: None,
+        cbd_unit: None,
+        net_weight_value: None,
+        net_weight_unit: None,
+        flower_equivalent_grams: None,
+        abv: None,
+        volume_ml: None,
+        rec_price: None,
+        med_price: None,
+        currency: DEFAULT_CURRENCY.to_owned(),
+        medical_only: false,
+        max_per_transaction: None,
+        images: serde_json::Value::Array(Vec::new()),
+        package_tag: None,
+        active: true,
+        sku: None,
+        upc: None,
+        pos_modified_at: None,
+        created_at: ctx.now,
+        updated_at: ctx.now,
+    }
+}
+
+/// The currency of a product whose POS gives no price.
+const DEFAULT_CURRENCY: &str = "USD";
+
+/// Copies every POS-owned field of `product` onto `row`.
+fn assign(row: &mut product::Model, product: &ExternalProduct) {
+    let (category, category_raw) = mapping::category(&product.category);
+    let (strain_type, strain_type_raw) = mapping::strain_type(&product.strain_type);
+    row.name = product.name.clone();
+    row.brand = product.brand.clone();
+    row.category = category;
+    row.category_raw = category_raw;
+    row.strain_type = Some(strain_type);
+    row.strain_type_raw = strain_type_raw;
+    row.thc_value = product.thc.map(|p| p.value);
+    row.thc_unit = product.thc.map(|p| mapping::potency_unit(p.unit));
+    row.cbd_value = product.cbd.map(|p| p.value);
+    row.cbd_unit = product.cbd.map(|p| mapping::potency_unit(p.unit));
+    row.net_weight_value = product.net_weight.map(|w| w.value);
+    row.net_weight_unit = product.net_weight.map(|w| mapping::weight_unit(w.unit));
+    row.flower_equivalent_grams = product.flower_equivalent_grams;
+    row.abv = product.abv;
+    row.volume_ml = product.volume_ml;
+    row.rec_price = product.rec_price.as_ref().map(|m| m.amount);
+    row.med_price = product.med_price.as_ref().map(|m| m.amount);
+    row.currency = product
+        .rec_price
+        .as_ref()
+        .or(product.med_price.as_ref())
+        .map_or_else(|| row.currency.clone(), |m| m.currency.clone());
+    row.medical_only = product.medical_only;
+    row.max_per_transaction = product.max_per_transaction;
+    row.images = serde_json::Value::from(product.images.clone());
+    row.package_tag = product.package_tag.clone();
+    row.active = product.active;
+    if product.sku.is_some() {
+        row.sku = product.sku.clone();
+    }
+    row.pos_modified_at = product.modified_at.or(row.pos_modified_at);
+}

@@ -1,0 +1,149 @@
+//! What a committed batch must tell the rest of Canopy: cache tags to invalidate, stock
+//! events to publish, alerts to raise. Collected while applying, acted on only after the
+//! commit, so nothing is announced that a rollback could take back.
+
+use std::collections::BTreeSet;
+
+use chrono::Utc;
+use entities::{enums::ChangeSource, stock_level};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use uuid::Uuid;
+
+use super::{
+    alerts::{self, NewAlert},
+    lookup::CHUNK,
+};
+use crate::{
+    cache::{SharedCache, tags},
+    events::{
+        EventBusExt, SharedEventBus,
+        alert::{ALERT_TOPIC, AlertEvent},
+        stock::{STOCK_TOPIC, StockEvent},
+    },
+};
+
+/// The side effects of one batch.
+#[derive(Debug, Default)]
+pub struct Effects {
+    tags: BTreeSet<String>,
+    stock: BTreeSet<(Uuid, Uuid)>,
+    alerts: Vec<NewAlert>,
+}
+
+impl Effects {
+    /// A product's own fields changed.
+    pub fn product_changed(&mut self, product_id: Uuid) {
+        self.tags.insert(tags::CATALOG.to_owned());
+        self.tags.insert(tags::product(product_id));
+    }
+
+    /// A product's on-hand count changed at a location.
+    pub fn stock_changed(&mut self, product_id: Uuid, location_id: Uuid) {
+        self.tags.insert(tags::STOCK.to_owned());
+        self.tags.insert(tags::product_stock(product_id));
+        self.stock.insert((product_id, location_id));
+    }
+
+    /// A location's fields changed.
+    pub fn location_changed(&mut self, location_id: Uuid) {
+        self.tags.insert(tags::LOCATIONS.to_owned());
+        self.tags.insert(tags::location(location_id));
+    }
+
+    /// A customer's profile changed.
+    pub fn customer_changed(&mut self, customer_id: Uuid) {
+        self.tags.insert(tags::customer(customer_id));
+    }
+
+    /// A customer's purchase history changed.
+    pub fn purchases_changed(&mut self, customer_id: Uuid) {
+        self.tags.insert(tags::purchases(customer_id));
+    }
+
+    /// An alert to raise.
+    pub fn alert(&mut self, alert: NewAlert) {
+        self.alerts.push(alert);
+    }
+
+    /// The stock rows changed, as `(product, location)`.
+    pub fn stock_changes(&self) -> impl Iterator<Item = &(Uuid, Uuid)> {
+        self.stock.iter()
+    }
+
+    /// Whether nothing needs announcing.
+    pub fn is_empty(&self) -> bool {
+        self.tags.is_empty() && self.stock.is_empty() && self.alerts.is_empty()
+    }
+}
+
+/// Acts on committed [`Effects`]. Failures here cost freshness, never correctness (the
+/// database is the truth, cache entries expire), so they are logged, not returned.
+#[derive(Clone)]
+pub struct Announcer {
+    db: DatabaseConnection,
+    cache: SharedCache,
+    events: SharedEventBus,
+}
+
+impl Announcer {
+    /// Announces through `cache` and `events`, reading current rows from `db`.
+    pub fn new(db: DatabaseConnection, cache: SharedCache, events: SharedEventBus) -> Self {
+        Self { db, cache, events }
+    }
+
+    /// Raises the alerts, invalidates the tags and publishes one event per changed stock row.
+    pub async fn announce(&self, effects: Effects, source: ChangeSource) {
+        let now = Utc::now();
+        for alert in &effects.alerts {
+            match alerts::raise(&self.db, alert, now).await {
+                Ok(Some(opened)) => {
+                    let event = AlertEvent::from(&opened);
+                    if let Err(error) = self.events.publish_event(&ALERT_TOPIC, &event).await {
+                        tracing::warn!(%error, kind = alert.kind, "alert event not published");
+                    }
+                }
+                Ok(None) => {}
+                Err(error) => {
+                    tracing::error!(%error, kind = alert.kind, "could not raise an alert")
+                }
+            }
+        }
+        if !effects.tags.is_empty() {
+            let tags: Vec<&str> = effects.tags.iter().map(String::as_str).collect();
+            if let Err(error) = self.cache.invalidate_tags(&tags).await {
+                tracing::warn!(%error, "cache invalidation failed; entries expire on their own");
+            }
+        }
+        if let Err(error) = self.publish_stock(&effects.stock, source).await {
+            tracing::warn!(%error, "stock events not published");
+        }
+    }
+
+    async fn publish_stock(
+        &self,
+        changed: &BTreeSet<(Uuid, Uuid)>,
+        source: ChangeSource,
+    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        let products: Vec<Uuid> = changed
+            .iter()
+            .map(|(product, _)| *product)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        for chunk in products.chunks(CHUNK) {
+            let rows = stock_level::Entity::find()
+                .filter(stock_level::Column::ProductId.is_in(chunk.iter().copied()))
+                .all(&self.db)
+                .await?;
+            for row in rows
+                .iter()
+                .filter(|row| changed.contains(&(row.product_id, row.location_id)))
+            {
+                self.events
+                    .publish_event(&STOCK_TOPIC, &StockEvent::from_level(row, source))
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+}

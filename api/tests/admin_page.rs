@@ -1,0 +1,203 @@
+//! The `/admin` page: served with its assets and security headers, and driven end to end
+//! in headless Chromium (Debian's `chromium`, by `playwright-core` from
+//! `tests/browser/`): an admin signs in, adds a Dutchie, a Jane and a Dispense connection
+//! against their simulators, tests each, syncs each and sees it healthy; the screenshot lands in
+//! `$CARGO_TARGET_DIR/admin-page.png` (or `target/admin-page.png`).
+//!
+//! Without `/usr/bin/chromium` the browser test skips with a note, except under
+//! `CI=true`, where it fails.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::{
+    path::{Path, PathBuf},
+    process::Output,
+    time::Duration,
+};
+
+use api::auth::Role;
+use common::spawn_app;
+use providers::{
+    dispense, dutchie, jane,
+    model::PosKind,
+    simulator::{
+        SimStore, Simulator,
+        seed::{self, SeedConfig},
+    },
+};
+use secrecy::ExposeSecret;
+use serde_json::{Value, json};
+use tokio::process::Command;
+
+/// Debian's Chromium.
+const CHROMIUM: &str = "/usr/bin/chromium";
+/// How long `npm ci` may take.
+const NPM_CI_TIMEOUT: Duration = Duration::from_secs(300);
+/// How long the whole browser run may take.
+const BROWSER_TIMEOUT: Duration = Duration::from_secs(240);
+
+#[tokio::test]
+async fn admin_page_and_assets_are_served_with_security_headers() {
+    let app = spawn_app().await;
+    for (path, content_type, marker) in [
+        (
+            "/admin",
+            "text/html",
+            "<label for=\"token\">Admin token</label>",
+        ),
+        ("/admin/", "text/html", "Add connection"),
+        ("/admin/admin.js", "text/javascript", "sessionStorage"),
+        ("/admin/admin.css", "text/css", ":focus-visible"),
+    ] {
+        let response = app.client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        let headers = response.headers().clone();
+        let header = |name: &str| headers.get(name).unwrap().to_str().unwrap().to_owned();
+        assert!(header("content-type").starts_with(content_type), "{path}");
+        assert!(
+            header("content-security-policy").contains("script-src 'self'"),
+            "{path}"
+        );
+        assert_eq!(header("x-content-type-options"), "nosniff", "{path}");
+        assert_eq!(header("x-frame-options"), "DENY", "{path}");
+        assert!(response.text().await.unwrap().contains(marker), "{path}");
+    }
+    app.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_adds_every_pos_kind_in_the_browser_and_sees_them_healthy() {
+    if !browser_available() {
+        return;
+    }
+    install_playwright().await;
+
+    let app = spawn_app().await;
+    let sims: Vec<Box<dyn Simulator>> = vec![
+        Box::new(dutchie::start(store(), Default::default()).await.unwrap()),
+        Box::new(
+            jane::simulator::start(store(), Default::default())
+                .await
+                .unwrap(),
+        ),
+        Box::new(dispense::start(store(), Default::default()).await.unwrap()),
+    ];
+    let connections: Vec<Value> = sims.iter().map(|sim| form_entry(sim.as_ref())).collect();
+    let screenshot = screenshot_path();
+
+    let run = Command::new("node")
+        .arg("admin_e2e.mjs")
+        .current_dir(browser_dir())
+        .env("CANOPY_ADMIN_URL", app.url("/admin"))
+        .env("CANOPY_ADMIN_TOKEN", app.token(Role::Admin, "admin-e2e"))
+        .env("POS_CONNECTIONS", Value::from(connections).to_string())
+        .env("SCREENSHOT_PATH", &screenshot)
+        .env("CHROMIUM_PATH", CHROMIUM)
+        .kill_on_drop(true)
+        .output();
+    let output = tokio::time::timeout(BROWSER_TIMEOUT, run)
+        .await
+        .expect("the browser test did not finish in time")
+        .expect("could not run node (is Node.js installed?)");
+    print_output(&output);
+    println!("screenshot: {}", screenshot.display());
+    assert!(output.status.success(), "the browser test failed");
+
+    drop(sims);
+    app.stop().await.unwrap();
+}
+
+/// A small seeded store for one simulator.
+fn store() -> SimStore {
+    seed::seeded(&SeedConfig {
+        products: 30,
+        customers: 5,
+        transactions: 5,
+        ..SeedConfig::default()
+    })
+}
+
+/// What an admin types into the form to reach `sim`: the webhook secret goes in its own
+/// write-only field, never among the vendor settings.
+fn form_entry(sim: &dyn Simulator) -> Value {
+    let config = sim.connection_config(uuid::Uuid::nil());
+    let mut settings = config.settings;
+    let webhook_secret = settings
+        .as_object_mut()
+        .and_then(|settings| settings.remove("webhook_secret"));
+    let kind = match config.kind {
+        PosKind::Dutchie => "Dutchie",
+        PosKind::Jane => "Jane",
+        PosKind::Dispense => "Dispense",
+    };
+    json!({
+        "kind": kind,
+        "name": format!("{kind} store (e2e)"),
+        "baseUrl": config.base_url.as_str(),
+        "apiKey": config.api_key.expose_secret(),
+        "apiSecret": config.api_secret.as_ref().map(|secret| secret.expose_secret().to_owned()),
+        "webhookSecret": webhook_secret,
+        "settings": settings,
+    })
+}
+
+/// Whether Chromium is installed; under `CI=true` its absence is a failure.
+fn browser_available() -> bool {
+    if Path::new(CHROMIUM).exists() {
+        return true;
+    }
+    let ci = std::env::var("CI").is_ok_and(|ci| ci == "true");
+    assert!(
+        !ci,
+        "{CHROMIUM} is missing; CI must install Debian's chromium package"
+    );
+    eprintln!("skipped: {CHROMIUM} is missing (apt-get install chromium)");
+    false
+}
+
+/// `npm ci` in `tests/browser` when `playwright-core` is not installed yet.
+async fn install_playwright() {
+    let dir = browser_dir();
+    if dir
+        .join("node_modules/playwright-core/package.json")
+        .exists()
+    {
+        return;
+    }
+    let install = Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(&dir)
+        .kill_on_drop(true)
+        .output();
+    let output = tokio::time::timeout(NPM_CI_TIMEOUT, install)
+        .await
+        .expect("npm ci did not finish in time")
+        .expect("could not run npm (is Node.js installed?)");
+    print_output(&output);
+    assert!(
+        output.status.success(),
+        "npm ci failed in {}",
+        dir.display()
+    );
+}
+
+/// The folder of the node test script.
+fn browser_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser")
+}
+
+/// `admin-page.png` in the workspace's target folder (`$CARGO_TARGET_DIR` when set).
+fn screenshot_path() -> PathBuf {
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .map_or_else(|| workspace.join("target"), |dir| workspace.join(dir));
+    target.join("admin-page.png")
+}
+
+/// A child's output, through the test harness (shown when the test fails).
+fn print_output(output: &Output) {
+    println!("{}", String::from_utf8_lossy(&output.stdout));
+    println!("{}", String::from_utf8_lossy(&output.stderr));
+}

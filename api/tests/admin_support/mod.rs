@@ -1,0 +1,150 @@
+//! Shared set-up of the admin API tests: the three POS simulators over one seeded
+//! store, the GraphQL documents of the admin contract, and connection inputs built from
+//! a simulator's configuration.
+#![allow(dead_code, clippy::unwrap_used)]
+
+use api::auth::Role;
+use providers::{
+    ConnectionConfig,
+    dispense::{self, DispenseSimOptions, DispenseSimulator},
+    dutchie::{self, DutchieSimOptions, DutchieSimulator},
+    jane::simulator::{self as jane, JaneSimOptions, JaneSimulator},
+    simulator::{Simulator, seed},
+};
+use secrecy::ExposeSecret;
+use serde_json::{Value, json};
+
+use crate::common::{TestApp, gql};
+
+/// The fields of a `ProviderConnection` the tests read.
+pub const CONNECTION_FIELDS: &str = "id kind name baseUrl apiKeyHint hasApiSecret hasWebhookSecret \
+    enabled pollIntervalSeconds fullSyncIntervalSeconds settings webhookUrl health createdAt updatedAt \
+    locations { id name } syncStatus { lastSuccessAt lagSeconds lastError nextRunAt running }";
+
+/// `createProviderConnection`.
+pub fn create_mutation() -> String {
+    format!(
+        "mutation($input: CreateProviderConnectionInput!) {{ createProviderConnection(input: $input) {{ {CONNECTION_FIELDS} }} }}"
+    )
+}
+
+/// `updateProviderConnection`.
+pub fn update_mutation() -> String {
+    format!(
+        "mutation($id: ID!, $input: UpdateProviderConnectionInput!) {{ updateProviderConnection(id: $id, input: $input) {{ {CONNECTION_FIELDS} }} }}"
+    )
+}
+
+/// `triggerSync`.
+pub fn sync_mutation() -> String {
+    format!("mutation($id: ID!) {{ triggerSync(id: $id) {{ {CONNECTION_FIELDS} }} }}")
+}
+
+/// `providerConnections`.
+pub fn list_query() -> String {
+    format!("{{ providerConnections {{ {CONNECTION_FIELDS} }} }}")
+}
+
+/// `testProviderConnection`.
+pub const TEST_MUTATION: &str = "mutation($id: ID!) { testProviderConnection(id: $id) { ok identity \
+    locations { externalId name } permissions errorCode errorMessage latencyMs } }";
+
+/// `deleteProviderConnection`.
+pub const DELETE_MUTATION: &str = "mutation($id: ID!) { deleteProviderConnection(id: $id) }";
+
+/// `auditLog`.
+pub const AUDIT_QUERY: &str = "query($first: Int, $after: String, $targetType: String) { \
+    auditLog(first: $first, after: $after, targetType: $targetType) { totalCount \
+    pageInfo { hasNextPage endCursor } edges { cursor node { id actor action targetType targetId before after at } } } }";
+
+/// The three simulators over one seeded store.
+pub struct Simulators {
+    /// Dutchie.
+    pub dutchie: DutchieSimulator,
+    /// Jane.
+    pub jane: JaneSimulator,
+    /// Dispense.
+    pub dispense: DispenseSimulator,
+}
+
+impl Simulators {
+    /// Starts them on loopback ports, Dispense accepting `dispense_key`.
+    pub async fn start(dispense_key: &str) -> Self {
+        let store = seed::seeded(&seed::SeedConfig::default());
+        Self {
+            dutchie: dutchie::start(store.clone(), DutchieSimOptions::default()).await.unwrap(),
+            jane: jane::start(store.clone(), JaneSimOptions::default()).await.unwrap(),
+            dispense: dispense::start(
+                store,
+                DispenseSimOptions {
+                    api_key: dispense_key.to_owned(),
+                    ..DispenseSimOptions::default()
+                },
+            )
+            .await
+            .unwrap(),
+        }
+    }
+
+    /// Each simulator, for the loops over all three kinds.
+    pub fn all(&self) -> [&dyn Simulator; 3] {
+        [&self.dutchie, &self.jane, &self.dispense]
+    }
+}
+
+/// The `CreateProviderConnectionInput` reaching `sim`: its credentials, its settings
+/// with fast client retries, and a webhook secret moved to its own field.
+pub fn create_input(sim: &dyn Simulator, name: &str) -> Value {
+    input_from(sim.connection_config(uuid::Uuid::nil()), name)
+}
+
+/// The `CreateProviderConnectionInput` of `config`.
+pub fn input_from(config: ConnectionConfig, name: &str) -> Value {
+    let mut settings = config.settings;
+    let webhook_secret = settings
+        .as_object_mut()
+        .and_then(|object| object.remove("webhook_secret"));
+    settings["http"] = json!({
+        "max_retries": 1,
+        "base_backoff_ms": 1,
+        "max_backoff_ms": 5,
+        "request_timeout_ms": 5000,
+        "breaker_failure_threshold": 50,
+        "disable_rate_limits": true
+    });
+    json!({
+        "kind": kind_name(config.kind),
+        "name": name,
+        "baseUrl": config.base_url.as_str(),
+        "apiKey": config.api_key.expose_secret(),
+        "apiSecret": config.api_secret.as_ref().map(|s| s.expose_secret().to_owned()),
+        "webhookSecret": webhook_secret,
+        "settings": settings,
+        "pollIntervalSeconds": 60,
+    })
+}
+
+/// The GraphQL name of a POS kind.
+pub fn kind_name(kind: providers::model::PosKind) -> &'static str {
+    match kind {
+        providers::model::PosKind::Dutchie => "DUTCHIE",
+        providers::model::PosKind::Jane => "JANE",
+        providers::model::PosKind::Dispense => "DISPENSE",
+    }
+}
+
+/// An admin token whose subject is `subject`.
+pub fn admin(app: &TestApp, subject: &str) -> String {
+    app.token(Role::Admin, subject)
+}
+
+/// Creates a connection to `sim` as `token`; returns the connection.
+pub async fn create(app: &TestApp, token: &str, sim: &dyn Simulator, name: &str) -> Value {
+    let data = gql::data(app, Some(token), &create_mutation(), json!({ "input": create_input(sim, name) })).await;
+    data["createProviderConnection"].clone()
+}
+
+/// The `extensions` of the first error of a response body.
+pub fn first_extensions(body: &Value) -> &Value {
+    &body["errors"][0]["extensions"]
+}

@@ -1,0 +1,168 @@
+// The /admin page end to end in headless Chromium (Debian's package, driven by
+// playwright-core). Run by api/tests/admin_page.rs, which starts Canopy and a POS
+// simulator and passes everything through environment variables:
+//
+//   CANOPY_ADMIN_URL    the page, e.g. http://127.0.0.1:41234/admin
+//   CANOPY_ADMIN_TOKEN  an admin JWT for that server
+//   POS_CONNECTIONS     a JSON list of connections to add, each
+//                       { kind (Dutchie, Jane or Dispense: the label in the Kind select),
+//                         name, baseUrl, apiKey, apiSecret?, webhookSecret?, settings }
+//   SCREENSHOT_PATH     where to save the final screenshot (PNG)
+//   CHROMIUM_PATH       the browser (default /usr/bin/chromium)
+//
+// Exits 0 when an admin could sign in, add every connection, test each, sync each
+// and see it healthy, with the alerts and audit log sections rendered.
+
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const STEP_TIMEOUT_MS = 20_000;
+const SYNC_TIMEOUT_MS = 90_000;
+
+function required(name) {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} must be set`);
+  return value;
+}
+
+/** The settings object as the page's "name = value" lines. */
+function settingsLines(settings) {
+  return Object.entries(settings ?? {})
+    .map(([name, value]) => `${name} = ${typeof value === 'string' ? value : JSON.stringify(value)}`)
+    .join('\n');
+}
+
+function step(message) {
+  console.log(`- ${message}`);
+}
+
+async function run(page, config) {
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(`uncaught error in the page: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy|Uncaught/i.test(message.text())) {
+      problems.push(`console: ${message.text()}`);
+    }
+  });
+
+  step('open the page');
+  await page.goto(config.adminUrl);
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+
+  step('sign in with the admin token');
+  await page.getByLabel('Admin token', { exact: true }).fill(config.token);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.getByRole('heading', { name: 'Connections', exact: true }).waitFor();
+  await page.getByText('No connections yet.').waitFor();
+
+  for (const connection of config.connections) {
+    await addAndSync(page, connection);
+  }
+
+  step('editing keeps secrets write-only');
+  const card = page.getByRole('article', { name: config.connections[0].name, exact: true });
+  await card.getByRole('button', { name: 'Edit', exact: true }).click();
+  const apiKey = page.getByLabel('API key', { exact: true });
+  if ((await apiKey.inputValue()) !== '' || (await apiKey.getAttribute('placeholder')) !== 'unchanged') {
+    throw new Error('the API key field should be empty with the placeholder "unchanged" when editing');
+  }
+  await page.getByRole('button', { name: 'Cancel editing', exact: true }).click();
+  await page.getByRole('button', { name: 'Add connection', exact: true }).waitFor();
+
+  step('the alerts section renders');
+  await page.getByRole('heading', { name: 'Alerts', exact: true }).waitFor();
+  await page.locator('#alerts').locator('ul.alerts, .empty').first().waitFor();
+
+  step('the audit log shows the change');
+  await page.getByRole('button', { name: 'Refresh audit log', exact: true }).click();
+  await page.getByRole('heading', { name: 'Audit log', exact: true }).waitFor();
+  await page.locator('#audit table tbody tr').first().waitFor();
+  const auditRows = await page.locator('#audit table tbody tr').count();
+  step(`audit log rows: ${auditRows}`);
+
+  const text = await page.locator('body').innerText();
+  if (/[{[]\s*"/.test(text)) throw new Error('the page shows raw JSON');
+  if (problems.length) throw new Error(problems.join('\n'));
+}
+
+async function addAndSync(page, connection) {
+  step(`add the ${connection.kind} connection through the form`);
+  await page.getByLabel('Name', { exact: true }).fill(connection.name);
+  await page.getByLabel('Kind', { exact: true }).selectOption({ label: connection.kind });
+  await page.getByLabel('Base URL', { exact: true }).fill(connection.baseUrl);
+  await page.getByLabel('API key', { exact: true }).fill(connection.apiKey);
+  await page.getByLabel('API secret', { exact: true }).fill(connection.apiSecret ?? '');
+  await page.getByLabel('Vendor settings', { exact: true }).fill(settingsLines(connection.settings));
+  const webhookSecret = page.getByLabel('Webhook secret', { exact: true });
+  if (connection.webhookSecret) {
+    if (!(await webhookSecret.isVisible())) await page.getByText('More options', { exact: true }).click();
+    await webhookSecret.fill(connection.webhookSecret);
+  }
+  await page.getByRole('button', { name: 'Add connection', exact: true }).click();
+
+  const card = page.getByRole('article', { name: connection.name, exact: true });
+  await card.waitFor();
+  step('the connection is listed');
+
+  step('test the connection');
+  await card.getByRole('button', { name: 'Test connection', exact: true }).click();
+  const testResult = card.locator('.result');
+  await testResult.waitFor();
+  const testText = await testResult.innerText();
+  if (!(await testResult.getAttribute('class')).includes('success')) {
+    throw new Error(`the ${connection.kind} connection test did not succeed: ${testText}`);
+  }
+  step(`test result: ${testText}`);
+
+  step('sync now and wait until it is healthy');
+  await card.getByRole('button', { name: 'Sync now', exact: true }).click();
+  const syncResult = card.locator('.result', { hasText: /^(Sync finished|The sync)/ });
+  await syncResult.waitFor({ timeout: SYNC_TIMEOUT_MS });
+  step(`sync result: ${await syncResult.innerText()}`);
+  await card.locator('.badge.health-healthy').waitFor({ timeout: SYNC_TIMEOUT_MS });
+  const locations = await card.locator('dt:text-is("Locations") + dd').innerText();
+  if (locations.startsWith('none')) throw new Error(`the synced ${connection.kind} connection shows no locations`);
+  step(`healthy, with locations: ${locations}`);
+}
+
+async function main() {
+  const config = {
+    adminUrl: required('CANOPY_ADMIN_URL'),
+    token: required('CANOPY_ADMIN_TOKEN'),
+    connections: JSON.parse(required('POS_CONNECTIONS')),
+    screenshot: required('SCREENSHOT_PATH'),
+  };
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.setDefaultTimeout(STEP_TIMEOUT_MS);
+  let failure;
+  try {
+    await run(page, config);
+  } catch (error) {
+    failure = error;
+  }
+  await mkdir(dirname(config.screenshot), { recursive: true });
+  await page.screenshot({ path: config.screenshot, fullPage: true });
+  console.log(`screenshot: ${config.screenshot}`);
+  await browser.close();
+  if (failure) throw failure;
+  console.log('admin page e2e passed');
+}
+
+main().catch((error) => {
+  console.error(`admin page e2e failed: ${error.stack ?? error}`);
+  process.exit(1);
+});

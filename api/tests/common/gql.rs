@@ -1,0 +1,46 @@
+//! Running GraphQL documents against a test server over HTTP.
+#![allow(dead_code, clippy::unwrap_used)]
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use super::TestApp;
+
+/// POSTs `query` with `variables` (and a bearer `token` when given) to `/graphql`,
+/// accepting `application/graphql-response+json`; returns the status and JSON body.
+pub async fn execute(
+    app: &TestApp,
+    token: Option<&str>,
+    query: &str,
+    variables: Value,
+) -> (StatusCode, Value) {
+    let mut request = app
+        .client
+        .post(app.url("/graphql"))
+        .header("accept", "application/graphql-response+json")
+        .json(&json!({ "query": query, "variables": variables }));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap())
+}
+
+/// [`execute`], asserting a 200 response without errors; returns `data`.
+pub async fn data(app: &TestApp, token: Option<&str>, query: &str, variables: Value) -> Value {
+    let (status, body) = execute(app, token, query, variables).await;
+    assert_eq!(status, StatusCode::OK, "unexpected status, body: {body}");
+    assert!(body.get("errors").is_none(), "unexpected errors: {body}");
+    body["data"].clone()
+}
+
+/// The ids of a connection's nodes, in order.
+pub fn node_ids(connection: &Value) -> Vec<String> {
+    connection["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|edge| edge["node"]["id"].as_str().unwrap().to_owned())
+        .collect()
+}

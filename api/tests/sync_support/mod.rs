@@ -1,0 +1,195 @@
+//! Shared set-up of the sync and demo tests: a migrated database on SQLite or on a fresh
+//! PostgreSQL schema, a synchronizer over the in-process cache and bus, and one
+//! simulator per POS kind with a stored connection to it.
+#![allow(dead_code, clippy::unwrap_used)]
+
+use std::sync::Arc;
+
+use api::{
+    cache::{MemoryCache, SharedCache},
+    config::MasterKey,
+    connections::{self, ConnectionInput},
+    events::{
+        EventBusExt, MemoryEventBus, Received, SharedEventBus,
+        stock::{STOCK_TOPIC, StockEvent},
+    },
+    secrets::Keyring,
+    sync::{Synchronizer, cursor},
+};
+use entities::{provider_connection, sync_cursor};
+use futures::{StreamExt, stream::BoxStream};
+use providers::{
+    model::PosKind,
+    simulator::{
+        SimStore, Simulator,
+        seed::{self, SeedConfig},
+    },
+};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
+use tempfile::TempDir;
+
+use crate::common::{WAIT, fresh_postgres_url};
+
+/// A migrated database and a synchronizer over it.
+pub struct SyncEnv {
+    /// The database.
+    pub db: DatabaseConnection,
+    /// The synchronizer under test.
+    pub sync: Synchronizer,
+    /// The bus it publishes on.
+    pub events: SharedEventBus,
+    /// The cache it invalidates.
+    pub cache: SharedCache,
+    _dir: Option<TempDir>,
+}
+
+impl SyncEnv {
+    async fn on(db: DatabaseConnection, dir: Option<TempDir>) -> Self {
+        api::db::migrate(&db).await.unwrap();
+        let cache: SharedCache = Arc::new(MemoryCache::new(1000));
+        let events: SharedEventBus = Arc::new(MemoryEventBus::new(1024));
+        let keyring = Arc::new(Keyring::new(&MasterKey::random()));
+        let sync = Synchronizer::new(db.clone(), cache.clone(), events.clone(), keyring);
+        Self {
+            db,
+            sync,
+            events,
+            cache,
+            _dir: dir,
+        }
+    }
+
+    /// Subscribes to stock events.
+    pub fn stock_events(&self) -> BoxStream<'static, Received<StockEvent>> {
+        self.events.subscribe_events(&STOCK_TOPIC)
+    }
+
+    /// Stores a connection to `sim` (fast retries, no client-side limits).
+    pub async fn connect(&self, sim: &dyn Simulator) -> provider_connection::Model {
+        let mut config = sim.connection_config(uuid::Uuid::nil());
+        config.settings["http"] = serde_json::json!({
+            "max_retries": 2,
+            "base_backoff_ms": 1,
+            "max_backoff_ms": 5,
+            "request_timeout_ms": 5000,
+            "breaker_failure_threshold": 50,
+            "disable_rate_limits": true
+        });
+        let input = ConnectionInput::from_config(format!("test {}", sim.kind()), config);
+        connections::create(&self.db, self.sync.keyring(), &input)
+            .await
+            .unwrap()
+    }
+
+    /// The cursor of `stream` on `connection`.
+    pub async fn cursor(
+        &self,
+        connection: uuid::Uuid,
+        stream: cursor::Stream,
+    ) -> Option<sync_cursor::Model> {
+        cursor::load(&self.db, connection, stream).await.unwrap()
+    }
+
+    /// Counts the rows of `table`.
+    pub async fn count(&self, table: &str) -> i64 {
+        let row = self
+            .db
+            .query_one_raw(sea_orm::Statement::from_string(
+                self.db.get_database_backend(),
+                format!("SELECT COUNT(*) AS n FROM {table}"),
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get::<i64>("", "n").unwrap()
+    }
+}
+
+/// A fresh SQLite database.
+pub async fn sqlite() -> SyncEnv {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/canopy.db?mode=rwc", dir.path().display());
+    let db = Database::connect(ConnectOptions::new(url)).await.unwrap();
+    SyncEnv::on(db, Some(dir)).await
+}
+
+/// A fresh PostgreSQL schema, or `None` (skip) without `TEST_DATABASE_URL`.
+pub async fn postgres() -> Option<SyncEnv> {
+    let url = fresh_postgres_url().await?;
+    let mut options = ConnectOptions::new(url);
+    options.max_connections(4);
+    Some(SyncEnv::on(Database::connect(options).await.unwrap(), None).await)
+}
+
+/// The seed of the sync tests: small, two stores.
+pub fn seed_config() -> SeedConfig {
+    SeedConfig {
+        seed: 11,
+        locations: 2,
+        products: 30,
+        customers: 10,
+        transactions: 8,
+    }
+}
+
+/// Starts the simulator of `kind` over a freshly seeded store.
+pub async fn simulator(kind: PosKind) -> Box<dyn Simulator> {
+    let store: SimStore = seed::seeded(&seed_config());
+    match kind {
+        PosKind::Dutchie => Box::new(
+            providers::dutchie::start(store, Default::default())
+                .await
+                .unwrap(),
+        ),
+        PosKind::Jane => Box::new(
+            providers::jane::simulator::start(store, Default::default())
+                .await
+                .unwrap(),
+        ),
+        PosKind::Dispense => Box::new(
+            providers::dispense::start(store, Default::default())
+                .await
+                .unwrap(),
+        ),
+    }
+}
+
+/// The next stock event, failing after [`WAIT`].
+pub async fn next_event(events: &mut BoxStream<'static, Received<StockEvent>>) -> StockEvent {
+    loop {
+        match tokio::time::timeout(WAIT, events.next())
+            .await
+            .unwrap()
+            .unwrap()
+        {
+            Received::Event(event) => return event,
+            Received::Lagged { .. } => continue,
+        }
+    }
+}
+
+/// Generates a `sqlite` and a `postgres` test per case, for every POS kind:
+/// `sync_cases! { name => check; }` where `check(env, kind)` is async.
+#[macro_export]
+macro_rules! sync_cases {
+    ($($name:ident => $check:ident;)*) => {
+        mod sqlite {
+            $(
+                mod $name {
+                    #[tokio::test] async fn dutchie() { $crate::$check($crate::sync_support::sqlite().await, providers::model::PosKind::Dutchie).await }
+                    #[tokio::test] async fn jane() { $crate::$check($crate::sync_support::sqlite().await, providers::model::PosKind::Jane).await }
+                    #[tokio::test] async fn dispense() { $crate::$check($crate::sync_support::sqlite().await, providers::model::PosKind::Dispense).await }
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                mod $name {
+                    #[tokio::test] async fn dutchie() { if let Some(env) = $crate::sync_support::postgres().await { $crate::$check(env, providers::model::PosKind::Dutchie).await } }
+                    #[tokio::test] async fn jane() { if let Some(env) = $crate::sync_support::postgres().await { $crate::$check(env, providers::model::PosKind::Jane).await } }
+                    #[tokio::test] async fn dispense() { if let Some(env) = $crate::sync_support::postgres().await { $crate::$check(env, providers::model::PosKind::Dispense).await } }
+                }
+            )*
+        }
+    };
+}

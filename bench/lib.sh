@@ -1,0 +1,70 @@
+# Shared helpers for the benchmark scripts: tools, free ports, background servers, waiting,
+# and reading wrk's figures. Sourced, never run.
+
+# Installs wrk from Debian's packages when it is missing.
+ensure_wrk() {
+  command -v wrk >/dev/null 2>&1 && return 0
+  echo "installing wrk (apt-get)…" >&2
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq && $sudo apt-get install -y -qq wrk >/dev/null
+}
+
+# A free TCP port on loopback.
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# PIDs of the servers this script started; stop_servers ends exactly those.
+BENCH_PIDS=()
+
+# Starts "$@" in the background with output to LOG, remembering its PID.
+# Usage: start_server LOG command args…
+start_server() {
+  local log=$1
+  shift
+  "$@" >"$log" 2>&1 &
+  BENCH_PIDS+=("$!")
+}
+
+# Stops every server start_server started (SIGTERM, then waits).
+stop_servers() {
+  local pid
+  for pid in "${BENCH_PIDS[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${BENCH_PIDS[@]}"; do
+    wait "$pid" 2>/dev/null || true
+  done
+  BENCH_PIDS=()
+}
+
+# Waits until URL answers 2xx, for at most 120 s.
+wait_ready() {
+  local url=$1
+  for _ in $(seq 1 240); do
+    curl -fsS -o /dev/null "$url" 2>/dev/null && return 0
+    sleep 0.5
+  done
+  echo "server at $url did not become ready" >&2
+  return 1
+}
+
+# Runs wrk and prints "<requests/s> <p99 ms> <failed requests>" on one line.
+wrk_figures() {
+  local out
+  out=$(wrk "$@" --latency)
+  awk '
+    /Requests\/sec/ { rps = $2 }
+    $1 == "99%" {
+      v = $2
+      if (v ~ /us$/) { sub(/us$/, "", v); v = v / 1000 }
+      else if (v ~ /ms$/) { sub(/ms$/, "", v) }
+      else if (v ~ /s$/) { sub(/s$/, "", v); v = v * 1000 }
+      p99 = v
+    }
+    /Non-2xx or 3xx responses/ { failed += $NF }
+    /Socket errors/ { failed += $4 + $6 + $8 + $10 }
+    END { printf "%s %s %d\n", rps, p99, failed }
+  ' <<<"$out"
+}
