@@ -378,20 +378,3 @@ async fn completed_orders_are_sales_and_their_users_customers() {
     let without = adapter(&sim, json!({})).customers(None).await.unwrap_err();
     assert!(matches!(without.kind, ProviderErrorKind::Unsupported(_)));
 }
-
-/// The closing note's measure: a full 10k-product catalog pull from the simulator.
-/// `cargo test -p providers --test dispense_vendor -- --ignored --nocapture`
-#[tokio::test]
-#[ignore = "a measurement, not a check"]
-async fn ten_thousand_product_pull() {
-    let sim = start(one_venue(10_000), DispenseSimOptions::default()).await;
-    let provider = adapter(&sim, json!({"http": {"disable_rate_limits": true}}));
-    let started = Instant::now();
-    let batch = provider.catalog(None).await.unwrap();
-    let elapsed = started.elapsed();
-    assert_eq!(batch.items.len(), 10_000);
-    println!(
-        "dispense: 10k products in {elapsed:?} over {} requests",
-        sim.faults().total_requests()
-    );
-}
