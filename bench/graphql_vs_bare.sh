@@ -89,8 +89,8 @@ cached_url=$canopy_url
 start_canopy uncached false
 uncached_url=$canopy_url
 for url in "$cached_url" "$uncached_url"; do
-  wait_ready "$url/readyz" || { tail -20 "$work"/*.log >&2; exit 1; }
-  wait_for_demo "$url/graphql" || { tail -20 "$work"/*.log >&2; exit 1; }
+  wait_ready "$url/readyz" || { tail -n 20 "$work"/*.log >&2; exit 1; }
+  wait_for_demo "$url/graphql" || { tail -n 20 "$work"/*.log >&2; exit 1; }
 done
 
 post "$cached_url/graphql" >"$work/products.json"

@@ -18,7 +18,9 @@ use crate::{
     server::{Server, shutdown},
     simulate::{self, SimulateArgs},
     state::{AppState, StartupError},
+    orders::delivery::Delivery,
     sync::{SyncWorkers, Synchronizer, workers::WorkerConfig},
+    webhooks::{WebhookConfig, WebhookWorker},
 };
 
 /// Canopy: one GraphQL API over the retailer's point of sale.
@@ -161,7 +163,19 @@ async fn serve(config: Config, args: ServeArgs) -> Result<(), CliError> {
     if args.no_workers {
         tracing::info!("background workers disabled (--no-workers)");
     } else {
-        SyncWorkers::start(sync, WorkerConfig::default(), &background, shutdown.clone());
+        SyncWorkers::start(
+            sync.clone(),
+            &state.sync,
+            WorkerConfig::default(),
+            &background,
+            shutdown.clone(),
+        );
+        WebhookWorker::new(sync, &state.sync, WebhookConfig::default()).start(
+            &background,
+            shutdown.clone(),
+        );
+        Delivery::for_state(&state).start(&state, &background, &shutdown);
+        crate::orders::expiry::start(state.clone(), &background, shutdown.clone());
     }
     let server = Server::bind(args.addr, state, shutdown.clone()).await?;
     tracing::info!(addr = %server.local_addr()?, "canopy listening");

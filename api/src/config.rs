@@ -138,6 +138,18 @@ pub struct Config {
     /// Where alert notifications go.
     #[command(flatten)]
     pub notify: crate::notify::NotifyConfig,
+
+    /// How the order outbox is delivered to the POSes.
+    #[command(flatten)]
+    pub outbox: crate::orders::outbox::OutboxConfig,
+
+    /// How order statuses are polled from the POSes.
+    #[command(flatten)]
+    pub order_status: crate::orders::status_sync::StatusSyncConfig,
+
+    /// Order limits and reservation expiry.
+    #[command(flatten)]
+    pub checkout: crate::orders::config::CheckoutConfig,
 }
 
 /// Abuse limits applied to every GraphQL request.

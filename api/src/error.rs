@@ -109,14 +109,9 @@ pub enum ApiError {
         /// Units still available.
         available: i64,
     },
-    /// A compliance rule refuses the operation.
-    #[error("{message}")]
-    ComplianceLimit {
-        /// Identifier of the rule, for example `CA_ADULT_USE_FLOWER_DAILY`.
-        rule: String,
-        /// Which limit is exceeded and by how much.
-        message: String,
-    },
+    /// A compliance rule refuses the operation: the rule and its figures.
+    #[error("{}", .0.message)]
+    ComplianceLimit(Box<crate::compliance::Refusal>),
     /// The operation conflicts with the current state.
     #[error("{0}")]
     Conflict(String),
@@ -179,7 +174,7 @@ impl ApiError {
             Self::BadUserInput { .. } => ErrorCode::BadUserInput,
             Self::NotFound { .. } => ErrorCode::NotFound,
             Self::OutOfStock { .. } => ErrorCode::OutOfStock,
-            Self::ComplianceLimit { .. } => ErrorCode::ComplianceLimit,
+            Self::ComplianceLimit(_) => ErrorCode::ComplianceLimit,
             Self::Conflict(_) => ErrorCode::Conflict,
             Self::UpstreamUnavailable { .. } => ErrorCode::UpstreamUnavailable,
             Self::RateLimited { .. } => ErrorCode::RateLimited,
@@ -221,7 +216,7 @@ impl ApiError {
                 extensions.set("productId", product_id.as_str());
                 extensions.set("available", *available);
             }
-            Self::ComplianceLimit { rule, .. } => extensions.set("rule", rule.as_str()),
+            Self::ComplianceLimit(refusal) => refusal.write_extensions(extensions),
             Self::RateLimited { retry_after } => {
                 extensions.set("retryAfter", retry_after.as_secs().max(1));
             }
@@ -233,6 +228,12 @@ impl ApiError {
     pub fn to_graphql_error(&self) -> async_graphql::Error {
         async_graphql::Error::new(self.to_string())
             .extend_with(|_, extensions| self.write_extensions(extensions))
+    }
+}
+
+impl From<crate::compliance::Refusal> for ApiError {
+    fn from(refusal: crate::compliance::Refusal) -> Self {
+        Self::ComplianceLimit(Box::new(refusal))
     }
 }
 

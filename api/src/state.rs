@@ -11,6 +11,7 @@ use crate::{
     config::{Config, ConfigError, MasterKey, Secrets},
     db,
     events::{MemoryEventBus, RedisEventBus, SharedEventBus},
+    sync::SyncControl,
 };
 
 /// Shared by the router and the GraphQL schema; cheap to clone.
@@ -28,6 +29,8 @@ pub struct AppState {
     pub jwt: Arc<JwtKeys>,
     /// The key that encrypts POS credentials at rest.
     pub master_key: Arc<MasterKey>,
+    /// The handle on the background sync (`triggerSync`, webhook wake-ups).
+    pub sync: SyncControl,
 }
 
 /// Why the state could not be built.
@@ -64,9 +67,10 @@ impl AppState {
             config: Arc::new(config),
             db,
             cache,
-            events,
             jwt: Arc::new(jwt),
             master_key: Arc::new(secrets.master_key),
+            sync: SyncControl::new(events.clone()),
+            events,
         })
     }
 }

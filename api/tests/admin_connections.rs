@@ -30,22 +30,41 @@ async fn all_three_kinds_are_configured_tested_and_synced() {
             let created = create(app, &token, sim, &format!("Store via {}", sim.kind())).await;
             let id = created["id"].as_str().unwrap().to_owned();
             assert_eq!(created["kind"], input["kind"], "{}", backend.backend);
-            let hint = if key.chars().count() >= 12 { &key[key.len() - 4..] } else { "" };
+            let hint = if key.chars().count() >= 12 {
+                &key[key.len() - 4..]
+            } else {
+                ""
+            };
             assert_eq!(created["apiKeyHint"], hint);
             assert_eq!(created["hasApiSecret"], input["apiSecret"].is_string());
-            assert_eq!(created["hasWebhookSecret"], input["webhookSecret"].is_string());
+            assert_eq!(
+                created["hasWebhookSecret"],
+                input["webhookSecret"].is_string()
+            );
             assert_eq!(created["health"], "UNKNOWN");
             assert_eq!(created["pollIntervalSeconds"], 60);
             assert!(!created.to_string().contains(&key));
 
             let tested = gql::data(app, Some(&token), TEST_MUTATION, json!({ "id": id })).await;
             let result = &tested["testProviderConnection"];
-            assert_eq!(result["ok"], true, "{} {}: {result}", backend.backend, sim.kind());
+            assert_eq!(
+                result["ok"],
+                true,
+                "{} {}: {result}",
+                backend.backend,
+                sim.kind()
+            );
             assert!(!result["locations"].as_array().unwrap().is_empty());
 
             let synced = gql::data(app, Some(&token), &sync_mutation(), json!({ "id": id })).await;
             let synced = &synced["triggerSync"];
-            assert_eq!(synced["health"], "HEALTHY", "{} {}: {synced}", backend.backend, sim.kind());
+            assert_eq!(
+                synced["health"],
+                "HEALTHY",
+                "{} {}: {synced}",
+                backend.backend,
+                sim.kind()
+            );
             assert!(synced["syncStatus"]["lastSuccessAt"].is_string());
             assert_eq!(synced["syncStatus"]["running"], false);
             assert!(!synced["locations"].as_array().unwrap().is_empty());
@@ -57,9 +76,17 @@ async fn all_three_kinds_are_configured_tested_and_synced() {
             .iter()
             .map(|c| c["kind"].as_str().unwrap())
             .collect();
-        assert_eq!(kinds, ["DUTCHIE", "JANE", "DISPENSE"], "{}", backend.backend);
+        assert_eq!(
+            kinds,
+            ["DUTCHIE", "JANE", "DISPENSE"],
+            "{}",
+            backend.backend
+        );
         let jane = &listed["providerConnections"][1];
-        assert_eq!(jane["webhookUrl"], format!("/webhooks/{}", jane["id"].as_str().unwrap()));
+        assert_eq!(
+            jane["webhookUrl"],
+            format!("/webhooks/{}", jane["id"].as_str().unwrap())
+        );
     }
 }
 
@@ -73,21 +100,46 @@ async fn updates_keep_omitted_secrets_and_deletes_remove() {
         let id = created["id"].as_str().unwrap();
 
         // renaming keeps the secrets: the connection still reaches the POS
-        let renamed = gql::data(app, Some(&token), &update_mutation(), json!({ "id": id, "input": { "name": "Jane uptown", "pollIntervalSeconds": 120 } })).await;
+        let renamed = gql::data(
+            app,
+            Some(&token),
+            &update_mutation(),
+            json!({ "id": id, "input": { "name": "Jane uptown", "pollIntervalSeconds": 120 } }),
+        )
+        .await;
         assert_eq!(renamed["updateProviderConnection"]["name"], "Jane uptown");
-        assert_eq!(renamed["updateProviderConnection"]["pollIntervalSeconds"], 120);
+        assert_eq!(
+            renamed["updateProviderConnection"]["pollIntervalSeconds"],
+            120
+        );
         assert_eq!(renamed["updateProviderConnection"]["hasApiSecret"], true);
         let tested = gql::data(app, Some(&token), TEST_MUTATION, json!({ "id": id })).await;
-        assert_eq!(tested["testProviderConnection"]["ok"], true, "{}", backend.backend);
+        assert_eq!(
+            tested["testProviderConnection"]["ok"], true,
+            "{}",
+            backend.backend
+        );
 
         // a wrong secret is a failed test, not an error; an empty one clears it
-        let wrong = gql::data(app, Some(&token), &update_mutation(), json!({ "id": id, "input": { "apiSecret": "not-the-client-secret" } })).await;
+        let wrong = gql::data(
+            app,
+            Some(&token),
+            &update_mutation(),
+            json!({ "id": id, "input": { "apiSecret": "not-the-client-secret" } }),
+        )
+        .await;
         assert_eq!(wrong["updateProviderConnection"]["hasApiSecret"], true);
         let tested = gql::data(app, Some(&token), TEST_MUTATION, json!({ "id": id })).await;
         let result = &tested["testProviderConnection"];
         assert_eq!(result["ok"], false);
         assert_eq!(result["errorCode"], "UNAUTHORIZED", "{result}");
-        let cleared = gql::data(app, Some(&token), &update_mutation(), json!({ "id": id, "input": { "apiSecret": "", "enabled": false } })).await;
+        let cleared = gql::data(
+            app,
+            Some(&token),
+            &update_mutation(),
+            json!({ "id": id, "input": { "apiSecret": "", "enabled": false } }),
+        )
+        .await;
         assert_eq!(cleared["updateProviderConnection"]["hasApiSecret"], false);
         assert_eq!(cleared["updateProviderConnection"]["health"], "DISABLED");
 
@@ -95,7 +147,13 @@ async fn updates_keep_omitted_secrets_and_deletes_remove() {
         assert_eq!(deleted["deleteProviderConnection"], id);
         let (_, body) = gql::execute(app, Some(&token), DELETE_MUTATION, json!({ "id": id })).await;
         assert_eq!(first_extensions(&body)["code"], "NOT_FOUND");
-        let gone = gql::data(app, Some(&token), "query($id: ID!) { providerConnection(id: $id) { id } }", json!({ "id": id })).await;
+        let gone = gql::data(
+            app,
+            Some(&token),
+            "query($id: ID!) { providerConnection(id: $id) { id } }",
+            json!({ "id": id }),
+        )
+        .await;
         assert_eq!(gone["providerConnection"], Value::Null);
     }
 }
@@ -109,28 +167,59 @@ async fn invalid_input_is_bad_user_input_naming_the_field() {
     let cases: [(&str, Value, &str); 11] = [
         ("baseUrl", json!("ftp://pos.example"), "input.baseUrl"),
         ("baseUrl", json!("http://pos.example.com"), "input.baseUrl"),
-        ("baseUrl", json!("https://user:pw@pos.example.com"), "input.baseUrl"),
+        (
+            "baseUrl",
+            json!("https://user:pw@pos.example.com"),
+            "input.baseUrl",
+        ),
         ("baseUrl", json!("javascript:alert(1)"), "input.baseUrl"),
         ("name", json!(""), "input.name"),
         ("name", json!("x".repeat(101)), "input.name"),
         ("apiKey", json!(""), "input.apiKey"),
         ("apiKey", json!("k".repeat(513)), "input.apiKey"),
         ("pollIntervalSeconds", json!(4), "input.pollIntervalSeconds"),
-        ("fullSyncIntervalSeconds", json!(86_401), "input.fullSyncIntervalSeconds"),
-        ("settings", json!({ "client_secret": "oops" }), "input.settings"),
+        (
+            "fullSyncIntervalSeconds",
+            json!(86_401),
+            "input.fullSyncIntervalSeconds",
+        ),
+        (
+            "settings",
+            json!({ "client_secret": "oops" }),
+            "input.settings",
+        ),
     ];
     for (field, value, expected) in cases {
         let mut input = valid.clone();
         input[field] = value.clone();
-        let (_, body) = gql::execute(&app, Some(&token), &create_mutation(), json!({ "input": input })).await;
+        let (_, body) = gql::execute(
+            &app,
+            Some(&token),
+            &create_mutation(),
+            json!({ "input": input }),
+        )
+        .await;
         let extensions = first_extensions(&body);
-        assert_eq!(extensions["code"], "BAD_USER_INPUT", "{field}={value}: {body}");
+        assert_eq!(
+            extensions["code"], "BAD_USER_INPUT",
+            "{field}={value}: {body}"
+        );
         assert_eq!(extensions["field"], expected, "{field}={value}: {body}");
     }
-    let (_, body) = gql::execute(&app, Some(&token), &update_mutation(), json!({ "id": "not-an-id", "input": {} })).await;
+    let (_, body) = gql::execute(
+        &app,
+        Some(&token),
+        &update_mutation(),
+        json!({ "id": "not-an-id", "input": {} }),
+    )
+    .await;
     assert_eq!(first_extensions(&body)["code"], "BAD_USER_INPUT");
     let listed = gql::data(&app, Some(&token), &list_query(), json!({})).await;
-    assert_eq!(listed["providerConnections"], json!([]), "nothing invalid was stored");
+    assert_eq!(
+        listed["providerConnections"],
+        json!([]),
+        "nothing invalid was stored"
+    );
 }
 
 #[tokio::test]
@@ -141,20 +230,34 @@ async fn only_admins_reach_the_admin_fields() {
     let id = json!({ "id": uuid::Uuid::now_v7().to_string() });
     let documents: [(&str, Value); 8] = [
         ("{ providerConnections { id } }", json!({})),
-        ("query($id: ID!) { providerConnection(id: $id) { id } }", id.clone()),
+        (
+            "query($id: ID!) { providerConnection(id: $id) { id } }",
+            id.clone(),
+        ),
         ("{ alerts { id } }", json!({})),
         ("{ auditLog { totalCount } }", json!({})),
         (DELETE_MUTATION, id.clone()),
         (TEST_MUTATION, id.clone()),
-        ("mutation($id: ID!) { triggerSync(id: $id) { id } }", id.clone()),
+        (
+            "mutation($id: ID!) { triggerSync(id: $id) { id } }",
+            id.clone(),
+        ),
         ("mutation($id: ID!) { resolveAlert(id: $id) { id } }", id),
     ];
     for (document, variables) in documents {
         let (_, body) = gql::execute(&app, None, document, variables.clone()).await;
-        assert_eq!(first_extensions(&body)["code"], "UNAUTHENTICATED", "{document}: {body}");
+        assert_eq!(
+            first_extensions(&body)["code"],
+            "UNAUTHENTICATED",
+            "{document}: {body}"
+        );
         for token in [&storefront, &customer] {
             let (_, body) = gql::execute(&app, Some(token), document, variables.clone()).await;
-            assert_eq!(first_extensions(&body)["code"], "FORBIDDEN", "{document}: {body}");
+            assert_eq!(
+                first_extensions(&body)["code"],
+                "FORBIDDEN",
+                "{document}: {body}"
+            );
         }
     }
 }
@@ -174,9 +277,27 @@ async fn alerts_are_listed_and_resolved() {
             details: json!({ "n": 1 }),
             dedupe_key: kind.to_owned(),
         };
-        alerts::raise(&app.state.db, &raise("stock_discrepancy", AlertSeverity::Warning), Utc::now()).await.unwrap();
-        alerts::raise(&app.state.db, &raise("order_dead_letter", AlertSeverity::Critical), Utc::now()).await.unwrap();
-        alerts::raise(&app.state.db, &raise("order_dead_letter", AlertSeverity::Critical), Utc::now()).await.unwrap();
+        alerts::raise(
+            &app.state.db,
+            &raise("stock_discrepancy", AlertSeverity::Warning),
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+        alerts::raise(
+            &app.state.db,
+            &raise("order_dead_letter", AlertSeverity::Critical),
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+        alerts::raise(
+            &app.state.db,
+            &raise("order_dead_letter", AlertSeverity::Critical),
+            Utc::now(),
+        )
+        .await
+        .unwrap();
 
         let query = "query($open: Boolean) { alerts(open: $open) { id severity kind message details occurrences resolvedAt resolvedBy connection { id } } }";
         let open = gql::data(app, Some(&token), query, json!({ "open": true })).await;
@@ -197,7 +318,13 @@ async fn alerts_are_listed_and_resolved() {
         let all = gql::data(app, Some(&token), query, json!({})).await;
         assert_eq!(all["alerts"].as_array().unwrap().len(), 2);
 
-        let (_, body) = gql::execute(app, Some(&token), resolve, json!({ "id": uuid::Uuid::now_v7().to_string() })).await;
+        let (_, body) = gql::execute(
+            app,
+            Some(&token),
+            resolve,
+            json!({ "id": uuid::Uuid::now_v7().to_string() }),
+        )
+        .await;
         assert_eq!(first_extensions(&body)["code"], "NOT_FOUND");
     }
 }

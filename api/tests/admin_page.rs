@@ -2,7 +2,7 @@
 //! in headless Chromium (Debian's `chromium`, by `playwright-core` from
 //! `tests/browser/`): an admin signs in, adds a Dutchie, a Jane and a Dispense connection
 //! against their simulators, tests each, syncs each and sees it healthy; the screenshot lands in
-//! `$CARGO_TARGET_DIR/admin-page.png` (or `target/admin-page.png`).
+//! `target/admin-page.png` in the checkout.
 //!
 //! Without `/usr/bin/chromium` the browser test skips with a note, except under
 //! `CI=true`, where it fails.
@@ -122,10 +122,11 @@ fn store() -> SimStore {
 /// write-only field, never among the vendor settings.
 fn form_entry(sim: &dyn Simulator) -> Value {
     let config = sim.connection_config(uuid::Uuid::nil());
-    let mut settings = config.settings;
-    let webhook_secret = settings
-        .as_object_mut()
-        .and_then(|settings| settings.remove("webhook_secret"));
+    let settings = config.settings;
+    let webhook_secret = config
+        .webhook_secret
+        .as_ref()
+        .map(|secret| secret.expose_secret().to_owned());
     let kind = match config.kind {
         PosKind::Dutchie => "Dutchie",
         PosKind::Jane => "Jane",
@@ -187,13 +188,10 @@ fn browser_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser")
 }
 
-/// `admin-page.png` in the workspace's target folder (`$CARGO_TARGET_DIR` when set).
+/// `target/admin-page.png` in the checkout, the CI artifact (whatever `CARGO_TARGET_DIR`
+/// the build used).
 fn screenshot_path() -> PathBuf {
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .map_or_else(|| workspace.join("target"), |dir| workspace.join(dir));
-    target.join("admin-page.png")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/admin-page.png")
 }
 
 /// A child's output, through the test harness (shown when the test fails).

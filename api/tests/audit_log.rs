@@ -28,11 +28,25 @@ async fn every_change_and_action_is_audited_with_secrets_masked() {
         gql::data(app, Some(&token), &sync_mutation(), json!({ "id": id })).await;
         gql::data(app, Some(&token), DELETE_MUTATION, json!({ "id": id })).await;
 
-        let log = gql::data(app, Some(&token), AUDIT_QUERY, json!({ "targetType": "ProviderConnection" })).await;
+        let log = gql::data(
+            app,
+            Some(&token),
+            AUDIT_QUERY,
+            json!({ "targetType": "ProviderConnection" }),
+        )
+        .await;
         let log = &log["auditLog"];
         assert_eq!(log["totalCount"], 5, "{}", backend.backend);
-        let entries: Vec<&Value> = log["edges"].as_array().unwrap().iter().map(|e| &e["node"]).collect();
-        let actions: Vec<&str> = entries.iter().map(|e| e["action"].as_str().unwrap()).collect();
+        let entries: Vec<&Value> = log["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| &e["node"])
+            .collect();
+        let actions: Vec<&str> = entries
+            .iter()
+            .map(|e| e["action"].as_str().unwrap())
+            .collect();
         assert_eq!(
             actions,
             [
@@ -49,7 +63,9 @@ async fn every_change_and_action_is_audited_with_secrets_masked() {
             assert_eq!(entry["targetId"], id);
             assert!(entry["at"].is_string());
         }
-        let [delete, sync, test, update, create] = entries.as_slice() else { unreachable!() };
+        let [delete, sync, test, update, create] = entries.as_slice() else {
+            unreachable!()
+        };
         assert_eq!(create["before"], Value::Null);
         assert_eq!(create["after"]["name"], "Audited store");
         assert_eq!(create["after"]["apiKeyHint"], &key[key.len() - 4..]);
@@ -57,7 +73,10 @@ async fn every_change_and_action_is_audited_with_secrets_masked() {
         assert_eq!(update["before"]["name"], "Audited store");
         assert_eq!(update["after"]["name"], "Renamed");
         assert_eq!(update["after"]["hasWebhookSecret"], true);
-        assert_eq!(update["after"]["changedWriteOnlyFields"], json!(["apiKey", "webhookSecret"]));
+        assert_eq!(
+            update["after"]["changedWriteOnlyFields"],
+            json!(["apiKey", "webhookSecret"])
+        );
         assert_eq!(test["after"]["ok"], true);
         assert_eq!(sync["after"]["ok"], true);
         assert_eq!(sync["after"]["mode"], "FULL");
@@ -65,7 +84,10 @@ async fn every_change_and_action_is_audited_with_secrets_masked() {
         assert_eq!(delete["after"], Value::Null);
         let text = log.to_string();
         assert!(!text.contains(&key), "the API key is in the audit log");
-        assert!(!text.contains("whsec-audited-value"), "the webhook secret is in the audit log");
+        assert!(
+            !text.contains("whsec-audited-value"),
+            "the webhook secret is in the audit log"
+        );
     }
 }
 
@@ -95,7 +117,13 @@ async fn the_log_pages_newest_first_and_filters_by_target() {
         .await
         .unwrap();
         let alerts = gql::data(app, Some(&token), "{ alerts { id } }", json!({})).await;
-        gql::data(app, Some(&token), "mutation($id: ID!) { resolveAlert(id: $id) { id } }", json!({ "id": alerts["alerts"][0]["id"] })).await;
+        gql::data(
+            app,
+            Some(&token),
+            "mutation($id: ID!) { resolveAlert(id: $id) { id } }",
+            json!({ "id": alerts["alerts"][0]["id"] }),
+        )
+        .await;
 
         let first = gql::data(app, Some(&token), AUDIT_QUERY, json!({ "first": 2 })).await;
         let first = &first["auditLog"];
@@ -104,7 +132,13 @@ async fn the_log_pages_newest_first_and_filters_by_target() {
         assert_eq!(first["edges"][0]["node"]["action"], "alert.resolve");
         assert_eq!(first["edges"][0]["node"]["targetType"], "Alert");
         assert_eq!(first["edges"][1]["node"]["after"]["name"], "Store 2");
-        let rest = gql::data(app, Some(&token), AUDIT_QUERY, json!({ "first": 5, "after": first["pageInfo"]["endCursor"] })).await;
+        let rest = gql::data(
+            app,
+            Some(&token),
+            AUDIT_QUERY,
+            json!({ "first": 5, "after": first["pageInfo"]["endCursor"] }),
+        )
+        .await;
         let names: Vec<&str> = rest["auditLog"]["edges"]
             .as_array()
             .unwrap()
@@ -114,12 +148,20 @@ async fn the_log_pages_newest_first_and_filters_by_target() {
         assert_eq!(names, ["Store 1", "Store 0"]);
         assert_eq!(rest["auditLog"]["pageInfo"]["hasNextPage"], false);
 
-        let alerts_only = gql::data(app, Some(&token), AUDIT_QUERY, json!({ "targetType": "Alert" })).await;
+        let alerts_only = gql::data(
+            app,
+            Some(&token),
+            AUDIT_QUERY,
+            json!({ "targetType": "Alert" }),
+        )
+        .await;
         assert_eq!(alerts_only["auditLog"]["totalCount"], 1);
 
-        let (_, body) = gql::execute(app, Some(&token), AUDIT_QUERY, json!({ "first": 100_000 })).await;
+        let (_, body) =
+            gql::execute(app, Some(&token), AUDIT_QUERY, json!({ "first": 100_000 })).await;
         assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
-        let (_, body) = gql::execute(app, Some(&token), AUDIT_QUERY, json!({ "after": "bogus" })).await;
+        let (_, body) =
+            gql::execute(app, Some(&token), AUDIT_QUERY, json!({ "after": "bogus" })).await;
         assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
         let storefront = app.token(Role::Storefront, "shop");
         let (_, body) = gql::execute(app, Some(&storefront), AUDIT_QUERY, json!({})).await;

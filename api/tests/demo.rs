@@ -111,7 +111,13 @@ async fn a_register_sale_reaches_subscribers(app: TestApp) {
     .unwrap();
     let tracker = TaskTracker::new();
     let shutdown = CancellationToken::new();
-    let workers = SyncWorkers::start(sync, WorkerConfig::default(), &tracker, shutdown.clone());
+    let workers = SyncWorkers::start(
+        sync,
+        &app.state.sync,
+        WorkerConfig::default(),
+        &tracker,
+        shutdown.clone(),
+    );
     let mut events = app.state.events.subscribe_events(&STOCK_TOPIC);
 
     let dutchie = demo.simulators().dutchie();

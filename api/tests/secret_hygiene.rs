@@ -17,7 +17,6 @@ use admin_support::{
     sync_mutation, update_mutation,
 };
 use common::{TestApp, fixtures::each_backend, gql};
-use secrecy::ExposeSecret;
 use serde_json::{Value, json};
 use tracing_subscriber::{EnvFilter, fmt::MakeWriter};
 
@@ -34,7 +33,10 @@ struct Captured(Arc<Mutex<Vec<u8>>>);
 
 impl Write for Captured {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner).extend_from_slice(bytes);
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .extend_from_slice(bytes);
         Ok(bytes.len())
     }
 
@@ -68,7 +70,13 @@ fn capture_logs() -> Captured {
 }
 
 /// Runs a document, keeping the whole response text.
-async fn run(app: &TestApp, token: &str, document: &str, variables: Value, seen: &mut Vec<String>) -> Value {
+async fn run(
+    app: &TestApp,
+    token: &str,
+    document: &str,
+    variables: Value,
+    seen: &mut Vec<String>,
+) -> Value {
     let (status, body) = gql::execute(app, Some(token), document, variables).await;
     seen.push(format!("{status} {body}"));
     body
@@ -82,19 +90,56 @@ async fn exercise(app: &TestApp, sims: &Simulators) -> Vec<String> {
     assert_eq!(input["apiKey"], KEY);
     input["apiSecret"] = json!(SECRET);
     input["webhookSecret"] = json!(WEBHOOK_SECRET);
-    let created = run(app, &token, &create_mutation(), json!({ "input": input }), &mut seen).await;
-    let id = created["data"]["createProviderConnection"]["id"].as_str().unwrap().to_owned();
+    let created = run(
+        app,
+        &token,
+        &create_mutation(),
+        json!({ "input": input }),
+        &mut seen,
+    )
+    .await;
+    let id = created["data"]["createProviderConnection"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let tested = run(app, &token, TEST_MUTATION, json!({ "id": id }), &mut seen).await;
-    assert_eq!(tested["data"]["testProviderConnection"]["ok"], true, "{tested}");
-    run(app, &token, &sync_mutation(), json!({ "id": id }), &mut seen).await;
+    assert_eq!(
+        tested["data"]["testProviderConnection"]["ok"], true,
+        "{tested}"
+    );
+    run(
+        app,
+        &token,
+        &sync_mutation(),
+        json!({ "id": id }),
+        &mut seen,
+    )
+    .await;
     run(app, &token, &list_query(), json!({}), &mut seen).await;
-    run(app, &token, "query($id: ID!) { providerConnection(id: $id) { id apiKeyHint settings } }", json!({ "id": id }), &mut seen).await;
-    run(app, &token, &update_mutation(), json!({ "id": id, "input": { "name": "Renamed", "apiSecret": SECRET } }), &mut seen).await;
+    run(
+        app,
+        &token,
+        "query($id: ID!) { providerConnection(id: $id) { id apiKeyHint settings } }",
+        json!({ "id": id }),
+        &mut seen,
+    )
+    .await;
+    run(
+        app,
+        &token,
+        &update_mutation(),
+        json!({ "id": id, "input": { "name": "Renamed", "apiSecret": SECRET } }),
+        &mut seen,
+    )
+    .await;
 
     // invalid input carrying the secrets: refused without repeating them
     let hostile = [
         ("name", json!(KEY.repeat(4))),
-        ("baseUrl", json!(format!("https://ops:{KEY}@pos.example.com"))),
+        (
+            "baseUrl",
+            json!(format!("https://ops:{KEY}@pos.example.com")),
+        ),
         ("baseUrl", json!(format!("http://pos.example.com/{KEY}"))),
         ("apiKey", json!(format!("{KEY}\n"))),
         ("apiKey", json!(KEY.repeat(20))),
@@ -104,20 +149,62 @@ async fn exercise(app: &TestApp, sims: &Simulators) -> Vec<String> {
     for (field, value) in hostile {
         let mut input = create_input(&sims.dispense, "Refused");
         input[field] = value;
-        let body = run(app, &token, &create_mutation(), json!({ "input": input }), &mut seen).await;
-        assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "{field}: {body}");
-        let body = run(app, &token, &update_mutation(), json!({ "id": id, "input": { field: input[field].clone() } }), &mut seen).await;
+        let body = run(
+            app,
+            &token,
+            &create_mutation(),
+            json!({ "input": input }),
+            &mut seen,
+        )
+        .await;
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+            "{field}: {body}"
+        );
+        let body = run(
+            app,
+            &token,
+            &update_mutation(),
+            json!({ "id": id, "input": { field: input[field].clone() } }),
+            &mut seen,
+        )
+        .await;
         assert!(body["errors"].is_array(), "{field}: {body}");
     }
 
     // a wrong key: the POS refuses it, the failed test says so without the key
-    run(app, &token, &update_mutation(), json!({ "id": id, "input": { "apiKey": WRONG_KEY } }), &mut seen).await;
+    run(
+        app,
+        &token,
+        &update_mutation(),
+        json!({ "id": id, "input": { "apiKey": WRONG_KEY } }),
+        &mut seen,
+    )
+    .await;
     let failed = run(app, &token, TEST_MUTATION, json!({ "id": id }), &mut seen).await;
-    assert_eq!(failed["data"]["testProviderConnection"]["ok"], false, "{failed}");
-    run(app, &token, &sync_mutation(), json!({ "id": id }), &mut seen).await;
+    assert_eq!(
+        failed["data"]["testProviderConnection"]["ok"], false,
+        "{failed}"
+    );
+    run(
+        app,
+        &token,
+        &sync_mutation(),
+        json!({ "id": id }),
+        &mut seen,
+    )
+    .await;
     run(app, &token, &list_query(), json!({}), &mut seen).await;
     run(app, &token, AUDIT_QUERY, json!({ "first": 100 }), &mut seen).await;
-    let metrics = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    let metrics = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     seen.push(metrics);
     seen
 }
@@ -125,20 +212,31 @@ async fn exercise(app: &TestApp, sims: &Simulators) -> Vec<String> {
 /// The SQLite file (and its journal files) of `app`.
 fn sqlite_files(app: &TestApp) -> Vec<PathBuf> {
     let url = app.state.config.database_url.expose().to_owned();
-    let path = url.trim_start_matches("sqlite://").split('?').next().unwrap();
+    let path = url
+        .trim_start_matches("sqlite://")
+        .split('?')
+        .next()
+        .unwrap();
     let path = PathBuf::from(path);
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
     std::fs::read_dir(path.parent().unwrap())
         .unwrap()
         .map(|entry| entry.unwrap().path())
-        .filter(|file| file.file_name().unwrap().to_string_lossy().starts_with(&name))
+        .filter(|file| {
+            file.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with(&name)
+        })
         .collect()
 }
 
 fn assert_absent(haystack: &[u8], place: &str) {
     for secret in PLANTED {
         assert!(
-            !haystack.windows(secret.len()).any(|window| window == secret.as_bytes()),
+            !haystack
+                .windows(secret.len())
+                .any(|window| window == secret.as_bytes()),
             "{secret} leaked into {place}"
         );
     }
@@ -152,20 +250,37 @@ async fn planted_credentials_appear_in_no_response_log_or_database_file() {
         let app = &backend.app;
         let responses = exercise(app, &sims).await;
         for response in &responses {
-            assert_absent(response.as_bytes(), &format!("a response on {}: {response}", backend.backend));
+            assert_absent(
+                response.as_bytes(),
+                &format!("a response on {}: {response}", backend.backend),
+            );
         }
         if backend.backend == "sqlite" {
-            let files = sqlite_files(app);
-            assert!(!files.is_empty());
+            // the database file and its write-ahead log, live and after a checkpoint
+            let live = sqlite_files(app);
+            assert!(!live.is_empty());
+            for file in &live {
+                assert_absent(&std::fs::read(file).unwrap(), &file.display().to_string());
+            }
             app.state.db.clone().close().await.unwrap();
-            for file in files {
+            for file in sqlite_files(app) {
                 assert_absent(&std::fs::read(&file).unwrap(), &file.display().to_string());
             }
         }
     }
-    let logged = logs.0.lock().unwrap_or_else(PoisonError::into_inner).clone();
-    assert!(logged.len() > 10_000, "the logs were captured ({} bytes)", logged.len());
-    assert!(String::from_utf8_lossy(&logged).contains("provider_connections"), "statements were logged");
+    let logged = logs
+        .0
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone();
+    assert!(
+        logged.len() > 10_000,
+        "the logs were captured ({} bytes)",
+        logged.len()
+    );
+    assert!(
+        String::from_utf8_lossy(&logged).contains("provider_connections"),
+        "statements were logged"
+    );
     assert_absent(&logged, "the logs");
-    drop(secrecy::SecretString::from(KEY.to_owned()).expose_secret().len());
 }

@@ -376,6 +376,7 @@ fn context(connection: Uuid) -> ApplyContext {
         full: false,
         now: Utc::now(),
         default_time_zone: "UTC".to_owned(),
+        discrepancies: Default::default(),
     }
 }
 

@@ -276,3 +276,45 @@ pub enum WeightUnit {
     #[sea_orm(string_value = "EACH")]
     Each,
 }
+
+/// The market a compliance rule governs: adult-use (recreational) or medical sales.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum ComplianceMarket {
+    /// Adult-use (recreational) sales.
+    #[sea_orm(string_value = "ADULT_USE")]
+    AdultUse,
+    /// Medical sales, to holders of a medical card or recommendation.
+    #[sea_orm(string_value = "MEDICAL")]
+    Medical,
+}
+
+/// What a compliance rule constrains.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum ComplianceRuleKind {
+    /// Who may buy at all: a minimum age, and for medical sales a valid card.
+    #[sea_orm(string_value = "MINIMUM_AGE")]
+    MinimumAge,
+    /// How many flower-equivalent grams of one product class a customer may buy per period.
+    #[sea_orm(string_value = "PURCHASE_LIMIT")]
+    PurchaseLimit,
+}
+
+/// The class a product counts toward in purchase limits (derived from its category).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum ProductClass {
+    /// Dried flower, pre-rolls and other non-concentrated cannabis.
+    #[sea_orm(string_value = "NON_CONCENTRATE")]
+    NonConcentrate,
+    /// Concentrates, vape oil, and concentrate inside infused products.
+    #[sea_orm(string_value = "CONCENTRATE")]
+    Concentrate,
+}

@@ -25,6 +25,8 @@ mod m20261125_000014_create_outbox;
 mod m20261125_000015_create_webhook_deliveries;
 mod m20261125_000016_create_alerts;
 mod m20261125_000017_create_audit_log;
+mod m20261201_000018_create_sync_leases;
+mod m20261210_000019_create_compliance_rules;
 
 /// Every Canopy migration, in order.
 pub struct Migrator;
@@ -50,6 +52,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000015_create_webhook_deliveries::Migration),
             Box::new(m20261125_000016_create_alerts::Migration),
             Box::new(m20261125_000017_create_audit_log::Migration),
+            Box::new(m20261201_000018_create_sync_leases::Migration),
+            Box::new(m20261210_000019_create_compliance_rules::Migration),
         ]
     }
 }

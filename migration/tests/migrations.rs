@@ -7,7 +7,7 @@ mod common;
 use migration::{Migrator, MigratorTrait, SchemaManager};
 use sea_orm::DatabaseConnection;
 
-const TABLES: [&str; 17] = [
+const TABLES: [&str; 19] = [
     "provider_connections",
     "locations",
     "products",
@@ -25,6 +25,8 @@ const TABLES: [&str; 17] = [
     "webhook_deliveries",
     "alerts",
     "audit_log",
+    "sync_leases",
+    "compliance_rules",
 ];
 
 async fn assert_tables(db: &DatabaseConnection, present: bool) {

@@ -26,9 +26,12 @@ pub struct ConnectionConfig {
     pub base_url: Url,
     /// Dutchie location key, Jane client id, Dispense API key.
     pub api_key: SecretString,
-    /// Jane client secret; Dutchie integrator key in integrator mode; Jane webhook secret lives in settings.
+    /// Jane client secret; Dutchie integrator key in integrator mode.
     pub api_secret: Option<SecretString>,
-    /// Vendor-specific settings (store ids, venue ids, auth modes, token URL, webhook secret …).
+    /// The shared secret inbound webhooks are verified with (Jane); `None` for vendors
+    /// without webhooks or before one is configured.
+    pub webhook_secret: Option<SecretString>,
+    /// Vendor-specific settings without secrets (store ids, venue ids, auth modes, token URL …).
     pub settings: serde_json::Value,
 }
 

@@ -60,6 +60,7 @@ fn mock_connection(server: &MockServer, settings: serde_json::Value) -> Connecti
         base_url: server.uri().parse().unwrap(),
         api_key: "k".to_owned().into(),
         api_secret: None,
+        webhook_secret: None,
         settings,
     }
 }

@@ -24,6 +24,7 @@ fn config(server: &MockServer, settings: Value, secret: Option<&str>) -> Connect
         base_url: server.uri().parse().unwrap(),
         api_key: "loc-key-1".to_owned().into(),
         api_secret: secret.map(|s| s.to_owned().into()),
+        webhook_secret: None,
         settings,
     }
 }

@@ -254,6 +254,7 @@ fn wiremock_config(server: &MockServer) -> ConnectionConfig {
         base_url: server.uri().parse().unwrap(),
         api_key: "location-key".to_owned().into(),
         api_secret: None,
+        webhook_secret: None,
         settings: json!({"http": {"max_retries": 0}}),
     }
 }

@@ -137,6 +137,7 @@ async fn token_url_is_configuration_and_carries_both_credential_forms() {
         base_url: format!("{}/api", server.uri()).parse().unwrap(),
         api_key: SecretString::from("client"),
         api_secret: Some(SecretString::from("secret")),
+        webhook_secret: None,
         settings: serde_json::json!({
             "store_id": 7,
             "token_url": format!("{}/sandbox-auth/oauth/token", server.uri()),

@@ -97,6 +97,7 @@ async fn a_repeated_pagination_id_is_malformed() {
         base_url: server.uri().parse().unwrap(),
         api_key: SecretString::from("client"),
         api_secret: Some(SecretString::from("secret")),
+        webhook_secret: None,
         settings: serde_json::json!({"store_id": 1234}),
     };
     let err = JaneProvider::new(&config)

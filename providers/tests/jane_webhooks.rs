@@ -14,6 +14,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::routing::post;
 use jane_common::{default_sim, provider};
+use providers::jane::JaneProvider;
 use providers::model::{
     Fulfillment, OrderCustomer, OrderLineSubmission, OrderStatus, OrderSubmission, WebhookEvent,
 };
@@ -21,6 +22,13 @@ use providers::simulator::Simulator;
 use providers::{PosProvider, ProviderErrorKind};
 use tokio::sync::mpsc;
 use uuid::Uuid;
+
+/// An adapter connected to `sim` that verifies webhooks with `secret`.
+fn with_secret(sim: &providers::jane::simulator::JaneSimulator, secret: &str) -> JaneProvider {
+    let mut config = jane_common::config(sim, serde_json::json!({}));
+    config.webhook_secret = Some(secret.to_owned().into());
+    JaneProvider::new(&config).unwrap()
+}
 
 /// A receiver on a random port forwarding each delivery to a channel.
 async fn receiver() -> (url::Url, mpsc::UnboundedReceiver<(HeaderMap, Bytes)>) {
@@ -177,10 +185,7 @@ const CART: &[u8] = include_bytes!("fixtures/jane/webhook_cart.json");
 #[tokio::test]
 async fn parse_webhook_checks_the_shared_secret() {
     let sim = default_sim().await;
-    let jane = provider(
-        &sim,
-        serde_json::json!({"webhook_secret": "shh-its-a-secret"}),
-    );
+    let jane = with_secret(&sim, "shh-its-a-secret");
 
     let (status, customer, _) = order_status(
         jane.parse_webhook(&with_auth("Bearer shh-its-a-secret"), CART)
@@ -214,7 +219,7 @@ async fn parse_webhook_checks_the_shared_secret() {
 #[tokio::test]
 async fn unknown_statuses_are_kept() {
     let sim = default_sim().await;
-    let jane = provider(&sim, serde_json::json!({"webhook_secret": "s"}));
+    let jane = with_secret(&sim, "s");
     let body = include_bytes!("fixtures/jane/webhook_cart_unknown_status.json");
     let (status, customer, _) =
         order_status(jane.parse_webhook(&with_auth("Bearer s"), body).unwrap());
@@ -227,11 +232,7 @@ async fn unknown_statuses_are_kept() {
 async fn without_a_configured_secret_webhooks_are_a_config_error() {
     let sim = default_sim().await;
     let mut config = jane_common::config(&sim, serde_json::json!({}));
-    config
-        .settings
-        .as_object_mut()
-        .unwrap()
-        .remove("webhook_secret");
+    config.webhook_secret = None;
     let jane = providers::jane::JaneProvider::new(&config).unwrap();
     let err = jane
         .parse_webhook(&with_auth("Bearer anything"), CART)

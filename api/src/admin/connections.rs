@@ -49,7 +49,10 @@ pub async fn require(db: &impl ConnectionTrait, id: Uuid) -> Result<Model, ApiEr
 }
 
 /// The stores synced from connection `id`, by name.
-pub async fn locations(db: &impl ConnectionTrait, id: Uuid) -> Result<Vec<location::Model>, ApiError> {
+pub async fn locations(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+) -> Result<Vec<location::Model>, ApiError> {
     Ok(location::Entity::find()
         .filter(location::Column::ConnectionId.eq(id))
         .order_by_asc(location::Column::Name)
@@ -72,7 +75,13 @@ pub async fn create(
         .map_err(from_connection)?;
     audit::record(
         &txn,
-        change_record(actor, "provider_connection.create", row.id, None, Some(snapshot(&row))),
+        change_record(
+            actor,
+            "provider_connection.create",
+            row.id,
+            None,
+            Some(snapshot(&row)),
+        ),
     )
     .await?;
     txn.commit().await?;
@@ -107,7 +116,13 @@ pub async fn update(
     }
     audit::record(
         &txn,
-        change_record(actor, "provider_connection.update", id, Some(snapshot(&before)), Some(after_view)),
+        change_record(
+            actor,
+            "provider_connection.update",
+            id,
+            Some(snapshot(&before)),
+            Some(after_view),
+        ),
     )
     .await?;
     txn.commit().await?;
@@ -121,7 +136,13 @@ pub async fn delete(db: &DatabaseConnection, actor: &str, id: Uuid) -> Result<Uu
     Entity::delete_by_id(id).exec(&txn).await?;
     audit::record(
         &txn,
-        change_record(actor, "provider_connection.delete", id, Some(snapshot(&before)), None),
+        change_record(
+            actor,
+            "provider_connection.delete",
+            id,
+            Some(snapshot(&before)),
+            None,
+        ),
     )
     .await?;
     txn.commit().await?;
@@ -174,7 +195,11 @@ fn new_input(input: NewConnection, policy: &AdminConfig) -> Result<ConnectionInp
     Ok(ConnectionInput {
         kind: mapping::provider_kind(input.kind.into()),
         name: validate::name("input.name", &input.name)?,
-        base_url: validate::base_url("input.baseUrl", &input.base_url, policy.allow_plain_http_pos)?,
+        base_url: validate::base_url(
+            "input.baseUrl",
+            &input.base_url,
+            policy.allow_plain_http_pos,
+        )?,
         api_key: validate::secret("input.apiKey", input.api_key)?,
         api_secret: validate::optional_secret("input.apiSecret", input.api_secret)?,
         webhook_secret: validate::optional_secret("input.webhookSecret", input.webhook_secret)?,
@@ -223,7 +248,8 @@ fn apply(
         current.settings = validate::settings("input.settings", settings.0)?;
     }
     if let Some(seconds) = changes.poll_interval_seconds {
-        current.poll_interval = validate::interval("input.pollIntervalSeconds", seconds, &POLL_SECONDS)?;
+        current.poll_interval =
+            validate::interval("input.pollIntervalSeconds", seconds, &POLL_SECONDS)?;
     }
     if let Some(seconds) = changes.full_sync_interval_seconds {
         current.full_sync_interval =

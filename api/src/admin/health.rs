@@ -31,7 +31,10 @@ pub fn health(connection: &Model, status: &SyncStatus, now: DateTime<Utc>) -> Co
         return ConnectionHealth::Disabled;
     }
     let grace = TimeDelta::seconds(i64::from(
-        connection.poll_interval_secs.max(1).saturating_mul(GRACE_INTERVALS),
+        connection
+            .poll_interval_secs
+            .max(1)
+            .saturating_mul(GRACE_INTERVALS),
     ));
     match (&status.last_error, status.last_success_at) {
         (None, Some(_)) => ConnectionHealth::Healthy,
@@ -50,7 +53,10 @@ mod tests {
     use super::*;
 
     fn connection(enabled: bool) -> Model {
-        let at = Utc.timestamp_opt(1_700_000_000, 0).single().unwrap_or_default();
+        let at = Utc
+            .timestamp_opt(1_700_000_000, 0)
+            .single()
+            .unwrap_or_default();
         Model {
             id: Uuid::now_v7(),
             kind: PosKind::Jane,
@@ -85,11 +91,29 @@ mod tests {
     fn health_follows_the_contract() {
         let now = Utc::now();
         let on = connection(true);
-        assert_eq!(health(&connection(false), &status(Some(1), false, true, now), now), ConnectionHealth::Disabled);
-        assert_eq!(health(&on, &status(None, false, false, now), now), ConnectionHealth::Unknown);
-        assert_eq!(health(&on, &status(Some(5), false, true, now), now), ConnectionHealth::Healthy);
-        assert_eq!(health(&on, &status(Some(60), true, true, now), now), ConnectionHealth::Degraded);
-        assert_eq!(health(&on, &status(Some(91), true, true, now), now), ConnectionHealth::Failing);
-        assert_eq!(health(&on, &status(None, true, true, now), now), ConnectionHealth::Failing);
+        assert_eq!(
+            health(&connection(false), &status(Some(1), false, true, now), now),
+            ConnectionHealth::Disabled
+        );
+        assert_eq!(
+            health(&on, &status(None, false, false, now), now),
+            ConnectionHealth::Unknown
+        );
+        assert_eq!(
+            health(&on, &status(Some(5), false, true, now), now),
+            ConnectionHealth::Healthy
+        );
+        assert_eq!(
+            health(&on, &status(Some(60), true, true, now), now),
+            ConnectionHealth::Degraded
+        );
+        assert_eq!(
+            health(&on, &status(Some(91), true, true, now), now),
+            ConnectionHealth::Failing
+        );
+        assert_eq!(
+            health(&on, &status(None, true, true, now), now),
+            ConnectionHealth::Failing
+        );
     }
 }

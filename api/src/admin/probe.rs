@@ -40,7 +40,11 @@ pub struct ProbeResult {
 }
 
 /// Tests connection `id` against its POS and audits the attempt.
-pub async fn test_connection(state: &AppState, actor: &str, id: Uuid) -> Result<ProbeResult, ApiError> {
+pub async fn test_connection(
+    state: &AppState,
+    actor: &str,
+    id: Uuid,
+) -> Result<ProbeResult, ApiError> {
     let row = require(&state.db, id).await?;
     let keyring = Keyring::new(&state.master_key);
     let config = connections::connection_config(&keyring, &row).map_err(from_connection)?;
@@ -98,9 +102,9 @@ fn reached(report: ConnectionReport, latency: Duration) -> ProbeResult {
 }
 
 fn failed(error: &ProviderError, secrets: &[String], latency: Duration) -> ProbeResult {
-    let message = secrets
-        .iter()
-        .fold(error.kind.to_string(), |text, secret| text.replace(secret.as_str(), "[REDACTED]"));
+    let message = secrets.iter().fold(error.kind.to_string(), |text, secret| {
+        text.replace(secret.as_str(), "[REDACTED]")
+    });
     ProbeResult {
         ok: false,
         identity: None,

@@ -80,7 +80,10 @@ pub async fn rotate_key(
                 })
         };
         let optional = |field, sealed: &Option<Vec<u8>>| {
-            sealed.as_deref().map(|sealed| reseal(field, sealed)).transpose()
+            sealed
+                .as_deref()
+                .map(|sealed| reseal(field, sealed))
+                .transpose()
         };
         let mut update: ActiveModel = row.clone().into_active_model();
         update.api_key_sealed = Set(reseal(API_KEY, &row.api_key_sealed)?);

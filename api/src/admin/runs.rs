@@ -36,12 +36,19 @@ pub struct RunningSyncs(Arc<Mutex<HashSet<Uuid>>>);
 impl RunningSyncs {
     /// Whether connection `id` is being synced on demand.
     pub fn is_running(&self, id: Uuid) -> bool {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner).contains(&id)
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .contains(&id)
     }
 
     /// Marks `id` running until the guard drops; `None` when it already is.
     fn start(&self, id: Uuid) -> Option<RunGuard> {
-        let inserted = self.0.lock().unwrap_or_else(PoisonError::into_inner).insert(id);
+        let inserted = self
+            .0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(id);
         inserted.then(|| RunGuard {
             runs: self.clone(),
             id,

@@ -59,11 +59,17 @@ pub fn base_url(field: &str, value: &str, allow_plain_http: bool) -> Result<Url,
     match url.scheme() {
         "https" => {}
         "http" if allow_plain_http || is_loopback(&host) => {}
-        "http" => return Err(bad("must use https (plain http is allowed for loopback hosts only)")),
+        "http" => {
+            return Err(bad(
+                "must use https (plain http is allowed for loopback hosts only)",
+            ));
+        }
         _ => return Err(bad("must be an http(s) URL")),
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(bad("must not carry credentials; use `apiKey` and `apiSecret`"));
+        return Err(bad(
+            "must not carry credentials; use `apiKey` and `apiSecret`",
+        ));
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(bad("must not have a query or a fragment"));
@@ -98,7 +104,10 @@ pub fn secret(field: &str, value: String) -> Result<SecretString, ApiError> {
 }
 
 /// An optional secret: `None` and the empty string are no secret.
-pub fn optional_secret(field: &str, value: Option<String>) -> Result<Option<SecretString>, ApiError> {
+pub fn optional_secret(
+    field: &str,
+    value: Option<String>,
+) -> Result<Option<SecretString>, ApiError> {
     value
         .filter(|value| !value.is_empty())
         .map(|value| secret(field, value))
@@ -109,9 +118,12 @@ pub fn optional_secret(field: &str, value: Option<String>) -> Result<Option<Secr
 /// go in the write-only fields, where they are sealed).
 pub fn settings(field: &str, value: Value) -> Result<Value, ApiError> {
     let Value::Object(object) = &value else {
-        return Err(ApiError::bad_field(field, format!("`{field}` must be a JSON object")));
+        return Err(ApiError::bad_field(
+            field,
+            format!("`{field}` must be a JSON object"),
+        ));
     };
-    if serde_json::to_vec(&value).map_or(true, |bytes| bytes.len() > SETTINGS_BYTES) {
+    if !serde_json::to_vec(&value).is_ok_and(|bytes| bytes.len() <= SETTINGS_BYTES) {
         return Err(ApiError::bad_field(
             field,
             format!("`{field}` must be at most {SETTINGS_BYTES} bytes of JSON"),
@@ -138,7 +150,11 @@ pub fn looks_secret(key: &str) -> bool {
 }
 
 /// An interval in seconds within `range`.
-pub fn interval(field: &str, seconds: i32, range: &RangeInclusive<i32>) -> Result<Duration, ApiError> {
+pub fn interval(
+    field: &str,
+    seconds: i32,
+    range: &RangeInclusive<i32>,
+) -> Result<Duration, ApiError> {
     if !range.contains(&seconds) {
         return Err(ApiError::bad_field(
             field,
@@ -184,9 +200,18 @@ mod tests {
             "",
         ] {
             let error = base_url("input.baseUrl", bad, false).err();
-            assert_eq!(error.as_ref().map(ApiError::code), Some(ErrorCode::BadUserInput), "{bad}");
+            assert_eq!(
+                error.as_ref().map(ApiError::code),
+                Some(ErrorCode::BadUserInput),
+                "{bad}"
+            );
             assert_eq!(error.as_ref().and_then(field_of), Some("input.baseUrl"));
-            assert!(!error.map(|e| e.to_string()).unwrap_or_default().contains("pw@"));
+            assert!(
+                !error
+                    .map(|e| e.to_string())
+                    .unwrap_or_default()
+                    .contains("pw@")
+            );
         }
     }
 
@@ -200,12 +225,25 @@ mod tests {
         assert!(secret("apiKey", "x".repeat(513)).is_err());
         assert!(secret("apiKey", " padded".to_owned()).is_err());
         let error = secret("apiKey", "line\nbreak-secret-value".to_owned()).err();
-        assert!(!error.map(|e| e.to_string()).unwrap_or_default().contains("secret-value"));
-        let kept = optional_secret("apiSecret", Some("s3cr3t".to_owned())).ok().flatten();
-        assert_eq!(kept.map(|s| s.expose_secret().to_owned()).as_deref(), Some("s3cr3t"));
+        assert!(
+            !error
+                .map(|e| e.to_string())
+                .unwrap_or_default()
+                .contains("secret-value")
+        );
+        let kept = optional_secret("apiSecret", Some("s3cr3t".to_owned()))
+            .ok()
+            .flatten();
+        assert_eq!(
+            kept.map(|s| s.expose_secret().to_owned()).as_deref(),
+            Some("s3cr3t")
+        );
         assert!(optional_secret("apiSecret", Some(String::new())).is_ok_and(|s| s.is_none()));
         assert!(interval("poll", 4, &POLL_SECONDS).is_err());
-        assert_eq!(interval("poll", 5, &POLL_SECONDS).ok(), Some(Duration::from_secs(5)));
+        assert_eq!(
+            interval("poll", 5, &POLL_SECONDS).ok(),
+            Some(Duration::from_secs(5))
+        );
         assert!(interval("full", 86_401, &FULL_SYNC_SECONDS).is_err());
     }
 

@@ -8,14 +8,13 @@ use secrecy::SecretString;
 use url::Url;
 
 use super::{
-    ConnectionError, WEBHOOK_SECRET_SETTING,
+    ConnectionError,
     store::{API_KEY, API_SECRET, WEBHOOK_SECRET},
 };
-use crate::secrets::{ExposeSecret, Keyring, SealContext};
+use crate::secrets::{Keyring, SealContext};
 use crate::sync::mapping;
 
-/// The adapter configuration of `row`, its secrets opened (a webhook secret goes back
-/// into the settings, where the adapters read it).
+/// The adapter configuration of `row`, its secrets opened.
 pub fn connection_config(
     keyring: &Keyring,
     row: &Model,
@@ -39,20 +38,14 @@ pub fn connection_config(
         .as_deref()
         .map(|sealed| open(WEBHOOK_SECRET, sealed))
         .transpose()?;
-    let mut settings = row.settings.clone();
-    if let (Some(secret), Some(object)) = (webhook_secret, settings.as_object_mut()) {
-        object.insert(
-            WEBHOOK_SECRET_SETTING.to_owned(),
-            secret.expose_secret().into(),
-        );
-    }
     Ok(ConnectionConfig {
         connection_id: row.id,
         kind: mapping::provider_kind(row.kind),
         base_url: Url::parse(&row.base_url).map_err(|_| ConnectionError::BaseUrl(row.id))?,
         api_key,
         api_secret,
-        settings,
+        webhook_secret,
+        settings: row.settings.clone(),
     })
 }
 

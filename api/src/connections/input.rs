@@ -6,8 +6,9 @@ use providers::{ConnectionConfig, model::PosKind};
 use secrecy::SecretString;
 use url::Url;
 
-/// The settings key that carries a webhook secret in a [`ConnectionConfig`]; stored
-/// sealed in its own column, never in the plain settings JSON.
+/// The settings key a webhook secret must not use: it is
+/// [`ConnectionConfig::webhook_secret`], stored sealed in its own column, never in the
+/// plain settings JSON.
 pub const WEBHOOK_SECRET_SETTING: &str = "webhook_secret";
 
 /// Everything needed to create or replace a provider connection. Secrets are
@@ -43,21 +44,16 @@ impl ConnectionInput {
     pub const DEFAULT_FULL_SYNC_INTERVAL: Duration = Duration::from_secs(6 * 3600);
 
     /// An enabled connection named `name` reaching what `config` reaches, with the
-    /// default intervals; a webhook secret in the settings moves to its own field.
+    /// default intervals.
     pub fn from_config(name: impl Into<String>, config: ConnectionConfig) -> Self {
-        let mut settings = config.settings;
-        let webhook_secret = settings
-            .as_object_mut()
-            .and_then(|object| object.remove(WEBHOOK_SECRET_SETTING))
-            .and_then(|value| value.as_str().map(|s| SecretString::from(s.to_owned())));
         Self {
             kind: config.kind,
             name: name.into(),
             base_url: config.base_url,
             api_key: config.api_key,
             api_secret: config.api_secret,
-            webhook_secret,
-            settings,
+            webhook_secret: config.webhook_secret,
+            settings: config.settings,
             enabled: true,
             poll_interval: Self::DEFAULT_POLL_INTERVAL,
             full_sync_interval: Self::DEFAULT_FULL_SYNC_INTERVAL,

@@ -1,5 +1,6 @@
 //! Alert events: published when a new alert opens (a repeat of an open one only bumps
-//! its count and is not announced again); the notifier and admin subscriptions listen.
+//! its count and is not announced again) and, on a topic of their own, when an admin
+//! resolves one; the notifier listens to openings, admin subscriptions to both.
 
 use chrono::{DateTime, Utc};
 use entities::{alert, enums::AlertSeverity};
@@ -11,7 +12,12 @@ use super::Topic;
 /// The topic every newly opened alert is published on.
 pub const ALERT_TOPIC: Topic<AlertEvent> = Topic::new("alerts");
 
-/// A newly opened alert. Carries no secrets and no personal data (alerts never do).
+/// The topic every resolved alert is published on (kept apart from [`ALERT_TOPIC`] so
+/// listeners that notify about new alerts never see resolutions).
+pub const ALERT_RESOLVED_TOPIC: Topic<AlertEvent> = Topic::new("alerts.resolved");
+
+/// A newly opened (or, on [`ALERT_RESOLVED_TOPIC`], resolved) alert. Carries no secrets
+/// and no personal data (alerts never do).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AlertEvent {
@@ -33,6 +39,9 @@ pub struct AlertEvent {
     pub order_id: Option<Uuid>,
     /// When it opened.
     pub at: DateTime<Utc>,
+    /// When it was resolved; `None` while open.
+    #[serde(default)]
+    pub resolved_at: Option<DateTime<Utc>>,
 }
 
 impl From<&alert::Model> for AlertEvent {
@@ -47,6 +56,7 @@ impl From<&alert::Model> for AlertEvent {
             location_id: alert.location_id,
             order_id: alert.order_id,
             at: alert.created_at,
+            resolved_at: alert.resolved_at,
         }
     }
 }

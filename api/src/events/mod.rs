@@ -10,6 +10,7 @@
 pub mod alert;
 mod hub;
 mod memory;
+pub mod order;
 mod redis;
 pub mod stock;
 

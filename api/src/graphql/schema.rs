@@ -5,7 +5,7 @@
 //! (likewise a `mutation/` module into [`Mutation`] and a `subscription/` module into
 //! [`Subscription`], turning those aliases into `MergedObject`/`MergedSubscription` structs).
 
-use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder, SDLExportOptions};
+use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder, SDLExportOptions};
 
 use super::{
     aliases::AliasLimit,
@@ -13,8 +13,9 @@ use super::{
     nul_bytes::NoNulBytes,
     federation::FederationQuery,
     loaders::Loaders,
-    mutation::AdminMutation,
-    query::{AdminQuery, CustomersQuery, LocationsQuery, OrdersQuery, ProductsQuery, SystemQuery},
+    mutation::{AdminMutation, CheckoutMutation, ComplianceMutation, DeliveryMutation},
+    query::{AdminQuery, ComplianceQuery, CustomersQuery, LocationsQuery, OrdersQuery, ProductsQuery, SystemQuery},
+    subscription::{AlertsSubscription, OrdersSubscription, StockSubscription},
 };
 use crate::{admin::RunningSyncs, config::Limits, state::AppState};
 
@@ -27,15 +28,22 @@ pub struct Query(
     OrdersQuery,
     CustomersQuery,
     AdminQuery,
+    ComplianceQuery,
     FederationQuery,
 );
 
 /// The mutation root: one object per domain.
 #[derive(MergedObject, Default)]
-pub struct Mutation(AdminMutation);
+pub struct Mutation(
+    AdminMutation,
+    DeliveryMutation,
+    CheckoutMutation,
+    ComplianceMutation,
+);
 
-/// The subscription root (no subscriptions yet; becomes a `MergedSubscription`).
-pub type Subscription = EmptySubscription;
+/// The subscription root: one object per domain.
+#[derive(MergedSubscription, Default)]
+pub struct Subscription(StockSubscription, AlertsSubscription, OrdersSubscription);
 
 /// Canopy's executable schema.
 pub type CanopySchema = Schema<Query, Mutation, Subscription>;

@@ -11,24 +11,49 @@ use crate::config::Secret;
 #[derive(Args, Clone, Debug)]
 pub struct NotifyConfig {
     /// Webhook URL receiving INFO alerts (signed JSON POST).
-    #[arg(long, env = "CANOPY_ALERT_WEBHOOK_INFO", hide_env_values = true, global = true)]
+    #[arg(
+        long,
+        env = "CANOPY_ALERT_WEBHOOK_INFO",
+        hide_env_values = true,
+        global = true
+    )]
     pub alert_webhook_info: Option<Secret>,
 
     /// Webhook URL receiving WARNING alerts (signed JSON POST).
-    #[arg(long, env = "CANOPY_ALERT_WEBHOOK_WARNING", hide_env_values = true, global = true)]
+    #[arg(
+        long,
+        env = "CANOPY_ALERT_WEBHOOK_WARNING",
+        hide_env_values = true,
+        global = true
+    )]
     pub alert_webhook_warning: Option<Secret>,
 
     /// Webhook URL receiving CRITICAL alerts (signed JSON POST).
-    #[arg(long, env = "CANOPY_ALERT_WEBHOOK_CRITICAL", hide_env_values = true, global = true)]
+    #[arg(
+        long,
+        env = "CANOPY_ALERT_WEBHOOK_CRITICAL",
+        hide_env_values = true,
+        global = true
+    )]
     pub alert_webhook_critical: Option<Secret>,
 
     /// Key of the HMAC-SHA256 signature on alert webhooks (required with any webhook URL).
-    #[arg(long, env = "CANOPY_ALERT_WEBHOOK_SECRET", hide_env_values = true, global = true)]
+    #[arg(
+        long,
+        env = "CANOPY_ALERT_WEBHOOK_SECRET",
+        hide_env_values = true,
+        global = true
+    )]
     pub alert_webhook_secret: Option<Secret>,
 
     /// SMTP server for alert e-mail, for example `smtps://user:password@smtp.example.com`
     /// or `smtp://smtp.example.com:587?tls=required`.
-    #[arg(long, env = "CANOPY_ALERT_SMTP_URL", hide_env_values = true, global = true)]
+    #[arg(
+        long,
+        env = "CANOPY_ALERT_SMTP_URL",
+        hide_env_values = true,
+        global = true
+    )]
     pub alert_smtp_url: Option<Secret>,
 
     /// Sender of alert e-mail, for example `Canopy <alerts@example.com>`.
@@ -36,7 +61,12 @@ pub struct NotifyConfig {
     pub alert_email_from: Option<String>,
 
     /// Recipients of alert e-mail, comma-separated.
-    #[arg(long, env = "CANOPY_ALERT_EMAIL_TO", value_delimiter = ',', global = true)]
+    #[arg(
+        long,
+        env = "CANOPY_ALERT_EMAIL_TO",
+        value_delimiter = ',',
+        global = true
+    )]
     pub alert_email_to: Vec<String>,
 
     /// Least severity that is e-mailed.
@@ -48,7 +78,12 @@ pub struct NotifyConfig {
     pub notify_timeout: Duration,
 
     /// Retries of a failed delivery (with exponential backoff) before it is given up.
-    #[arg(long, env = "CANOPY_NOTIFY_RETRIES", default_value_t = 3, global = true)]
+    #[arg(
+        long,
+        env = "CANOPY_NOTIFY_RETRIES",
+        default_value_t = 3,
+        global = true
+    )]
     pub notify_retries: usize,
 }
 

@@ -41,7 +41,9 @@ impl EmailChannel {
             .collect::<Result<Vec<Mailbox>, _>>()
             .map_err(|_| NotifyError::Config("CANOPY_ALERT_EMAIL_TO has an invalid address"))?;
         if to.is_empty() {
-            return Err(NotifyError::Config("CANOPY_ALERT_EMAIL_TO names no recipient"));
+            return Err(NotifyError::Config(
+                "CANOPY_ALERT_EMAIL_TO names no recipient",
+            ));
         }
         Ok(Self {
             transport,
@@ -59,9 +61,11 @@ impl EmailChannel {
     /// One delivery attempt of the e-mail for `alert`.
     pub async fn send(&self, alert: &AlertEvent) -> Result<(), NotifyError> {
         let severity = Severity::from(alert.severity);
-        let mut message = Message::builder()
-            .from(self.from.clone())
-            .subject(format!("[Canopy {}] {}", severity.as_str(), alert.kind));
+        let mut message = Message::builder().from(self.from.clone()).subject(format!(
+            "[Canopy {}] {}",
+            severity.as_str(),
+            alert.kind
+        ));
         for recipient in &self.to {
             message = message.to(recipient.clone());
         }
@@ -75,7 +79,11 @@ impl EmailChannel {
             .map(|_| ())
             .map_err(|error| NotifyError::Email {
                 transient: error.is_transient() || error.is_timeout(),
-                reason: if error.is_timeout() { "timed out" } else { "the SMTP server refused or failed" },
+                reason: if error.is_timeout() {
+                    "timed out"
+                } else {
+                    "the SMTP server refused or failed"
+                },
             })
     }
 }

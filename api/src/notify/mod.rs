@@ -28,7 +28,10 @@ pub use self::{
 };
 use crate::{
     config::Secret,
-    events::{EventBusExt, Received, SharedEventBus, alert::{ALERT_TOPIC, AlertEvent}},
+    events::{
+        EventBusExt, Received, SharedEventBus,
+        alert::{ALERT_TOPIC, AlertEvent},
+    },
 };
 
 /// Shortest wait before a retry.
@@ -71,7 +74,13 @@ impl NotifyError {
     pub fn is_transient(&self) -> bool {
         matches!(
             self,
-            Self::Webhook { transient: true, .. } | Self::Email { transient: true, .. }
+            Self::Webhook {
+                transient: true,
+                ..
+            } | Self::Email {
+                transient: true,
+                ..
+            }
         )
     }
 }
@@ -115,21 +124,32 @@ impl Notifier {
         if let Some(webhook) = self.webhook.as_ref().filter(|w| w.wants(severity)) {
             match serde_json::to_vec(alert) {
                 Ok(body) => {
-                    let sent = (|| webhook.send(severity, &body)).retry(self.backoff()).when(NotifyError::is_transient).await;
+                    let sent = (|| webhook.send(severity, &body))
+                        .retry(self.backoff())
+                        .when(NotifyError::is_transient)
+                        .await;
                     self.report("webhook", alert, sent);
                 }
                 Err(error) => tracing::error!(%error, "alert webhook body could not be encoded"),
             }
         }
         if let Some(email) = self.email.as_ref().filter(|e| e.wants(severity)) {
-            let sent = (|| email.send(alert)).retry(self.backoff()).when(NotifyError::is_transient).await;
+            let sent = (|| email.send(alert))
+                .retry(self.backoff())
+                .when(NotifyError::is_transient)
+                .await;
             self.report("email", alert, sent);
         }
     }
 
     /// Delivers every alert opened from now on until `shutdown`, each in its own task
     /// on `tracker` so a slow receiver does not hold up the next alert.
-    pub fn start(self, events: &SharedEventBus, tracker: &TaskTracker, shutdown: CancellationToken) {
+    pub fn start(
+        self,
+        events: &SharedEventBus,
+        tracker: &TaskTracker,
+        shutdown: CancellationToken,
+    ) {
         let notifier = Arc::new(self);
         let mut alerts = events.subscribe_events(&ALERT_TOPIC);
         let spawner = tracker.clone();
@@ -145,7 +165,10 @@ impl Notifier {
                         spawner.spawn(async move { notifier.notify(&alert).await });
                     }
                     Some(Received::Lagged { skipped }) => {
-                        tracing::warn!(skipped, "alert notifications skipped: the notifier fell behind");
+                        tracing::warn!(
+                            skipped,
+                            "alert notifications skipped: the notifier fell behind"
+                        );
                     }
                     None => break,
                 }
@@ -163,8 +186,12 @@ impl Notifier {
 
     fn report(&self, channel: &'static str, alert: &AlertEvent, sent: Result<(), NotifyError>) {
         match sent {
-            Ok(()) => tracing::info!(channel, alert = %alert.id, kind = %alert.kind, "alert notification sent"),
-            Err(error) => tracing::warn!(channel, alert = %alert.id, kind = %alert.kind, %error, "alert notification failed"),
+            Ok(()) => {
+                tracing::info!(channel, alert = %alert.id, kind = %alert.kind, "alert notification sent")
+            }
+            Err(error) => {
+                tracing::warn!(channel, alert = %alert.id, kind = %alert.kind, %error, "alert notification failed")
+            }
         }
     }
 }
@@ -177,7 +204,9 @@ fn webhook_channel(config: &NotifyConfig) -> Result<Option<WebhookChannel>, Noti
                 Url::parse(url.expose())
                     .ok()
                     .filter(|url| matches!(url.scheme(), "http" | "https"))
-                    .ok_or(NotifyError::Config("an alert webhook URL is not an http(s) URL"))
+                    .ok_or(NotifyError::Config(
+                        "an alert webhook URL is not an http(s) URL",
+                    ))
             })
             .transpose()
     };
@@ -192,7 +221,9 @@ fn webhook_channel(config: &NotifyConfig) -> Result<Option<WebhookChannel>, Noti
     let secret = config
         .alert_webhook_secret
         .as_ref()
-        .ok_or(NotifyError::Config("alert webhooks need CANOPY_ALERT_WEBHOOK_SECRET"))?;
+        .ok_or(NotifyError::Config(
+            "alert webhooks need CANOPY_ALERT_WEBHOOK_SECRET",
+        ))?;
     let secret = SecretString::from(secret.expose().to_owned());
     WebhookChannel::new(urls, secret, config.notify_timeout).map(Some)
 }

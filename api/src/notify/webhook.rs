@@ -27,7 +27,10 @@ pub fn signature(secret: &[u8], timestamp: i64, body: &[u8]) -> Result<String, N
     mac.update(timestamp.to_string().as_bytes());
     mac.update(b".");
     mac.update(body);
-    Ok(format!("sha256={}", hex::encode(mac.finalize().into_bytes())))
+    Ok(format!(
+        "sha256={}",
+        hex::encode(mac.finalize().into_bytes())
+    ))
 }
 
 /// The webhook channel: one URL per severity (each optional) and the signing key.

@@ -1,8 +1,9 @@
 //! The HTTP server: routes, middleware and graceful shutdown.
 //!
 //! `POST/GET /graphql` (GraphQL over HTTP, GraphiQL for browsers), `GET /graphql/ws`
-//! (subscriptions), `/healthz`, `/readyz`, `/metrics` and the `/admin` page. Every
-//! request gets an `x-request-id` (kept when the client sends one) that appears in its trace span and its
+//! (subscriptions), `POST /webhooks/{connection_id}` (POS webhooks, see
+//! [`crate::webhooks`]), `/healthz`, `/readyz`, `/metrics`, the `/admin` page and the live
+//! stock `/widget`. Every request gets an `x-request-id` (kept when the client sends one) that appears in its trace span and its
 //! response, is counted and timed in the metrics, and has a time limit.
 
 mod admin_page;
@@ -11,6 +12,7 @@ mod health;
 mod limits;
 mod metrics;
 pub mod shutdown;
+mod widget;
 mod ws;
 
 use std::{future::IntoFuture, io, net::SocketAddr, sync::Arc, time::Duration};
@@ -61,6 +63,7 @@ pub fn router(app: AppState, schema: CanopySchema, shutdown: CancellationToken) 
     // Install the recorder before the first request records anything.
     crate::telemetry::metrics();
     let config = &app.config;
+    let webhooks = crate::webhooks::router(&app);
     let graphql = Router::new()
         .route(
             GRAPHQL_PATH,
@@ -91,6 +94,7 @@ pub fn router(app: AppState, schema: CanopySchema, shutdown: CancellationToken) 
         .route("/readyz", get(health::ready))
         .route("/metrics", get(metrics::render))
         .merge(admin_page::router())
+        .merge(widget::router())
         .with_state(HttpState {
             responses: ResponseCache::new(app.cache.clone(), &app.config),
             sessions: SessionLimit::new(app.config.limits.max_ws_per_client),
@@ -98,6 +102,7 @@ pub fn router(app: AppState, schema: CanopySchema, shutdown: CancellationToken) 
             schema,
             shutdown,
         })
+        .merge(webhooks)
         .layer(middleware)
 }
 

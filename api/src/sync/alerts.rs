@@ -1,4 +1,5 @@
 //! Raising alerts: one open alert per condition (`dedupe_key`); a repeat bumps it.
+//! [`announce`] tells the event bus when an alert opens or is resolved.
 
 use chrono::{DateTime, Utc};
 use entities::{
@@ -11,6 +12,11 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait},
 };
 use uuid::Uuid;
+
+use crate::events::{
+    EventBus, EventBusExt,
+    alert::{ALERT_RESOLVED_TOPIC, ALERT_TOPIC, AlertEvent},
+};
 
 /// An alert to raise. The message and details carry no secrets and no personal data.
 #[derive(Clone, Debug, PartialEq)]
@@ -86,4 +92,18 @@ async fn bump(
         .exec(db)
         .await?;
     Ok(result.rows_affected > 0)
+}
+
+/// Publishes `alert` on the bus: on [`ALERT_TOPIC`] while it is open (call it once, when
+/// [`raise`] opened it), on [`ALERT_RESOLVED_TOPIC`] once resolved. A failure costs
+/// subscribers freshness only (the alert is stored), so it is logged, not returned.
+pub async fn announce(events: &(impl EventBus + ?Sized), alert: &alert::Model) {
+    let topic = if alert.is_open() {
+        &ALERT_TOPIC
+    } else {
+        &ALERT_RESOLVED_TOPIC
+    };
+    if let Err(error) = events.publish_event(topic, &AlertEvent::from(alert)).await {
+        tracing::warn!(%error, kind = %alert.kind, "alert event not published");
+    }
 }

@@ -17,7 +17,6 @@ use crate::{
     cache::{SharedCache, tags},
     events::{
         EventBusExt, SharedEventBus,
-        alert::{ALERT_TOPIC, AlertEvent},
         stock::{STOCK_TOPIC, StockEvent},
     },
 };
@@ -28,17 +27,20 @@ pub struct Effects {
     tags: BTreeSet<String>,
     stock: BTreeSet<(Uuid, Uuid)>,
     alerts: Vec<NewAlert>,
+    changes: u64,
 }
 
 impl Effects {
     /// A product's own fields changed.
     pub fn product_changed(&mut self, product_id: Uuid) {
+        self.changes += 1;
         self.tags.insert(tags::CATALOG.to_owned());
         self.tags.insert(tags::product(product_id));
     }
 
     /// A product's on-hand count changed at a location.
     pub fn stock_changed(&mut self, product_id: Uuid, location_id: Uuid) {
+        self.changes += 1;
         self.tags.insert(tags::STOCK.to_owned());
         self.tags.insert(tags::product_stock(product_id));
         self.stock.insert((product_id, location_id));
@@ -46,17 +48,20 @@ impl Effects {
 
     /// A location's fields changed.
     pub fn location_changed(&mut self, location_id: Uuid) {
+        self.changes += 1;
         self.tags.insert(tags::LOCATIONS.to_owned());
         self.tags.insert(tags::location(location_id));
     }
 
     /// A customer's profile changed.
     pub fn customer_changed(&mut self, customer_id: Uuid) {
+        self.changes += 1;
         self.tags.insert(tags::customer(customer_id));
     }
 
     /// A customer's purchase history changed.
     pub fn purchases_changed(&mut self, customer_id: Uuid) {
+        self.changes += 1;
         self.tags.insert(tags::purchases(customer_id));
     }
 
@@ -70,10 +75,27 @@ impl Effects {
         self.stock.iter()
     }
 
+    /// Records changed so far (the `canopy_sync_changes_applied_total` metric).
+    pub fn change_count(&self) -> u64 {
+        self.changes
+    }
+
     /// Whether nothing needs announcing.
     pub fn is_empty(&self) -> bool {
         self.tags.is_empty() && self.stock.is_empty() && self.alerts.is_empty()
     }
+}
+
+/// Counts `count` changes applied from one stream of a connection of `kind` (a
+/// [`super::mapping::kind_label`]) by `source` (poll, reconcile, webhook).
+pub fn record_applied(kind: &'static str, stream: &'static str, source: &'static str, count: u64) {
+    metrics::counter!(
+        "canopy_sync_changes_applied_total",
+        "kind" => kind,
+        "stream" => stream,
+        "source" => source,
+    )
+    .increment(count);
 }
 
 /// Acts on committed [`Effects`]. Failures here cost freshness, never correctness (the
@@ -91,17 +113,17 @@ impl Announcer {
         Self { db, cache, events }
     }
 
+    /// The event bus it publishes on.
+    pub fn events(&self) -> &SharedEventBus {
+        &self.events
+    }
+
     /// Raises the alerts, invalidates the tags and publishes one event per changed stock row.
     pub async fn announce(&self, effects: Effects, source: ChangeSource) {
         let now = Utc::now();
         for alert in &effects.alerts {
             match alerts::raise(&self.db, alert, now).await {
-                Ok(Some(opened)) => {
-                    let event = AlertEvent::from(&opened);
-                    if let Err(error) = self.events.publish_event(&ALERT_TOPIC, &event).await {
-                        tracing::warn!(%error, kind = alert.kind, "alert event not published");
-                    }
-                }
+                Ok(Some(opened)) => alerts::announce(self.events.as_ref(), &opened).await,
                 Ok(None) => {}
                 Err(error) => {
                     tracing::error!(%error, kind = alert.kind, "could not raise an alert")

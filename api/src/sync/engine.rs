@@ -19,7 +19,9 @@ use super::{
     SyncError,
     apply::{self, ApplyContext},
     cursor::{self, Stream},
-    effects::{Announcer, Effects},
+    discrepancy::DiscrepancyRules,
+    effects::{self, Announcer, Effects},
+    mapping,
 };
 use crate::{AppState, cache::SharedCache, connections, events::SharedEventBus, secrets::Keyring};
 
@@ -110,6 +112,11 @@ impl Synchronizer {
         &self.db
     }
 
+    /// What announces committed changes (cache, events, alerts).
+    pub fn announcer(&self) -> &Announcer {
+        &self.announcer
+    }
+
     /// The keyring that opens connection secrets.
     pub fn keyring(&self) -> &Keyring {
         &self.keyring
@@ -153,11 +160,20 @@ impl Synchronizer {
     ) -> Result<RunReport, SyncError> {
         let started = Instant::now();
         let mut report = RunReport::default();
+        let kind = mapping::kind_label(connection.kind);
         for &stream in mode.streams() {
-            if let Err(error) = self
+            let stream_started = Instant::now();
+            let outcome = self
                 .run_stream(connection, provider, mode, stream, &mut report)
-                .await
-            {
+                .await;
+            metrics::histogram!(
+                "canopy_sync_poll_seconds",
+                "kind" => kind,
+                "stream" => stream.as_str(),
+                "mode" => mode_name(mode),
+            )
+            .record(stream_started.elapsed().as_secs_f64());
+            if let Err(error) = outcome {
                 let message = error.to_string();
                 if let Err(db_error) =
                     cursor::fail(&self.db, connection.id, stream, &message, Utc::now()).await
@@ -192,17 +208,7 @@ impl Synchronizer {
         if matches!(pulled, Pulled::Unsupported) {
             report.unsupported.push(stream);
         }
-        let ctx = ApplyContext {
-            connection_id: connection.id,
-            full: mode == RunMode::Full,
-            now: Utc::now(),
-            default_time_zone: connection
-                .settings
-                .get(TIME_ZONE_SETTING)
-                .and_then(|zone| zone.as_str())
-                .unwrap_or(FALLBACK_TIME_ZONE)
-                .to_owned(),
-        };
+        let ctx = apply_context(connection, mode == RunMode::Full);
         let mut effects = Effects::default();
         let txn = self
             .db
@@ -238,8 +244,30 @@ impl Synchronizer {
         report.stock_changes += changes;
         metrics::counter!("canopy_sync_stock_changes_total", "source" => mode_name(mode))
             .increment(changes as u64);
+        effects::record_applied(
+            mapping::kind_label(connection.kind),
+            stream.as_str(),
+            mode_name(mode),
+            effects.change_count(),
+        );
         self.announcer.announce(effects, mode.source()).await;
         Ok(())
+    }
+}
+
+/// The context to apply data from `connection` in, now (`full` for a reconciliation).
+pub fn apply_context(connection: &provider_connection::Model, full: bool) -> ApplyContext {
+    ApplyContext {
+        connection_id: connection.id,
+        full,
+        now: Utc::now(),
+        default_time_zone: connection
+            .settings
+            .get(TIME_ZONE_SETTING)
+            .and_then(|zone| zone.as_str())
+            .unwrap_or(FALLBACK_TIME_ZONE)
+            .to_owned(),
+        discrepancies: DiscrepancyRules::from_settings(&connection.settings),
     }
 }
 

@@ -25,6 +25,15 @@ pub fn provider_kind(kind: enums::PosKind) -> model::PosKind {
     }
 }
 
+/// The lower-case name of a POS kind, for metric labels and logs.
+pub const fn kind_label(kind: enums::PosKind) -> &'static str {
+    match kind {
+        enums::PosKind::Dutchie => "dutchie",
+        enums::PosKind::Jane => "jane",
+        enums::PosKind::Dispense => "dispense",
+    }
+}
+
 /// The stored category and, for a category Canopy does not know, the vendor's text.
 pub fn category(category: &model::ProductCategory) -> (enums::ProductCategory, Option<String>) {
     use enums::ProductCategory as Db;

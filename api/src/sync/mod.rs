@@ -7,16 +7,22 @@
 //! where it was and the next run reads the same changes again; applying them twice
 //! changes nothing. [`engine`] runs the streams of one connection in order,
 //! [`workers`] polls every enabled connection on its interval with a slower full
-//! reconciliation, and [`status`] reports how each connection is doing.
+//! reconciliation, each connection polled by one replica at a time ([`lease`]), and
+//! [`status`] reports how each connection is doing. [`control`] is the API's handle on
+//! the workers (`triggerSync`, webhook wake-ups); [`discrepancy`] spots POS counts that
+//! contradict Canopy's and raises alerts for them.
 //!
 //! This module does not talk HTTP to a POS itself (the adapters do), does not own
 //! reservations (orders do) and never writes `stock_levels.reserved`.
 
 pub mod alerts;
 pub mod apply;
+pub mod control;
 pub mod cursor;
+pub mod discrepancy;
 pub mod effects;
 pub mod engine;
+pub mod lease;
 mod lookup;
 pub mod mapping;
 pub mod status;
@@ -28,6 +34,7 @@ use sea_orm::DbErr;
 use crate::connections::ConnectionError;
 
 pub use self::{
+    control::SyncControl,
     cursor::Stream,
     engine::{RunMode, RunReport, Synchronizer},
     status::SyncStatus,

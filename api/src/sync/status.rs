@@ -52,3 +52,25 @@ pub async fn status(
             .then(|| last_run_at.map_or(now, |at| at + interval)),
     })
 }
+
+/// Publishes `connection`'s sync lag as the `canopy_sync_lag_seconds` gauge (after each
+/// poll). A failure to read the cursors is logged: the gauge keeps its last value.
+pub async fn record_lag(db: &impl ConnectionTrait, connection: &provider_connection::Model) {
+    match status(db, connection, Utc::now()).await {
+        Ok(SyncStatus {
+            lag_seconds: Some(lag),
+            ..
+        }) => {
+            metrics::gauge!(
+                "canopy_sync_lag_seconds",
+                "connection" => connection.id.to_string(),
+                "kind" => super::mapping::kind_label(connection.kind),
+            )
+            .set(lag as f64);
+        }
+        Ok(_) => {}
+        Err(error) => {
+            tracing::warn!(connection = %connection.id, %error, "could not read the sync status")
+        }
+    }
+}

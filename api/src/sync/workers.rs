@@ -2,52 +2,74 @@
 //! `poll_interval_secs` and a full reconciliation when one is due; a supervisor starts
 //! pollers for new connections and lets removed or disabled ones stop.
 //!
-//! One process runs one poller per connection. Several worker replicas on one
-//! PostgreSQL would each poll (applying is idempotent, so that is wasteful, not wrong);
-//! a lease to elect one poller per connection is still to come.
+//! Every replica runs a poller per connection, but only the one holding the
+//! connection's [`Lease`] polls; the others stand by and take over within a lease
+//! period when the holder dies (or at once when it stops cleanly and releases it).
+//! Sync requests ([`SyncControl::trigger`]) arrive on the event bus and wake the local
+//! poller, which runs now if it holds the lease.
 
 use std::{
     collections::HashMap,
-    sync::{Arc, Mutex, PoisonError},
+    sync::{
+        Arc, Mutex, PoisonError,
+        atomic::{AtomicBool, Ordering},
+    },
     time::Duration,
 };
 
 use chrono::{DateTime, Utc};
+use futures::StreamExt;
 use providers::PosProvider;
 use tokio::sync::Notify;
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 use uuid::Uuid;
 
-use super::{RunMode, Synchronizer, cursor, cursor::Stream};
-use crate::connections::{self, ConnectionError};
+use super::{RunMode, SyncControl, Synchronizer, cursor, cursor::Stream, lease::Lease, status};
+use crate::{
+    connections::{self, ConnectionError},
+    events::Received,
+};
 
-/// How often the supervisor looks for new connections, and how long a poller waits
-/// after it could not even load its connection.
-#[derive(Clone, Copy, Debug)]
+/// How the workers pace themselves and identify themselves to their peers.
+#[derive(Clone, Debug)]
 pub struct WorkerConfig {
     /// Time between scans for new connections.
     pub rescan_interval: Duration,
+    /// How long a poller's lease lasts without renewal: the longest a connection goes
+    /// unpolled after its poller's replica dies.
+    pub lease_period: Duration,
+    /// This replica's name in the lease table (unique per process).
+    pub holder: String,
 }
 
 impl Default for WorkerConfig {
     fn default() -> Self {
         Self {
             rescan_interval: Duration::from_secs(15),
+            lease_period: Duration::from_secs(30),
+            holder: format!("canopy-{}", Uuid::new_v4().simple()),
         }
     }
+}
+
+/// One poller, as the registry sees it.
+struct PollerHandle {
+    wake: Arc<Notify>,
+    holding: Arc<AtomicBool>,
 }
 
 /// The running pollers; lets callers ask for an immediate run.
 #[derive(Clone, Default)]
 pub struct SyncWorkers {
-    pollers: Arc<Mutex<HashMap<Uuid, Arc<Notify>>>>,
+    pollers: Arc<Mutex<HashMap<Uuid, PollerHandle>>>,
 }
 
 impl SyncWorkers {
-    /// Starts the supervisor (and through it the pollers) on `tracker`; everything stops
-    /// when `shutdown` is cancelled.
+    /// Starts the supervisor (and through it the pollers) on `tracker`, listening for
+    /// sync requests through `control`; everything stops when `shutdown` is cancelled.
     pub fn start(
         sync: Synchronizer,
+        control: &SyncControl,
         config: WorkerConfig,
         tracker: &TaskTracker,
         shutdown: CancellationToken,
@@ -55,34 +77,70 @@ impl SyncWorkers {
         let workers = Self::default();
         let supervisor = workers.clone();
         let poller_tracker = tracker.clone();
+        let stop = shutdown.clone();
         tracker.spawn(async move {
             loop {
-                supervisor.scan(&sync, &poller_tracker, &shutdown).await;
+                supervisor
+                    .scan(&sync, &config, &poller_tracker, &stop)
+                    .await;
+                tokio::select! {
+                    () = stop.cancelled() => break,
+                    () = tokio::time::sleep(config.rescan_interval) => {}
+                }
+            }
+        });
+        let listener = workers.clone();
+        let mut triggers = control.triggers();
+        tracker.spawn(async move {
+            loop {
                 tokio::select! {
                     () = shutdown.cancelled() => break,
-                    () = tokio::time::sleep(config.rescan_interval) => {}
+                    received = triggers.next() => match received {
+                        Some(Received::Event(trigger)) => {
+                            listener.trigger(trigger.connection_id);
+                        }
+                        Some(Received::Lagged { .. }) => {}
+                        None => break,
+                    },
                 }
             }
         });
         workers
     }
 
-    /// Wakes the poller of `connection_id` for a run now; `false` when none runs.
+    /// Wakes this replica's poller of `connection_id` for a run now (it runs only if it
+    /// holds the lease); `false` when none runs here.
     pub fn trigger(&self, connection_id: Uuid) -> bool {
         let pollers = self.pollers.lock().unwrap_or_else(PoisonError::into_inner);
-        pollers.get(&connection_id).is_some_and(|wake| {
-            wake.notify_one();
+        pollers.get(&connection_id).is_some_and(|poller| {
+            poller.wake.notify_one();
             true
         })
     }
 
-    /// The connections that have a running poller.
+    /// The connections that have a poller on this replica (active or standing by).
     pub fn polled(&self) -> Vec<Uuid> {
         let pollers = self.pollers.lock().unwrap_or_else(PoisonError::into_inner);
         pollers.keys().copied().collect()
     }
 
-    async fn scan(&self, sync: &Synchronizer, tracker: &TaskTracker, shutdown: &CancellationToken) {
+    /// The connections this replica polls now (it holds their lease).
+    pub fn active(&self) -> Vec<Uuid> {
+        let pollers = self.pollers.lock().unwrap_or_else(PoisonError::into_inner);
+        pollers
+            .iter()
+            .filter(|(_, poller)| poller.holding.load(Ordering::Acquire))
+            .map(|(id, _)| *id)
+            .collect()
+    }
+
+    async fn scan(
+        &self,
+        sync: &Synchronizer,
+        config: &WorkerConfig,
+        tracker: &TaskTracker,
+        shutdown: &CancellationToken,
+    ) {
         let enabled = match connections::enabled(sync.db()).await {
             Ok(enabled) => enabled,
             Err(error) => {
@@ -95,19 +153,29 @@ impl SyncWorkers {
             if pollers.contains_key(&connection.id) {
                 continue;
             }
-            let wake = Arc::new(Notify::new());
-            pollers.insert(connection.id, wake.clone());
+            let handle = PollerHandle {
+                wake: Arc::new(Notify::new()),
+                holding: Arc::new(AtomicBool::new(false)),
+            };
             let poller = Poller {
                 sync: sync.clone(),
                 connection_id: connection.id,
-                wake,
+                wake: handle.wake.clone(),
+                holding: handle.holding.clone(),
                 shutdown: shutdown.clone(),
                 adapter: None,
             };
+            pollers.insert(connection.id, handle);
+            let lease = Lease::new(
+                sync.db().clone(),
+                format!("poller:{}", connection.id),
+                config.holder.clone(),
+                config.lease_period,
+            );
             let registry = self.clone();
             tracker.spawn(async move {
                 let id = poller.connection_id;
-                poller.run().await;
+                poller.run(lease).await;
                 registry
                     .pollers
                     .lock()
@@ -118,11 +186,18 @@ impl SyncWorkers {
     }
 }
 
+/// What a poller does after waiting.
+enum Next {
+    Run,
+    Stop,
+}
+
 /// One connection's polling loop.
 struct Poller {
     sync: Synchronizer,
     connection_id: Uuid,
     wake: Arc<Notify>,
+    holding: Arc<AtomicBool>,
     shutdown: CancellationToken,
     /// The adapter, kept across runs (its token cache, limiters and breaker live in
     /// it) until the connection row changes.
@@ -130,21 +205,71 @@ struct Poller {
 }
 
 impl Poller {
-    async fn run(mut self) {
+    async fn run(mut self, lease: Lease) {
         tracing::info!(connection = %self.connection_id, "poller started");
         loop {
-            let wait = match self.once().await {
-                Ok(Some(wait)) => wait,
-                Ok(None) => break,
-                Err(wait) => wait,
+            match lease.acquire().await {
+                Ok(true) => {}
+                Ok(false) => {
+                    // standing by: another replica polls this connection
+                    self.set_holding(false);
+                    match self.wait(lease.renew_interval()).await {
+                        Next::Run => continue,
+                        Next::Stop => break,
+                    }
+                }
+                Err(error) => {
+                    tracing::warn!(connection = %self.connection_id, %error, "could not take the poller lease");
+                    self.set_holding(false);
+                    match self.wait(lease.renew_interval()).await {
+                        Next::Run => continue,
+                        Next::Stop => break,
+                    }
+                }
+            }
+            self.set_holding(true);
+            // a shutdown drops the run mid-batch: its transaction rolls back and the
+            // cursor stays, so whoever polls next reads the same changes again
+            let shutdown = self.shutdown.clone();
+            let run = tokio::select! {
+                () = shutdown.cancelled() => break,
+                run = lease.hold_while(self.once()) => run,
             };
-            tokio::select! {
-                () = self.shutdown.cancelled() => break,
-                () = tokio::time::sleep(wait) => {}
-                () = self.wake.notified() => {}
+            let wait = match run {
+                Some(Ok(Some(wait)) | Err(wait)) => wait,
+                Some(Ok(None)) => break,
+                None => continue,
+            };
+            let next = {
+                let waiting = self.wait(wait);
+                lease.hold_while(waiting).await
+            };
+            match next {
+                Some(Next::Run) | None => {}
+                Some(Next::Stop) => break,
             }
         }
+        if self.holding.swap(false, Ordering::AcqRel)
+            && let Err(error) = lease.release().await
+        {
+            tracing::warn!(connection = %self.connection_id, %error, "could not release the poller lease");
+        }
         tracing::info!(connection = %self.connection_id, "poller stopped");
+    }
+
+    fn set_holding(&self, holding: bool) {
+        if self.holding.swap(holding, Ordering::AcqRel) != holding {
+            tracing::info!(connection = %self.connection_id, holding, "poller lease changed hands");
+        }
+    }
+
+    /// Waits `wait`, or less when woken; `Stop` on shutdown.
+    async fn wait(&self, wait: Duration) -> Next {
+        tokio::select! {
+            () = self.shutdown.cancelled() => Next::Stop,
+            () = tokio::time::sleep(wait) => Next::Run,
+            () = self.wake.notified() => Next::Run,
+        }
     }
 
     /// One run; `Ok(None)` when the connection is gone or disabled, otherwise the
@@ -195,6 +320,7 @@ impl Poller {
             }
             Err(error) => tracing::warn!(connection = %row.id, ?mode, %error, "sync run failed"),
         }
+        status::record_lag(self.sync.db(), &row).await;
         Ok(Some(wait))
     }
 }

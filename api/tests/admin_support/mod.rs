@@ -72,8 +72,12 @@ impl Simulators {
     pub async fn start(dispense_key: &str) -> Self {
         let store = seed::seeded(&seed::SeedConfig::default());
         Self {
-            dutchie: dutchie::start(store.clone(), DutchieSimOptions::default()).await.unwrap(),
-            jane: jane::start(store.clone(), JaneSimOptions::default()).await.unwrap(),
+            dutchie: dutchie::start(store.clone(), DutchieSimOptions::default())
+                .await
+                .unwrap(),
+            jane: jane::start(store.clone(), JaneSimOptions::default())
+                .await
+                .unwrap(),
             dispense: dispense::start(
                 store,
                 DispenseSimOptions {
@@ -93,7 +97,7 @@ impl Simulators {
 }
 
 /// The `CreateProviderConnectionInput` reaching `sim`: its credentials, its settings
-/// with fast client retries, and a webhook secret moved to its own field.
+/// with fast client retries, and its webhook secret in its own field.
 pub fn create_input(sim: &dyn Simulator, name: &str) -> Value {
     input_from(sim.connection_config(uuid::Uuid::nil()), name)
 }
@@ -101,9 +105,10 @@ pub fn create_input(sim: &dyn Simulator, name: &str) -> Value {
 /// The `CreateProviderConnectionInput` of `config`.
 pub fn input_from(config: ConnectionConfig, name: &str) -> Value {
     let mut settings = config.settings;
-    let webhook_secret = settings
-        .as_object_mut()
-        .and_then(|object| object.remove("webhook_secret"));
+    let webhook_secret = config
+        .webhook_secret
+        .as_ref()
+        .map(|secret| secret.expose_secret().to_owned());
     settings["http"] = json!({
         "max_retries": 1,
         "base_backoff_ms": 1,
@@ -140,7 +145,13 @@ pub fn admin(app: &TestApp, subject: &str) -> String {
 
 /// Creates a connection to `sim` as `token`; returns the connection.
 pub async fn create(app: &TestApp, token: &str, sim: &dyn Simulator, name: &str) -> Value {
-    let data = gql::data(app, Some(token), &create_mutation(), json!({ "input": create_input(sim, name) })).await;
+    let data = gql::data(
+        app,
+        Some(token),
+        &create_mutation(),
+        json!({ "input": create_input(sim, name) }),
+    )
+    .await;
     data["createProviderConnection"].clone()
 }
 

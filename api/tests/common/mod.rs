@@ -6,6 +6,7 @@ pub mod fixtures;
 pub mod gql;
 pub mod proxy;
 pub mod statements;
+pub mod ws;
 
 use std::{io, net::SocketAddr, time::Duration};
 

@@ -183,6 +183,7 @@ impl Simulator for DispenseSimulator {
             base_url: self.server.base_url.clone(),
             api_key: SecretString::from(self.options.api_key.clone()),
             api_secret: None,
+            webhook_secret: None,
             settings: serde_json::json!({
                 "venue_ids": venues,
                 "api_mode": self.options.api_mode,

@@ -66,13 +66,16 @@ const WEBHOOK: &str = "POST webhook";
 pub struct JaneProvider {
     base_url: Url,
     settings: JaneSettings,
+    /// The shared secret Jane sends as `Authorization: Bearer …` on webhooks.
+    webhook_secret: Option<SecretString>,
     policy: HttpPolicy,
     tokens: TokenSource,
 }
 
 impl JaneProvider {
     /// Builds the adapter from a connection's configuration: `api_key` is the
-    /// OAuth client id, `api_secret` the client secret, `settings` a [`JaneSettings`].
+    /// OAuth client id, `api_secret` the client secret, `webhook_secret` the shared
+    /// webhook secret, `settings` a [`JaneSettings`].
     pub fn new(config: &ConnectionConfig) -> ProviderResult<Self> {
         let config_error = |reason: String| {
             ProviderError::new(
@@ -100,6 +103,7 @@ impl JaneProvider {
         Ok(JaneProvider {
             base_url,
             settings,
+            webhook_secret: config.webhook_secret.clone(),
             policy,
             tokens,
         })
@@ -601,11 +605,13 @@ impl PosProvider for JaneProvider {
 
     fn parse_webhook(&self, headers: &HeaderMap, body: &[u8]) -> ProviderResult<Vec<WebhookEvent>> {
         let connection_id = self.policy.connection_id();
-        let secret: &SecretString = self.settings.webhook_secret.as_ref().ok_or_else(|| {
+        let secret: &SecretString = self.webhook_secret.as_ref().ok_or_else(|| {
             ProviderError::new(
                 connection_id,
                 WEBHOOK,
-                ProviderErrorKind::Config("no webhook_secret in the Jane settings".to_owned()),
+                ProviderErrorKind::Config(
+                    "no webhook secret configured for this Jane connection".to_owned(),
+                ),
             )
         })?;
         let rejected = |e: webhook::WebhookError| {

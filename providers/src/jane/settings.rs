@@ -2,14 +2,13 @@
 //!
 //! ```json
 //! { "store_id": 1234, "token_url": "https://sandbox.example/oauth/token",
-//!   "webhook_secret": "…", "page_size": 250, "token_refresh_margin_secs": 300,
+//!   "page_size": 250, "token_refresh_margin_secs": 300,
 //!   "menu_api": "roots", "currency": "USD" }
 //! ```
 //! Only `store_id` is required. The token endpoint differs between Jane's
 //! sandbox and production, so it is configuration: `token_url`, by default
 //! `{base_url}/oauth/token`.
 
-use secrecy::SecretString;
 use serde::Deserialize;
 use url::Url;
 
@@ -40,9 +39,6 @@ pub struct JaneSettings {
     /// The OAuth2 token endpoint; defaults to `{base_url}/oauth/token`.
     #[serde(default)]
     pub token_url: Option<String>,
-    /// The shared secret Jane sends as `Authorization: Bearer …` on webhooks.
-    #[serde(default)]
-    pub webhook_secret: Option<SecretString>,
     /// Menu page size, at most [`MAX_PAGE_SIZE`].
     #[serde(default = "default_page_size")]
     pub page_size: u32,

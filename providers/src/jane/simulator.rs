@@ -267,10 +267,8 @@ impl Simulator for JaneSimulator {
             base_url: self.server.base_url.clone(),
             api_key: SecretString::from(self.options.client_id.clone()),
             api_secret: Some(SecretString::from(self.options.client_secret.clone())),
-            settings: serde_json::json!({
-                "store_id": self.store_id,
-                "webhook_secret": self.options.webhook_secret,
-            }),
+            webhook_secret: Some(SecretString::from(self.options.webhook_secret.clone())),
+            settings: serde_json::json!({ "store_id": self.store_id }),
         }
     }
 

@@ -9,7 +9,10 @@ use crate::{
     error::ApiError,
     graphql::{
         app_state,
-        types::{Alert, ConnectionTestResult, ProviderConnection, ids::{parse_id, to_id}},
+        types::{
+            Alert, ConnectionTestResult, ProviderConnection,
+            ids::{parse_id, to_id},
+        },
     },
     secrets::Keyring,
     state::AppState,
@@ -30,7 +33,9 @@ impl AdminMutation {
     ) -> Result<ProviderConnection, ApiError> {
         let (state, actor) = admin_call(ctx)?;
         let keyring = Keyring::new(&state.master_key);
-        let row = admin::connections::create(&state.db, &keyring, &state.config.admin, actor, input).await?;
+        let row =
+            admin::connections::create(&state.db, &keyring, &state.config.admin, actor, input)
+                .await?;
         Ok(ProviderConnection(row))
     }
 
@@ -47,7 +52,8 @@ impl AdminMutation {
         let id = parse_id("id", &id)?;
         let keyring = Keyring::new(&state.master_key);
         let row =
-            admin::connections::update(&state.db, &keyring, &state.config.admin, actor, id, input).await?;
+            admin::connections::update(&state.db, &keyring, &state.config.admin, actor, id, input)
+                .await?;
         Ok(ProviderConnection(row))
     }
 
@@ -56,7 +62,9 @@ impl AdminMutation {
     async fn delete_provider_connection(&self, ctx: &Context<'_>, id: ID) -> Result<ID, ApiError> {
         let (state, actor) = admin_call(ctx)?;
         let id = parse_id("id", &id)?;
-        Ok(to_id(admin::connections::delete(&state.db, actor, id).await?))
+        Ok(to_id(
+            admin::connections::delete(&state.db, actor, id).await?,
+        ))
     }
 
     /// Calls the POS with the stored credentials and reports what they reach; a POS
@@ -69,20 +77,28 @@ impl AdminMutation {
     ) -> Result<ConnectionTestResult, ApiError> {
         let (state, actor) = admin_call(ctx)?;
         let id = parse_id("id", &id)?;
-        Ok(admin::probe::test_connection(state, actor, id).await?.into())
+        Ok(admin::probe::test_connection(state, actor, id)
+            .await?
+            .into())
     }
 
     /// Runs a sync of the connection now and returns it with its updated status; a POS
     /// failure shows in `syncStatus.lastError`. `CONFLICT` while one is running.
     #[graphql(guard = "RoleGuard::admin()")]
-    async fn trigger_sync(&self, ctx: &Context<'_>, id: ID) -> Result<ProviderConnection, ApiError> {
+    async fn trigger_sync(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> Result<ProviderConnection, ApiError> {
         let (state, actor) = admin_call(ctx)?;
         let id = parse_id("id", &id)?;
         let runs = ctx
             .data::<RunningSyncs>()
             .map_err(|_| ApiError::internal("the schema carries no RunningSyncs"))?;
         admin::runs::trigger_sync(state, runs, actor, id).await?;
-        Ok(ProviderConnection(admin::connections::require(&state.db, id).await?))
+        Ok(ProviderConnection(
+            admin::connections::require(&state.db, id).await?,
+        ))
     }
 
     /// Resolves an alert (resolving a resolved alert changes nothing).
@@ -90,7 +106,9 @@ impl AdminMutation {
     async fn resolve_alert(&self, ctx: &Context<'_>, id: ID) -> Result<Alert, ApiError> {
         let (state, actor) = admin_call(ctx)?;
         let id = parse_id("id", &id)?;
-        Ok(Alert(admin::alerts::resolve(&state.db, actor, id).await?))
+        let resolved = admin::alerts::resolve(&state.db, actor, id).await?;
+        crate::sync::alerts::announce(state.events.as_ref(), &resolved).await;
+        Ok(Alert(resolved))
     }
 }
 

@@ -25,7 +25,10 @@ pub struct AdminQuery;
 impl AdminQuery {
     /// Every POS connection, oldest first. Admins only.
     #[graphql(guard = "RoleGuard::admin()")]
-    async fn provider_connections(&self, ctx: &Context<'_>) -> Result<Vec<ProviderConnection>, ApiError> {
+    async fn provider_connections(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<ProviderConnection>, ApiError> {
         let db = &app_state(ctx)?.db;
         Ok(admin::connections::list(db)
             .await?
@@ -43,7 +46,9 @@ impl AdminQuery {
     ) -> Result<Option<ProviderConnection>, ApiError> {
         let id = parse_id("id", &id)?;
         let db = &app_state(ctx)?.db;
-        Ok(admin::connections::get(db, id).await?.map(ProviderConnection))
+        Ok(admin::connections::get(db, id)
+            .await?
+            .map(ProviderConnection))
     }
 
     /// Alerts, newest first (at most 500): only unresolved ones with `open: true`, only
@@ -71,7 +76,8 @@ impl AdminQuery {
         let filter = AuditFilter { target_type };
         let request = page_request::<IdKey<AuditEntry>>(ctx, first, after.as_deref())?;
         let db = &app_state(ctx)?.db;
-        let page = admin::audit::find_entries(db, &filter, &request.map_after(|key| key.id)).await?;
+        let page =
+            admin::audit::find_entries(db, &filter, &request.map_after(|key| key.id)).await?;
         let total = TotalCount::new(move |db| {
             let filter = filter.clone();
             Box::pin(async move { admin::audit::count_entries(&db, &filter).await })

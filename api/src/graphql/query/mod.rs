@@ -1,6 +1,7 @@
 //! Query fields, one module per domain, merged into [`crate::graphql::Query`].
 
 mod admin;
+mod compliance;
 mod customers;
 mod locations;
 mod orders;
@@ -8,6 +9,7 @@ mod products;
 mod system;
 
 pub use admin::AdminQuery;
+pub use compliance::ComplianceQuery;
 pub use customers::CustomersQuery;
 pub use locations::LocationsQuery;
 pub use orders::OrdersQuery;

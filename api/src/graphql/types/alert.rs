@@ -62,7 +62,9 @@ impl Alert {
             return Ok(None);
         };
         let db = &app_state(ctx)?.db;
-        Ok(admin::connections::get(db, id).await?.map(ProviderConnection))
+        Ok(admin::connections::get(db, id)
+            .await?
+            .map(ProviderConnection))
     }
 
     /// The product concerned.

@@ -139,3 +139,53 @@ pub enum PurchaseSource {
     /// A sale at the register.
     InStore,
 }
+
+/// Who or what caused a change (stock events, order events).
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(remote = "enums::ChangeSource")]
+pub enum ChangeSource {
+    /// A GraphQL call by a customer or storefront.
+    Api,
+    /// An admin action.
+    Admin,
+    /// A webhook from the POS.
+    Webhook,
+    /// An incremental poll of the POS.
+    Poll,
+    /// A full reconciliation against the POS.
+    Reconcile,
+    /// The outbox sender's answer from the POS.
+    Outbox,
+    /// Canopy itself on a timer (reservation expiry and the like).
+    System,
+}
+
+/// The market a compliance rule governs.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(remote = "enums::ComplianceMarket")]
+pub enum ComplianceMarket {
+    /// Adult-use (recreational) sales.
+    AdultUse,
+    /// Medical sales, to holders of a valid medical card.
+    Medical,
+}
+
+/// What a compliance rule constrains.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(remote = "enums::ComplianceRuleKind")]
+pub enum ComplianceRuleKind {
+    /// A minimum age, optionally with a valid medical card.
+    MinimumAge,
+    /// Flower-equivalent grams of one product class per period.
+    PurchaseLimit,
+}
+
+/// The class a product counts toward in purchase limits.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(remote = "enums::ProductClass")]
+pub enum ProductClass {
+    /// Flower, pre-rolls and other non-concentrated cannabis.
+    NonConcentrate,
+    /// Concentrates, vapes and infused products.
+    Concentrate,
+}

@@ -7,6 +7,7 @@
 
 mod alert;
 mod audit;
+mod compliance_rule;
 pub mod connection;
 mod connection_test;
 pub mod cursor;
@@ -16,19 +17,24 @@ pub mod ids;
 mod location;
 mod money;
 mod order;
+mod order_event;
 mod product;
 mod provider_connection;
 mod purchase;
 mod stock;
+mod stock_event;
 
 pub use alert::{Alert, AlertSeverity};
 pub use audit::AuditEntry;
+pub use compliance_rule::ComplianceRule;
 pub use connection_test::{ConnectionTestResult, ExternalLocationInfo};
 pub use customer::Customer;
 pub use location::Location;
 pub use money::Money;
 pub use order::{Order, OrderLine};
+pub use order_event::OrderEvent;
 pub use product::{Measure, Potency, Product};
 pub use provider_connection::{PosKind, ProviderConnection, SyncStatus};
 pub use purchase::Purchase;
 pub use stock::StockLevel;
+pub use stock_event::StockEvent;

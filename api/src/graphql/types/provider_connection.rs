@@ -136,7 +136,10 @@ impl ProviderConnection {
 }
 
 impl ProviderConnection {
-    async fn status(&self, ctx: &Context<'_>) -> Result<(crate::sync::SyncStatus, DateTime<Utc>), ApiError> {
+    async fn status(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<(crate::sync::SyncStatus, DateTime<Utc>), ApiError> {
         let now = Utc::now();
         let db = &app_state(ctx)?.db;
         Ok((status::status(db, &self.0, now).await?, now))

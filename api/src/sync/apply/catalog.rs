@@ -13,8 +13,10 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{ApplyContext, Watermark, batches, is_newer};
-use crate::sync::{effects::Effects, lookup, mapping};
+use crate::sync::{discrepancy, effects::Effects, lookup, mapping};
 
+/// The catalog's name in alerts.
+const ENDPOINT: &str = "catalog";
 /// Rows per multi-row `INSERT` (products have ~30 columns).
 const INSERT_CHUNK: usize = 100;
 
@@ -29,6 +31,12 @@ pub async fn apply_catalog(
     for rejected in &batch.rejected {
         ctx.reject(effects, rejected);
     }
+    discrepancy::check_duplicates(
+        ctx,
+        ENDPOINT,
+        batch.items.iter().map(|p| (p.external_id.clone(), p)),
+        effects,
+    );
     let incoming = newest_per_id(&batch.items);
     let ids: Vec<&str> = incoming.keys().map(String::as_str).collect();
     let refs = lookup::products(db, ctx.connection_id, &ids).await?;
@@ -96,7 +104,28 @@ pub async fn apply_catalog(
             .exec_without_returning(db)
             .await?;
     }
+    if ctx.full && !incoming.is_empty() {
+        let gone = vanished(db, ctx.connection_id, &incoming).await?;
+        discrepancy::check_vanished(db, ctx, &gone, effects).await?;
+    }
     Ok(mark)
+}
+
+/// The connection's products that a full catalog (`listed`) no longer lists.
+async fn vanished(
+    db: &impl ConnectionTrait,
+    connection_id: Uuid,
+    listed: &HashMap<String, &ExternalProduct>,
+) -> Result<Vec<Uuid>, DbErr> {
+    let refs = product_external_ref::Entity::find()
+        .filter(product_external_ref::Column::ConnectionId.eq(connection_id))
+        .all(db)
+        .await?;
+    Ok(refs
+        .into_iter()
+        .filter(|r| !listed.contains_key(&r.external_id))
+        .map(|r| r.product_id)
+        .collect())
 }
 
 /// The batch by POS id; of two records with one id, the newer (or later) wins.

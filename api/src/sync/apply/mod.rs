@@ -18,7 +18,7 @@ pub use self::{
     catalog::apply_catalog, customers::apply_customers, locations::apply_locations,
     stock::apply_stock, transactions::apply_transactions,
 };
-use super::{alerts::NewAlert, effects::Effects};
+use super::{alerts::NewAlert, discrepancy::DiscrepancyRules, effects::Effects};
 
 /// What every apply function needs to know about the run.
 #[derive(Clone, Debug)]
@@ -31,6 +31,8 @@ pub struct ApplyContext {
     pub now: DateTime<Utc>,
     /// The time zone given to stores whose POS does not name one.
     pub default_time_zone: String,
+    /// The connection's discrepancy thresholds.
+    pub discrepancies: DiscrepancyRules,
 }
 
 impl ApplyContext {

@@ -15,7 +15,11 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{ApplyContext, Watermark, batches};
-use crate::sync::{effects::Effects, lookup};
+use crate::sync::{
+    discrepancy::{self, StockChange},
+    effects::Effects,
+    lookup,
+};
 
 const ENDPOINT: &str = "stock";
 /// Rows per multi-row `INSERT`.
@@ -39,6 +43,23 @@ pub async fn apply_stock(
         .map(|r| r.external_product_id.as_str())
         .collect();
     let products = lookup::products(db, ctx.connection_id, &ids).await?;
+    // one count per product and store per POS time; two different ones are a duplicate
+    discrepancy::check_duplicates(
+        ctx,
+        ENDPOINT,
+        snapshot.records.iter().map(|r| {
+            (
+                format!(
+                    "{}@{}@{}",
+                    r.external_product_id,
+                    r.external_location_id,
+                    r.observed_at.to_rfc3339()
+                ),
+                r.on_hand,
+            )
+        }),
+        effects,
+    );
 
     // the newest record per (product, location)
     let mut latest: HashMap<(Uuid, Uuid), &StockRecord> = HashMap::new();
@@ -103,6 +124,8 @@ pub async fn apply_stock(
                 .await?
                 {
                     effects.stock_changed(product, location);
+                    let change = changed(row, record.on_hand, record.observed_at);
+                    discrepancy::check_stock(db, ctx, &change, effects).await?;
                 }
             }
         }
@@ -121,6 +144,7 @@ pub async fn apply_stock(
                 && set_on_hand(db, ctx, row.id, 0, row.package_tag.clone(), at).await?
             {
                 effects.stock_changed(row.product_id, row.location_id);
+                discrepancy::check_stock(db, ctx, &changed(row, 0, at), effects).await?;
             }
         }
     }
@@ -199,6 +223,19 @@ fn new_row(
     }
     .into_active_model()
     .reset_all()
+}
+
+/// The change of `row` to `on_hand`, counted by the POS at `at`.
+fn changed(row: &Model, on_hand: i64, at: DateTime<Utc>) -> StockChange {
+    StockChange {
+        product_id: row.product_id,
+        location_id: row.location_id,
+        before: row.on_hand,
+        after: on_hand.max(0),
+        reserved: row.reserved,
+        since: row.pos_updated_at,
+        at,
+    }
 }
 
 /// Sets a row's on-hand count if the row is still older than `at` (a concurrent newer

@@ -216,6 +216,7 @@ impl DutchieSimulator {
             base_url: self.server.base_url.clone(),
             api_key: SecretString::from(key.key.clone()),
             api_secret: None,
+            webhook_secret: None,
             settings: serde_json::to_value(settings).unwrap_or_default(),
         }
     }

@@ -1,0 +1,109 @@
+//! A compliance refusal: the rule that refuses an order and the figures behind it, as a
+//! client reads them in a `COMPLIANCE_LIMIT` error's extensions.
+
+use async_graphql::ErrorExtensionValues;
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+/// Why an order may not be placed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Refusal {
+    /// The rule's code, e.g. `CA_ADULT_USE_NON_CONCENTRATE_DAILY`.
+    pub rule: String,
+    /// What is wrong, for the customer.
+    pub message: String,
+    /// The figures behind it.
+    pub figures: Figures,
+}
+
+/// The numbers a refusal is based on.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Figures {
+    /// A purchase limit in flower-equivalent grams over a period.
+    Grams {
+        /// Grams allowed in the period.
+        limit: f64,
+        /// Grams already bought in the period (online and in store).
+        used: f64,
+        /// Grams in this order.
+        this_order: f64,
+    },
+    /// A minimum age.
+    Age {
+        /// The minimum age in years.
+        minimum: i32,
+        /// The customer's age, `None` when the date of birth is unknown.
+        age: Option<i32>,
+    },
+    /// A medical card is needed and missing or expired.
+    MedicalCard {
+        /// The product that needs it, when a product does.
+        product_id: Option<Uuid>,
+        /// When the card on file expired, `None` when there is none.
+        expired_on: Option<NaiveDate>,
+    },
+    /// The POS's maximum units of one product per transaction.
+    Units {
+        /// The product.
+        product_id: Uuid,
+        /// Units allowed per transaction.
+        limit: i64,
+        /// Units in this order.
+        this_order: i64,
+    },
+}
+
+/// Grams rounded to milligrams, so sums of floats read as the figures they are.
+pub fn round_grams(grams: f64) -> f64 {
+    (grams * 1000.0).round() / 1000.0
+}
+
+impl Refusal {
+    /// Writes `rule` and the figures into GraphQL error extensions.
+    pub fn write_extensions(&self, extensions: &mut ErrorExtensionValues) {
+        extensions.set("rule", self.rule.as_str());
+        match &self.figures {
+            Figures::Grams {
+                limit,
+                used,
+                this_order,
+            } => {
+                extensions.set("unit", "g");
+                extensions.set("limit", round_grams(*limit));
+                extensions.set("used", round_grams(*used));
+                extensions.set("thisOrder", round_grams(*this_order));
+            }
+            Figures::Age { minimum, age } => {
+                extensions.set("minimumAge", *minimum);
+                if let Some(age) = age {
+                    extensions.set("age", *age);
+                }
+            }
+            Figures::MedicalCard {
+                product_id,
+                expired_on,
+            } => {
+                if let Some(product) = product_id {
+                    extensions.set("productId", product.to_string());
+                }
+                match expired_on {
+                    Some(date) => {
+                        extensions.set("medicalCard", "EXPIRED");
+                        extensions.set("medicalCardExpiredOn", date.to_string());
+                    }
+                    None => extensions.set("medicalCard", "MISSING"),
+                }
+            }
+            Figures::Units {
+                product_id,
+                limit,
+                this_order,
+            } => {
+                extensions.set("unit", "units");
+                extensions.set("productId", product_id.to_string());
+                extensions.set("limit", *limit);
+                extensions.set("thisOrder", *this_order);
+            }
+        }
+    }
+}

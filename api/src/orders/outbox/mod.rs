@@ -1,0 +1,81 @@
+//! The order outbox sender: delivers what checkout wrote to the `outbox` table (submit,
+//! cancel, return) to each order's POS through its adapter, exactly once in effect.
+//!
+//! - [`queue`]: claiming due rows (`FOR UPDATE SKIP LOCKED` on PostgreSQL) and settling
+//!   attempts, with the backoff persisted in `next_attempt_at`;
+//! - [`send`]: one attempt at one row (the POS is idempotent on our order id);
+//! - [`backoff`]: exponential backoff with full jitter;
+//! - [`dead_letter`]: after `max_attempts` or a permanent refusal, FAILED + alert;
+//! - [`retry`]: an admin's `retryOrderDelivery`;
+//! - [`sender`]: the loop started with the background workers.
+//!
+//! It never writes orders or reservations directly: status changes go through
+//! [`crate::orders::status_sync::apply`].
+
+pub mod backoff;
+mod config;
+pub mod dead_letter;
+pub mod queue;
+pub mod retry;
+pub mod send;
+pub mod sender;
+mod submission;
+
+use providers::ProviderError;
+use sea_orm::DbErr;
+use uuid::Uuid;
+
+use crate::connections::ConnectionError;
+
+pub use self::{config::OutboxConfig, send::Dispatcher, sender::OutboxSender};
+
+/// Why an attempt at an outbox row failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SendError {
+    /// The POS call failed (after the adapter's own retries).
+    #[error(transparent)]
+    Provider(#[from] ProviderError),
+    /// The connection's adapter could not be built.
+    #[error(transparent)]
+    Connection(#[from] ConnectionError),
+    /// A database failure.
+    #[error("database: {0}")]
+    Database(#[from] DbErr),
+    /// The connection is disabled; the row waits until it is enabled again.
+    #[error("the POS connection is disabled")]
+    Disabled,
+    /// Something this row depends on has not happened yet.
+    #[error("waiting: {0}")]
+    Waiting(String),
+    /// The order cannot be sent as it stands (no POS ids, no connection).
+    #[error("cannot be sent: {0}")]
+    Unsendable(String),
+    /// The row itself is malformed.
+    #[error("bad outbox row: {0}")]
+    BadPayload(String),
+}
+
+impl SendError {
+    /// Whether a later attempt may succeed without anyone changing anything.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Self::Provider(error) => error.is_transient(),
+            Self::Connection(ConnectionError::Database(_))
+            | Self::Database(_)
+            | Self::Disabled
+            | Self::Waiting(_) => true,
+            Self::Connection(_) | Self::Unsendable(_) | Self::BadPayload(_) => false,
+        }
+    }
+
+    /// The POS connection concerned, when known.
+    pub fn connection_id(&self) -> Option<Uuid> {
+        match self {
+            Self::Provider(error) => Some(error.connection_id),
+            Self::Connection(ConnectionError::NotFound(id) | ConnectionError::BaseUrl(id)) => {
+                Some(*id)
+            }
+            _ => None,
+        }
+    }
+}

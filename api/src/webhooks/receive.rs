@@ -1,0 +1,123 @@
+//! The `POST /webhooks/{connection_id}` handler: verify, store once, acknowledge.
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex, PoisonError},
+    time::Instant,
+};
+
+use axum::{
+    Json, Router,
+    body::Bytes,
+    extract::{Path, State},
+    http::{HeaderMap, StatusCode},
+    routing::post,
+};
+use chrono::{DateTime, Utc};
+use entities::provider_connection;
+use providers::{PosProvider, ProviderErrorKind};
+use sea_orm::DatabaseConnection;
+use uuid::Uuid;
+
+use super::{
+    WebhookError,
+    queue::{self, Enqueued},
+};
+use crate::{
+    connections::{self, ConnectionError},
+    secrets::Keyring,
+    state::AppState,
+    sync::{SyncControl, mapping},
+};
+
+/// The webhook route, with its own state (merge it into the server's router).
+pub fn router(app: &AppState) -> Router {
+    Router::new()
+        .route("/webhooks/{connection_id}", post(receive))
+        .with_state(Receiver {
+            db: app.db.clone(),
+            keyring: Arc::new(Keyring::new(&app.master_key)),
+            control: app.sync.clone(),
+            adapters: Arc::default(),
+        })
+}
+
+/// What the handler needs.
+#[derive(Clone)]
+struct Receiver {
+    db: DatabaseConnection,
+    keyring: Arc<Keyring>,
+    control: SyncControl,
+    adapters: Arc<Mutex<Adapters>>,
+}
+
+/// Adapters by connection, with the row version (`updated_at`) they were built from.
+type Adapters = HashMap<Uuid, (DateTime<Utc>, Arc<dyn PosProvider>)>;
+
+impl Receiver {
+    /// The adapter of `row`, built once per version of the row.
+    fn adapter(
+        &self,
+        row: &provider_connection::Model,
+    ) -> Result<Arc<dyn PosProvider>, ConnectionError> {
+        let mut adapters = self.adapters.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((version, adapter)) = adapters.get(&row.id)
+            && *version == row.updated_at
+        {
+            return Ok(adapter.clone());
+        }
+        let adapter = connections::connect(&self.keyring, row)?;
+        adapters.insert(row.id, (row.updated_at, adapter.clone()));
+        Ok(adapter)
+    }
+}
+
+/// Verifies the delivery with the connection's adapter, stores it (once) and answers
+/// 202 `{"status": "accepted" | "duplicate"}`; the worker applies it afterwards.
+async fn receive(
+    State(receiver): State<Receiver>,
+    Path(connection_id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<(StatusCode, Json<serde_json::Value>), WebhookError> {
+    let started = Instant::now();
+    let id = Uuid::parse_str(&connection_id).map_err(|_| WebhookError::UnknownConnection)?;
+    let row = match connections::find(&receiver.db, id).await {
+        Ok(row) if row.enabled => row,
+        Ok(_) | Err(ConnectionError::NotFound(_)) => return Err(WebhookError::UnknownConnection),
+        Err(error) => return Err(error.into()),
+    };
+    let kind = mapping::kind_label(row.kind);
+    let outcome = |outcome: &'static str| {
+        metrics::counter!("canopy_webhook_deliveries_total", "kind" => kind, "outcome" => outcome)
+            .increment(1);
+    };
+    let events = receiver
+        .adapter(&row)?
+        .parse_webhook(&headers, &body)
+        .map_err(|error| {
+            let refused = match error.kind {
+                ProviderErrorKind::Unsupported(_) => WebhookError::NotSupported,
+                ProviderErrorKind::Config(_) => WebhookError::NotConfigured,
+                _ => WebhookError::Rejected,
+            };
+            outcome("refused");
+            refused
+        })?;
+    let delivery_id = queue::delivery_id(&events, &body);
+    let enqueued = queue::enqueue(&receiver.db, id, &delivery_id, &events, Utc::now()).await?;
+    let status = match enqueued {
+        Enqueued::Stored(_) => {
+            receiver.control.webhook_stored();
+            "accepted"
+        }
+        Enqueued::Duplicate => "duplicate",
+    };
+    outcome(status);
+    metrics::histogram!("canopy_webhook_receive_seconds", "kind" => kind)
+        .record(started.elapsed().as_secs_f64());
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(serde_json::json!({ "status": status })),
+    ))
+}
