@@ -8,11 +8,11 @@
 //! `CI=true`, where it fails.
 #![allow(clippy::unwrap_used)]
 
+mod browser_support;
 mod common;
 
 use std::{
     path::{Path, PathBuf},
-    process::Output,
     time::Duration,
 };
 
@@ -28,12 +28,7 @@ use providers::{
 };
 use secrecy::ExposeSecret;
 use serde_json::{Value, json};
-use tokio::process::Command;
 
-/// Debian's Chromium.
-const CHROMIUM: &str = "/usr/bin/chromium";
-/// How long `npm ci` may take.
-const NPM_CI_TIMEOUT: Duration = Duration::from_secs(300);
 /// How long the whole browser run may take.
 const BROWSER_TIMEOUT: Duration = Duration::from_secs(240);
 
@@ -68,10 +63,9 @@ async fn admin_page_and_assets_are_served_with_security_headers() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_admin_adds_every_pos_kind_in_the_browser_and_sees_them_healthy() {
-    if !browser_available() {
+    if !browser_support::ready().await {
         return;
     }
-    install_playwright().await;
 
     let app = spawn_app().await;
     let sims: Vec<Box<dyn Simulator>> = vec![
@@ -86,23 +80,18 @@ async fn an_admin_adds_every_pos_kind_in_the_browser_and_sees_them_healthy() {
     let connections: Vec<Value> = sims.iter().map(|sim| form_entry(sim.as_ref())).collect();
     let screenshot = screenshot_path();
 
-    let run = Command::new("node")
-        .arg("admin_e2e.mjs")
-        .current_dir(browser_dir())
-        .env("CANOPY_ADMIN_URL", app.url("/admin"))
-        .env("CANOPY_ADMIN_TOKEN", app.token(Role::Admin, "admin-e2e"))
-        .env("POS_CONNECTIONS", Value::from(connections).to_string())
-        .env("SCREENSHOT_PATH", &screenshot)
-        .env("CHROMIUM_PATH", CHROMIUM)
-        .kill_on_drop(true)
-        .output();
-    let output = tokio::time::timeout(BROWSER_TIMEOUT, run)
-        .await
-        .expect("the browser test did not finish in time")
-        .expect("could not run node (is Node.js installed?)");
-    print_output(&output);
+    browser_support::run_script(
+        "admin_e2e.mjs",
+        &[
+            ("CANOPY_ADMIN_URL", app.url("/admin")),
+            ("CANOPY_ADMIN_TOKEN", app.token(Role::Admin, "admin-e2e")),
+            ("POS_CONNECTIONS", Value::from(connections).to_string()),
+            ("SCREENSHOT_PATH", screenshot.display().to_string()),
+        ],
+        BROWSER_TIMEOUT,
+    )
+    .await;
     println!("screenshot: {}", screenshot.display());
-    assert!(output.status.success(), "the browser test failed");
 
     drop(sims);
     app.stop().await.unwrap();
@@ -143,59 +132,8 @@ fn form_entry(sim: &dyn Simulator) -> Value {
     })
 }
 
-/// Whether Chromium is installed; under `CI=true` its absence is a failure.
-fn browser_available() -> bool {
-    if Path::new(CHROMIUM).exists() {
-        return true;
-    }
-    let ci = std::env::var("CI").is_ok_and(|ci| ci == "true");
-    assert!(
-        !ci,
-        "{CHROMIUM} is missing; CI must install Debian's chromium package"
-    );
-    eprintln!("skipped: {CHROMIUM} is missing (apt-get install chromium)");
-    false
-}
-
-/// `npm ci` in `tests/browser` when `playwright-core` is not installed yet.
-async fn install_playwright() {
-    let dir = browser_dir();
-    if dir
-        .join("node_modules/playwright-core/package.json")
-        .exists()
-    {
-        return;
-    }
-    let install = Command::new("npm")
-        .args(["ci", "--no-audit", "--no-fund"])
-        .current_dir(&dir)
-        .kill_on_drop(true)
-        .output();
-    let output = tokio::time::timeout(NPM_CI_TIMEOUT, install)
-        .await
-        .expect("npm ci did not finish in time")
-        .expect("could not run npm (is Node.js installed?)");
-    print_output(&output);
-    assert!(
-        output.status.success(),
-        "npm ci failed in {}",
-        dir.display()
-    );
-}
-
-/// The folder of the node test script.
-fn browser_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser")
-}
-
 /// `target/admin-page.png` in the checkout, the CI artifact (whatever `CARGO_TARGET_DIR`
 /// the build used).
 fn screenshot_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/admin-page.png")
-}
-
-/// A child's output, through the test harness (shown when the test fails).
-fn print_output(output: &Output) {
-    println!("{}", String::from_utf8_lossy(&output.stdout));
-    println!("{}", String::from_utf8_lossy(&output.stderr));
 }

@@ -88,7 +88,6 @@ async fn an_order_is_written_with_its_event_and_outbox_row() {
         assert_eq!(rows.len(), 1);
         assert_eq!((rows[0].kind.as_str(), rows[0].status), ("submit_order", QueueStatus::Pending));
         assert_eq!(shop.stock(app, shop.flower.id).await.reserved, 2);
-        app.state.db.clone().close().await.ok();
     }
 }
 
@@ -105,7 +104,8 @@ async fn a_replay_returns_the_first_order_even_when_racing() {
         let other = shop.place(app, &token, &[(shop.flower.id, 2)], "again").await;
         assert_eq!(first_code(&other), "CONFLICT");
 
-        let racing = join_all((0..8).map(|_| shop.place(app, &token, &[(shop.flower.id, 1)], "race"))).await;
+        let line = [(shop.flower.id, 1)];
+        let racing = join_all((0..8).map(|_| shop.place(app, &token, &line, "race"))).await;
         let ids: std::collections::HashSet<String> = racing
             .iter()
             .map(|b| b["data"]["placeOrder"]["id"].as_str().unwrap_or_else(|| panic!("{b}")).to_owned())

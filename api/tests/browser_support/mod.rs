@@ -1,0 +1,90 @@
+//! Runs the node scripts in `tests/browser` that drive Debian's Chromium through
+//! `playwright-core`: checks the browser is there, installs the scripts' npm
+//! packages on first use, and runs one script with a time limit.
+
+use std::{
+    path::{Path, PathBuf},
+    process::Output,
+    time::Duration,
+};
+
+use tokio::process::Command;
+
+/// Debian's Chromium, which the scripts launch.
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// Time allowed for `npm ci`.
+const NPM_CI_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// Whether the browser tests can run: Chromium is installed (under `CI=true` its absence
+/// is a failure) and the scripts' npm packages are installed (installed here if not).
+pub async fn ready() -> bool {
+    if !Path::new(CHROMIUM).exists() {
+        let ci = std::env::var("CI").is_ok_and(|ci| ci == "true");
+        assert!(
+            !ci,
+            "{CHROMIUM} is missing; CI must install Debian's chromium package"
+        );
+        eprintln!("skipped: {CHROMIUM} is missing (apt-get install chromium)");
+        return false;
+    }
+    install_playwright().await;
+    true
+}
+
+/// Runs `node <script>` in `tests/browser` with `env` (plus `CHROMIUM_PATH`), within
+/// `limit`, prints its output and fails the test when the script fails.
+pub async fn run_script(script: &str, env: &[(&str, String)], limit: Duration) {
+    let mut command = Command::new("node");
+    command
+        .arg(script)
+        .current_dir(browser_dir())
+        .env("CHROMIUM_PATH", CHROMIUM)
+        .kill_on_drop(true);
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let output = tokio::time::timeout(limit, command.output())
+        .await
+        .unwrap_or_else(|_| panic!("{script} did not finish in time"))
+        .expect("could not run node (is Node.js installed?)");
+    print_output(&output);
+    assert!(output.status.success(), "{script} failed");
+}
+
+/// `npm ci` in `tests/browser` when `playwright-core` is not installed yet.
+async fn install_playwright() {
+    let dir = browser_dir();
+    if dir
+        .join("node_modules/playwright-core/package.json")
+        .exists()
+    {
+        return;
+    }
+    let install = Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(&dir)
+        .kill_on_drop(true)
+        .output();
+    let output = tokio::time::timeout(NPM_CI_TIMEOUT, install)
+        .await
+        .expect("npm ci did not finish in time")
+        .expect("could not run npm (is Node.js installed?)");
+    print_output(&output);
+    assert!(
+        output.status.success(),
+        "npm ci failed in {}",
+        dir.display()
+    );
+}
+
+/// The folder of the node test scripts.
+fn browser_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser")
+}
+
+/// A child's output, through the test harness (shown when the test fails).
+fn print_output(output: &Output) {
+    println!("{}", String::from_utf8_lossy(&output.stdout));
+    println!("{}", String::from_utf8_lossy(&output.stderr));
+}
