@@ -15,10 +15,10 @@ use crate::{
     demo::{Demo, DemoConfig, DemoError},
     graphql::sdl,
     notify::{Notifier, NotifyError},
+    orders::delivery::Delivery,
     server::{Server, shutdown},
     simulate::{self, SimulateArgs},
     state::{AppState, StartupError},
-    orders::delivery::Delivery,
     sync::{SyncWorkers, Synchronizer, workers::WorkerConfig},
     webhooks::{WebhookConfig, WebhookWorker},
 };
@@ -170,10 +170,8 @@ async fn serve(config: Config, args: ServeArgs) -> Result<(), CliError> {
             &background,
             shutdown.clone(),
         );
-        WebhookWorker::new(sync, &state.sync, WebhookConfig::default()).start(
-            &background,
-            shutdown.clone(),
-        );
+        WebhookWorker::new(sync, &state.sync, WebhookConfig::default())
+            .start(&background, shutdown.clone());
         Delivery::for_state(&state).start(&state, &background, &shutdown);
         crate::orders::expiry::start(state.clone(), &background, shutdown.clone());
     }

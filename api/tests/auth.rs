@@ -175,5 +175,11 @@ async fn role_guard_distinguishes_unauthenticated_from_forbidden() {
     };
     assert_eq!(first_code(&run(Viewer::Anonymous).await), "UNAUTHENTICATED");
     assert_eq!(first_code(&run(Viewer::Storefront).await), "FORBIDDEN");
-    assert_eq!(run(Viewer::Admin { subject: "ops".into() }).await["data"]["secret"], "admins only");
+    assert_eq!(
+        run(Viewer::Admin {
+            subject: "ops".into()
+        })
+        .await["data"]["secret"],
+        "admins only"
+    );
 }

@@ -6,9 +6,13 @@ mod checkout_support;
 mod common;
 
 use api::auth::Role;
-use chrono::{Days, Utc};
 use checkout_support::{Shop, born, extensions, update_customer, years_ago};
-use common::{first_code, fixtures::{Seed, each_backend}, gql};
+use chrono::{Days, Utc};
+use common::{
+    first_code,
+    fixtures::{Seed, each_backend},
+    gql,
+};
 use entities::{enums::ProductCategory, purchase_line};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, IntoActiveModel};
 use serde_json::json;
@@ -20,14 +24,23 @@ async fn an_under_age_customer_is_refused_with_the_age_rule() {
         let app = &backend.app;
         let shop = Shop::open(app, 5).await;
         let (customer, token) = shop.customer(app).await;
-        update_customer(app, &customer, born(years_ago(20))).await;
+        // 20 and a month, whatever the day in Los Angeles
+        update_customer(app, &customer, born(years_ago(20) - Days::new(30))).await;
         let body = shop.place(app, &token, &[(shop.flower.id, 1)], "a").await;
         assert_eq!(first_code(&body), "COMPLIANCE_LIMIT", "{body}");
         let ext = extensions(&body);
         assert_eq!(ext["rule"], "CA_ADULT_USE_MIN_AGE");
-        assert_eq!((ext["minimumAge"].as_i64(), ext["age"].as_i64()), (Some(21), Some(20)));
+        assert_eq!(
+            (ext["minimumAge"].as_i64(), ext["age"].as_i64()),
+            (Some(21), Some(20))
+        );
         // nothing was reserved
-        assert_eq!(shop.stock(app, shop.flower.id).await.reserved, 0, "{}", backend.backend);
+        assert_eq!(
+            shop.stock(app, shop.flower.id).await.reserved,
+            0,
+            "{}",
+            backend.backend
+        );
     }
 }
 
@@ -37,12 +50,18 @@ async fn medical_only_products_need_a_valid_card() {
         let app = &backend.app;
         let shop = Shop::open(app, 5).await;
         let tincture = shop
-            .product(app, ProductCategory::Tincture, 5, |p| p.medical_only = Set(true))
+            .product(app, ProductCategory::Tincture, 5, |p| {
+                p.medical_only = Set(true)
+            })
             .await;
         let (customer, token) = shop.customer(app).await;
         let body = shop.place(app, &token, &[(tincture.id, 1)], "a").await;
         let ext = extensions(&body);
-        assert_eq!((ext["rule"].as_str(), ext["medicalCard"].as_str()), (Some("MEDICAL_ONLY_PRODUCT"), Some("MISSING")), "{body}");
+        assert_eq!(
+            (ext["rule"].as_str(), ext["medicalCard"].as_str()),
+            (Some("MEDICAL_ONLY_PRODUCT"), Some("MISSING")),
+            "{body}"
+        );
         assert_eq!(ext["productId"], tincture.id.to_string());
 
         let yesterday = Utc::now().date_naive() - Days::new(2);
@@ -57,7 +76,10 @@ async fn medical_only_products_need_a_valid_card() {
         assert_eq!(ext["medicalCardExpiredOn"], yesterday.to_string());
 
         let next_year = Utc::now().date_naive() + Days::new(365);
-        update_customer(app, &customer, |c| c.medical_id_expires = Set(Some(next_year))).await;
+        update_customer(app, &customer, |c| {
+            c.medical_id_expires = Set(Some(next_year))
+        })
+        .await;
         let body = shop.place(app, &token, &[(tincture.id, 1)], "c").await;
         assert!(body["errors"].is_null(), "{}: {body}", backend.backend);
     }
@@ -90,9 +112,13 @@ async fn the_daily_flower_limit_counts_in_store_purchases() {
         .insert(&app.state.db)
         .await
         .unwrap();
-        let body = shop.place(app, &token, &[(shop.flower.id, 2)], "first").await;
+        let body = shop
+            .place(app, &token, &[(shop.flower.id, 2)], "first")
+            .await;
         assert!(body["errors"].is_null(), "{body}");
-        let body = shop.place(app, &token, &[(shop.flower.id, 1)], "second").await;
+        let body = shop
+            .place(app, &token, &[(shop.flower.id, 1)], "second")
+            .await;
         assert_eq!(first_code(&body), "COMPLIANCE_LIMIT", "{body}");
         let ext = extensions(&body);
         assert_eq!(ext["rule"], "CA_ADULT_USE_NON_CONCENTRATE_DAILY");
@@ -117,16 +143,33 @@ async fn the_concentrate_limit_and_the_pos_maximum_per_transaction() {
         let body = shop.place(app, &token, &[(wax.id, 9)], "a").await;
         let ext = extensions(&body);
         assert_eq!(ext["rule"], "CA_ADULT_USE_CONCENTRATE_DAILY", "{body}");
-        assert_eq!((ext["limit"].as_f64(), ext["used"].as_f64(), ext["thisOrder"].as_f64()), (Some(8.0), Some(0.0), Some(9.0)));
+        assert_eq!(
+            (
+                ext["limit"].as_f64(),
+                ext["used"].as_f64(),
+                ext["thisOrder"].as_f64()
+            ),
+            (Some(8.0), Some(0.0), Some(9.0))
+        );
 
         let gummies = shop
-            .product(app, ProductCategory::Accessory, 50, |p| p.max_per_transaction = Set(Some(2)))
+            .product(app, ProductCategory::Accessory, 50, |p| {
+                p.max_per_transaction = Set(Some(2))
+            })
             .await;
         let body = shop.place(app, &token, &[(gummies.id, 3)], "b").await;
         let ext = extensions(&body);
         assert_eq!(ext["rule"], "MAX_PER_TRANSACTION", "{body}");
-        assert_eq!((ext["limit"].as_i64(), ext["thisOrder"].as_i64()), (Some(2), Some(3)));
-        assert_eq!(ext["productId"], gummies.id.to_string(), "{}", backend.backend);
+        assert_eq!(
+            (ext["limit"].as_i64(), ext["thisOrder"].as_i64()),
+            (Some(2), Some(3))
+        );
+        assert_eq!(
+            ext["productId"],
+            gummies.id.to_string(),
+            "{}",
+            backend.backend
+        );
     }
 }
 
@@ -135,14 +178,37 @@ async fn admins_read_and_change_the_rules() {
     for backend in each_backend().await {
         let app = &backend.app;
         let admin = app.token(Role::Admin, "ops");
-        let data = gql::data(app, Some(&admin), "{ complianceRules(jurisdiction: \"ca\") { code limitGrams minAge } }", json!({})).await;
-        let codes: Vec<&str> = data["complianceRules"].as_array().unwrap().iter().map(|r| r["code"].as_str().unwrap()).collect();
-        assert_eq!(codes, ["CA_ADULT_USE_CONCENTRATE_DAILY", "CA_ADULT_USE_MIN_AGE", "CA_ADULT_USE_NON_CONCENTRATE_DAILY", "CA_MEDICAL_FLOWER_DAILY", "CA_MEDICAL_MIN_AGE"]);
+        let data = gql::data(
+            app,
+            Some(&admin),
+            "{ complianceRules(jurisdiction: \"ca\") { code limitGrams minAge } }",
+            json!({}),
+        )
+        .await;
+        let codes: Vec<&str> = data["complianceRules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["code"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            codes,
+            [
+                "CA_ADULT_USE_CONCENTRATE_DAILY",
+                "CA_ADULT_USE_MIN_AGE",
+                "CA_ADULT_USE_NON_CONCENTRATE_DAILY",
+                "CA_MEDICAL_FLOWER_DAILY",
+                "CA_MEDICAL_MIN_AGE"
+            ]
+        );
 
         let upsert = "mutation($input: ComplianceRuleInput!) { upsertComplianceRule(input: $input) { code limitGrams } }";
         let input = json!({ "code": "CA_ADULT_USE_NON_CONCENTRATE_DAILY", "jurisdiction": "CA", "market": "ADULT_USE", "kind": "PURCHASE_LIMIT", "productClass": "NON_CONCENTRATE", "limitGrams": 3.0, "periodDays": 1 });
         let data = gql::data(app, Some(&admin), upsert, json!({ "input": input })).await;
-        assert_eq!(data["upsertComplianceRule"]["limitGrams"].as_f64(), Some(3.0));
+        assert_eq!(
+            data["upsertComplianceRule"]["limitGrams"].as_f64(),
+            Some(3.0)
+        );
         let shop = Shop::open(app, 5).await;
         let (_, token) = shop.customer(app).await;
         let body = shop.place(app, &token, &[(shop.flower.id, 1)], "a").await;
@@ -152,7 +218,13 @@ async fn admins_read_and_change_the_rules() {
         let (_, body) = gql::execute(app, Some(&admin), upsert, json!({ "input": bad })).await;
         assert_eq!(extensions(&body)["field"], "input.productClass");
         let customer = app.token(Role::Customer, &Uuid::now_v7().to_string());
-        let (_, body) = gql::execute(app, Some(&customer), "{ complianceRules { code } }", json!({})).await;
+        let (_, body) = gql::execute(
+            app,
+            Some(&customer),
+            "{ complianceRules { code } }",
+            json!({}),
+        )
+        .await;
         assert_eq!(first_code(&body), "FORBIDDEN", "{}", backend.backend);
     }
 }

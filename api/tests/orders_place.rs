@@ -24,11 +24,18 @@ async fn burst(apps: &[&TestApp], shop: &Shop, stock: i64, label: &str) {
     }
     let calls = customers.iter().enumerate().map(|(i, token)| {
         let app = apps[i % apps.len()];
-        async move { shop.place(app, token, &[(shop.flower.id, 1)], "burst").await }
+        async move {
+            shop.place(app, token, &[(shop.flower.id, 1)], "burst")
+                .await
+        }
     });
     let bodies: Vec<Value> = join_all(calls).await;
     let placed = bodies.iter().filter(|b| b["errors"].is_null()).count();
-    assert_eq!(placed, usize::try_from(stock).unwrap(), "{label}: exactly the stock is sold");
+    assert_eq!(
+        placed,
+        usize::try_from(stock).unwrap(),
+        "{label}: exactly the stock is sold"
+    );
     for body in bodies.iter().filter(|b| !b["errors"].is_null()) {
         assert_eq!(first_code(body), "OUT_OF_STOCK", "{label}: {body}");
         assert_eq!(extensions(body)["productId"], shop.flower.id.to_string());
@@ -86,7 +93,10 @@ async fn an_order_is_written_with_its_event_and_outbox_row() {
             .await
             .unwrap();
         assert_eq!(rows.len(), 1);
-        assert_eq!((rows[0].kind.as_str(), rows[0].status), ("submit_order", QueueStatus::Pending));
+        assert_eq!(
+            (rows[0].kind.as_str(), rows[0].status),
+            ("submit_order", QueueStatus::Pending)
+        );
         assert_eq!(shop.stock(app, shop.flower.id).await.reserved, 2);
     }
 }
@@ -97,18 +107,32 @@ async fn a_replay_returns_the_first_order_even_when_racing() {
         let app = &backend.app;
         let shop = Shop::open(app, 50).await;
         let (_, token) = shop.customer(app).await;
-        let first = shop.place(app, &token, &[(shop.flower.id, 1)], "again").await;
-        let again = shop.place(app, &token, &[(shop.flower.id, 1)], "again").await;
-        assert_eq!(first["data"]["placeOrder"]["id"], again["data"]["placeOrder"]["id"]);
+        let first = shop
+            .place(app, &token, &[(shop.flower.id, 1)], "again")
+            .await;
+        let again = shop
+            .place(app, &token, &[(shop.flower.id, 1)], "again")
+            .await;
+        assert_eq!(
+            first["data"]["placeOrder"]["id"],
+            again["data"]["placeOrder"]["id"]
+        );
         // the same key for something else is a conflict, not a second order
-        let other = shop.place(app, &token, &[(shop.flower.id, 2)], "again").await;
+        let other = shop
+            .place(app, &token, &[(shop.flower.id, 2)], "again")
+            .await;
         assert_eq!(first_code(&other), "CONFLICT");
 
         let line = [(shop.flower.id, 1)];
         let racing = join_all((0..8).map(|_| shop.place(app, &token, &line, "race"))).await;
         let ids: std::collections::HashSet<String> = racing
             .iter()
-            .map(|b| b["data"]["placeOrder"]["id"].as_str().unwrap_or_else(|| panic!("{b}")).to_owned())
+            .map(|b| {
+                b["data"]["placeOrder"]["id"]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("{b}"))
+                    .to_owned()
+            })
             .collect();
         assert_eq!(ids.len(), 1, "{}: one order for one key", backend.backend);
         assert_eq!(order::Entity::find().count(&app.state.db).await.unwrap(), 2);
@@ -123,23 +147,49 @@ async fn bad_input_names_the_field() {
         let shop = Shop::open(app, 5).await;
         let (_, token) = shop.customer(app).await;
         let cases: Vec<(Value, &str)> = vec![
-            (shop.input(&[(shop.flower.id, 0)], "a"), "input.lines[0].quantity"),
-            (shop.input(&[(shop.flower.id, 101)], "a"), "input.lines[0].quantity"),
+            (
+                shop.input(&[(shop.flower.id, 0)], "a"),
+                "input.lines[0].quantity",
+            ),
+            (
+                shop.input(&[(shop.flower.id, 101)], "a"),
+                "input.lines[0].quantity",
+            ),
             (shop.input(&[], "a"), "input.lines"),
-            (shop.input(&[(shop.flower.id, 1), (shop.flower.id, 1)], "a"), "input.lines[1].productId"),
-            (shop.input(&[(Uuid::now_v7(), 1)], "a"), "input.lines[0].productId"),
-            (shop.input(&[(shop.flower.id, 1)], ""), "input.idempotencyKey"),
+            (
+                shop.input(&[(shop.flower.id, 1), (shop.flower.id, 1)], "a"),
+                "input.lines[1].productId",
+            ),
+            (
+                shop.input(&[(Uuid::now_v7(), 1)], "a"),
+                "input.lines[0].productId",
+            ),
+            (
+                shop.input(&[(shop.flower.id, 1)], ""),
+                "input.idempotencyKey",
+            ),
         ];
         let mut unknown_location = shop.input(&[(shop.flower.id, 1)], "a");
         unknown_location["locationId"] = Value::String(Uuid::now_v7().to_string());
-        for (input, field) in cases.into_iter().chain([(unknown_location, "input.locationId")]) {
-            let (_, body) = common::gql::execute(app, Some(&token), checkout_support::PLACE, serde_json::json!({ "input": input })).await;
+        for (input, field) in cases
+            .into_iter()
+            .chain([(unknown_location, "input.locationId")])
+        {
+            let (_, body) = common::gql::execute(
+                app,
+                Some(&token),
+                checkout_support::PLACE,
+                serde_json::json!({ "input": input }),
+            )
+            .await;
             assert_eq!(first_code(&body), "BAD_USER_INPUT", "{body}");
             assert_eq!(extensions(&body)["field"], field, "{body}");
         }
         // storefront tokens cannot order; admins must say for whom
         let storefront = app.token(Role::Storefront, "shop");
-        let body = shop.place(app, &storefront, &[(shop.flower.id, 1)], "s").await;
+        let body = shop
+            .place(app, &storefront, &[(shop.flower.id, 1)], "s")
+            .await;
         assert_eq!(first_code(&body), "FORBIDDEN");
         let admin = app.token(Role::Admin, "ops");
         let body = shop.place(app, &admin, &[(shop.flower.id, 1)], "s").await;

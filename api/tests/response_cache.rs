@@ -9,12 +9,7 @@ use std::sync::{
     atomic::{AtomicUsize, Ordering},
 };
 
-use api::{
-    AppState,
-    auth::Role,
-    cache::tags,
-    config::Config,
-};
+use api::{AppState, auth::Role, cache::tags, config::Config};
 use common::{TestApp, fixtures::Seed, service_url, spawn_app_adjusted};
 use entities::{enums::ProductCategory, stock_level};
 use reqwest::{Response, header};
@@ -56,7 +51,12 @@ impl CountingApp {
         let seed = Seed::new(&app.state.db);
         let store = seed.location("Mission").await;
         let flower = seed
-            .product("Blue Dream 3.5g", "Glass House", ProductCategory::Flower, 3500)
+            .product(
+                "Blue Dream 3.5g",
+                "Glass House",
+                ProductCategory::Flower,
+                3500,
+            )
             .await;
         let gummies = seed
             .product("Gummies 10pk", "Kiva", ProductCategory::Edible, 2000)
@@ -153,7 +153,11 @@ async fn repeated_public_queries_are_served_from_the_cache(app: CountingApp) {
 
     let (again, ran) = app.post(None, MENU).await;
     assert_eq!(ran, 0, "a repeated read must not touch the database");
-    assert_eq!(again.bytes().await.unwrap(), first, "the cached body is the same bytes");
+    assert_eq!(
+        again.bytes().await.unwrap(),
+        first,
+        "the cached body is the same bytes"
+    );
 
     let (relaid, ran) = app.post(None, MENU_COMPACT).await;
     assert_eq!(ran, 0, "layout does not change the key");
@@ -172,7 +176,10 @@ async fn repeated_public_queries_are_served_from_the_cache(app: CountingApp) {
         .unwrap_or_else(|| panic!("GET must be publicly cacheable, got {control}"))
         .parse()
         .unwrap();
-    assert!(max_age <= 10, "stock levels allow 10 s at most, got {max_age}");
+    assert!(
+        max_age <= 10,
+        "stock levels allow 10 s at most, got {max_age}"
+    );
     assert_eq!(get.headers()[header::VARY], "accept, authorization");
     assert_eq!(get.bytes().await.unwrap(), first);
 
@@ -189,7 +196,11 @@ async fn a_tag_invalidation_makes_the_next_read_fresh(app: CountingApp) {
     app.set_on_hand(7).await;
     let (stale, ran) = app.post(None, MENU).await;
     assert_eq!(ran, 0);
-    assert_eq!(flower_on_hand(&json(stale).await), 12, "still the cached entry");
+    assert_eq!(
+        flower_on_hand(&json(stale).await),
+        12,
+        "still the cached entry"
+    );
 
     app.app
         .state

@@ -34,7 +34,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         })
     };
     println!("full catalog pull of {products} products, simulator -> adapter");
-    println!("{:<10} {:>10} {:>10} {:>10}", "vendor", "items", "requests", "seconds");
+    println!(
+        "{:<10} {:>10} {:>10} {:>10}",
+        "vendor", "items", "requests", "seconds"
+    );
     let dutchie = dutchie::start(store(), DutchieSimOptions::default()).await?;
     pull(&dutchie).await?;
     let jane = jane::simulator::start(store(), JaneSimOptions::default()).await?;
@@ -61,4 +64,3 @@ async fn pull(sim: &impl Simulator) -> Result<(), Box<dyn std::error::Error>> {
     );
     Ok(())
 }
-

@@ -9,9 +9,9 @@ use std::collections::HashMap;
 use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use entities::{
-    compliance_rule,
+    compliance_rule, customer,
     enums::{ComplianceMarket, ComplianceRuleKind, ProductClass},
-    customer, location, product,
+    location, product,
 };
 use sea_orm::{ConnectionTrait, DbErr};
 
@@ -206,10 +206,7 @@ fn age(
         .find(|rule| rule.kind == ComplianceRuleKind::MinimumAge && rule.market == market);
     let (code, minimum) = match (basket.location.min_age_override, rule) {
         (Some(minimum), _) => (LOCATION_MIN_AGE, minimum),
-        (None, Some(rule)) => (
-            rule.code.as_str(),
-            rule.min_age.unwrap_or(default_min_age),
-        ),
+        (None, Some(rule)) => (rule.code.as_str(), rule.min_age.unwrap_or(default_min_age)),
         (None, None) => (DEFAULT_MIN_AGE, default_min_age),
     };
     let age = basket
@@ -222,8 +219,12 @@ fn age(
         _ => Err(Refusal {
             rule: code.to_owned(),
             message: match age {
-                Some(age) => format!("customers must be {minimum} or older to buy here (customer is {age})"),
-                None => format!("customers must be {minimum} or older to buy here and no date of birth is on file"),
+                Some(age) => {
+                    format!("customers must be {minimum} or older to buy here (customer is {age})")
+                }
+                None => format!(
+                    "customers must be {minimum} or older to buy here and no date of birth is on file"
+                ),
             },
             figures: Figures::Age { minimum, age },
         }),

@@ -63,8 +63,14 @@ mod tests {
 
     #[test]
     fn categories_map_onto_classes() {
-        assert_eq!(of_category(ProductCategory::PreRoll), Some(ProductClass::NonConcentrate));
-        assert_eq!(of_category(ProductCategory::Vape), Some(ProductClass::Concentrate));
+        assert_eq!(
+            of_category(ProductCategory::PreRoll),
+            Some(ProductClass::NonConcentrate)
+        );
+        assert_eq!(
+            of_category(ProductCategory::Vape),
+            Some(ProductClass::Concentrate)
+        );
         assert_eq!(of_category(ProductCategory::Accessory), None);
         assert_eq!(parse("non_concentrate"), Some(ProductClass::NonConcentrate));
         assert_eq!(parse("Concentrate"), Some(ProductClass::Concentrate));

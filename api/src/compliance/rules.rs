@@ -36,7 +36,10 @@ pub async fn enabled_for(
 }
 
 /// Every rule, or those of one jurisdiction, by jurisdiction and code.
-pub async fn list(db: &DatabaseConnection, jurisdiction: Option<&str>) -> Result<Vec<Model>, DbErr> {
+pub async fn list(
+    db: &DatabaseConnection,
+    jurisdiction: Option<&str>,
+) -> Result<Vec<Model>, DbErr> {
     let mut query = Entity::find();
     if let Some(jurisdiction) = jurisdiction {
         query = query.filter(Column::Jurisdiction.eq(jurisdiction.trim().to_ascii_uppercase()));
@@ -126,7 +129,10 @@ impl RuleInput {
                         "a PURCHASE_LIMIT rule needs `limitGrams`, a number of grams >= 0",
                     ));
                 }
-                if !self.period_days.is_some_and(|days| (1..=366).contains(&days)) {
+                if !self
+                    .period_days
+                    .is_some_and(|days| (1..=366).contains(&days))
+                {
                     return Err(ApiError::bad_field(
                         "input.periodDays",
                         "a PURCHASE_LIMIT rule needs `periodDays` between 1 and 366",
@@ -142,7 +148,11 @@ impl RuleInput {
 
 /// Creates the rule `input.code` names, or replaces it; audited as `actor` in the same
 /// transaction.
-pub async fn upsert(db: &DatabaseConnection, actor: &str, input: RuleInput) -> Result<Model, ApiError> {
+pub async fn upsert(
+    db: &DatabaseConnection,
+    actor: &str,
+    input: RuleInput,
+) -> Result<Model, ApiError> {
     let input = input.validate()?;
     let txn = db.begin().await?;
     let before = Entity::find()

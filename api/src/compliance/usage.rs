@@ -94,16 +94,25 @@ async fn in_store(
         .await?;
     let unclassified = lines
         .iter()
-        .filter(|line| line.product_class.as_deref().and_then(class::parse).is_none())
+        .filter(|line| {
+            line.product_class
+                .as_deref()
+                .and_then(class::parse)
+                .is_none()
+        })
         .filter_map(|line| line.product_id);
     let products = products_of(db, unclassified).await?;
     let mut used = GramsByClass::new();
     for line in &lines {
-        let class = line.product_class.as_deref().and_then(class::parse).or_else(|| {
-            line.product_id
-                .and_then(|id| products.get(&id))
-                .and_then(|product| class::of_category(product.category))
-        });
+        let class = line
+            .product_class
+            .as_deref()
+            .and_then(class::parse)
+            .or_else(|| {
+                line.product_id
+                    .and_then(|id| products.get(&id))
+                    .and_then(|product| class::of_category(product.category))
+            });
         if let Some(class) = class {
             *used.entry(class).or_default() += line.flower_equivalent_grams.max(0.0);
         }

@@ -8,9 +8,9 @@
 mod aliases;
 mod errors;
 mod federation;
-mod nul_bytes;
 pub mod loaders;
 pub mod mutation;
+mod nul_bytes;
 pub mod query;
 pub mod schema;
 pub mod subscription;

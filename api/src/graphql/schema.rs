@@ -5,16 +5,19 @@
 //! (likewise a `mutation/` module into [`Mutation`] and a `subscription/` module into
 //! [`Subscription`], turning those aliases into `MergedObject`/`MergedSubscription` structs).
 
-use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder, SDLExportOptions};
+use async_graphql::{MergedObject, MergedSubscription, SDLExportOptions, Schema, SchemaBuilder};
 
 use super::{
     aliases::AliasLimit,
     errors::ErrorCodes,
-    nul_bytes::NoNulBytes,
     federation::FederationQuery,
     loaders::Loaders,
     mutation::{AdminMutation, CheckoutMutation, ComplianceMutation, DeliveryMutation},
-    query::{AdminQuery, ComplianceQuery, CustomersQuery, LocationsQuery, OrdersQuery, ProductsQuery, SystemQuery},
+    nul_bytes::NoNulBytes,
+    query::{
+        AdminQuery, ComplianceQuery, CustomersQuery, LocationsQuery, OrdersQuery, ProductsQuery,
+        SystemQuery,
+    },
     subscription::{AlertsSubscription, OrdersSubscription, StockSubscription},
 };
 use crate::{admin::RunningSyncs, config::Limits, state::AppState};
@@ -50,13 +53,17 @@ pub type CanopySchema = Schema<Query, Mutation, Subscription>;
 
 /// The schema with its limits and extensions, without per-process data.
 fn builder(limits: &Limits) -> SchemaBuilder<Query, Mutation, Subscription> {
-    Schema::build(Query::default(), Mutation::default(), Subscription::default())
-        .enable_federation()
-        .limit_depth(limits.max_depth)
-        .limit_complexity(limits.max_complexity)
-        .extension(AliasLimit::new(limits.max_aliases))
-        .extension(NoNulBytes)
-        .extension(ErrorCodes)
+    Schema::build(
+        Query::default(),
+        Mutation::default(),
+        Subscription::default(),
+    )
+    .enable_federation()
+    .limit_depth(limits.max_depth)
+    .limit_complexity(limits.max_complexity)
+    .extension(AliasLimit::new(limits.max_aliases))
+    .extension(NoNulBytes)
+    .extension(ErrorCodes)
 }
 
 /// The schema serving `state`: resolvers reach it through [`super::app_state`].

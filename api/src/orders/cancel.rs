@@ -77,13 +77,22 @@ pub async fn cancel(
         txn.rollback().await?;
         return Err(ApiError::Conflict("the order cannot be cancelled".into()));
     }
-    enqueue(&txn, kinds::CANCEL_ORDER, order_id, json!({ "reason": reason }), now).await?;
+    enqueue(
+        &txn,
+        kinds::CANCEL_ORDER,
+        order_id,
+        json!({ "reason": reason }),
+        now,
+    )
+    .await?;
     let updated = order::Entity::find_by_id(order_id)
         .one(&txn)
         .await?
         .ok_or_else(|| ApiError::internal("the cancelled order vanished"))?;
     txn.commit().await?;
-    events::applier(state).announce(&applied, effects, source).await;
+    events::applier(state)
+        .announce(&applied, effects, source)
+        .await;
     Ok(updated)
 }
 

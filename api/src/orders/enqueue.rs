@@ -28,6 +28,8 @@ pub async fn enqueue(
         created_at: Set(now),
         updated_at: Set(now),
     };
-    outbox::Entity::insert(row).exec_without_returning(db).await?;
+    outbox::Entity::insert(row)
+        .exec_without_returning(db)
+        .await?;
     Ok(())
 }

@@ -12,7 +12,11 @@ use sea_orm::{ConnectionTrait, DbErr, EntityTrait, IntoActiveModel};
 use uuid::Uuid;
 
 use super::status_sync::{StatusApplier, apply::Applied};
-use crate::{events::order::OrderEvent, state::AppState, sync::effects::{Announcer, Effects}};
+use crate::{
+    events::order::OrderEvent,
+    state::AppState,
+    sync::effects::{Announcer, Effects},
+};
 
 /// The applier over the state's database, bus and cache.
 pub fn applier(state: &AppState) -> StatusApplier {

@@ -35,7 +35,11 @@ const BATCH: u64 = 100;
 
 /// Starts the sweeper on `tracker`; it runs every `sweep_interval` until `shutdown`.
 pub fn start(state: AppState, tracker: &TaskTracker, shutdown: CancellationToken) {
-    let interval = state.config.checkout.sweep_interval.max(Duration::from_millis(10));
+    let interval = state
+        .config
+        .checkout
+        .sweep_interval
+        .max(Duration::from_millis(10));
     tracker.spawn(async move {
         let mut ticks = tokio::time::interval(interval);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -113,7 +117,14 @@ async fn expire(state: &AppState, order_id: Uuid, now: DateTime<Utc>) -> Result<
         txn.rollback().await?;
         return Ok(false);
     }
-    enqueue(&txn, kinds::CANCEL_ORDER, order_id, json!({ "reason": EXPIRED }), now).await?;
+    enqueue(
+        &txn,
+        kinds::CANCEL_ORDER,
+        order_id,
+        json!({ "reason": EXPIRED }),
+        now,
+    )
+    .await?;
     txn.commit().await?;
     tracing::info!(order = %order_id, "reservation expired; order cancelled");
     events::applier(state)

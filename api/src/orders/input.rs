@@ -123,15 +123,27 @@ mod tests {
     fn bad_lines_name_their_field() {
         let config = CheckoutConfig::default();
         let product_id = Uuid::now_v7();
-        let line = NewLine { product_id, quantity: 1 };
+        let line = NewLine {
+            product_id,
+            quantity: 1,
+        };
         assert!(order(vec![line]).validate(&config).is_ok());
-        assert_eq!(field(order(vec![]).validate(&config)).as_deref(), Some("input.lines"));
-        let zero = NewLine { quantity: 0, ..line };
+        assert_eq!(
+            field(order(vec![]).validate(&config)).as_deref(),
+            Some("input.lines")
+        );
+        let zero = NewLine {
+            quantity: 0,
+            ..line
+        };
         assert_eq!(
             field(order(vec![zero]).validate(&config)).as_deref(),
             Some("input.lines[0].quantity")
         );
-        let many = NewLine { quantity: 101, ..line };
+        let many = NewLine {
+            quantity: 101,
+            ..line
+        };
         assert_eq!(
             field(order(vec![many]).validate(&config)).as_deref(),
             Some("input.lines[0].quantity")
@@ -142,6 +154,9 @@ mod tests {
         );
         let mut blank = order(vec![line]);
         blank.idempotency_key = " ".to_owned();
-        assert_eq!(field(blank.validate(&config)).as_deref(), Some("input.idempotencyKey"));
+        assert_eq!(
+            field(blank.validate(&config)).as_deref(),
+            Some("input.idempotencyKey")
+        );
     }
 }

@@ -23,12 +23,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{
-    enqueue::enqueue,
-    events,
-    input::NewOrder,
-    outbox::queue::kinds,
-    reservations,
-    txn::begin_write,
+    enqueue::enqueue, events, input::NewOrder, outbox::queue::kinds, reservations, txn::begin_write,
 };
 use crate::{
     compliance::{self, Basket, BasketLine},
@@ -57,7 +52,16 @@ pub async fn place(
     let products = sellable_products(state, &input, location.id).await?;
 
     let txn = begin_write(&state.db).await?;
-    let outcome = write(state, &txn, customer_id, source, &input, &location, &products).await;
+    let outcome = write(
+        state,
+        &txn,
+        customer_id,
+        source,
+        &input,
+        &location,
+        &products,
+    )
+    .await;
     match outcome {
         Ok(Written::New(order, stock, event)) => {
             txn.commit().await?;
@@ -73,7 +77,10 @@ pub async fn place(
             // two requests with one key raced past the customer lock (it cannot on
             // either backend, but the unique index is the final word)
             if let ApiError::Database(db_error) = &error
-                && matches!(db_error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
+                && matches!(
+                    db_error.sql_err(),
+                    Some(SqlErr::UniqueConstraintViolation(_))
+                )
                 && let Some(first) = find_replay(&state.db, customer_id, &input).await?
             {
                 return Ok(first);
@@ -86,7 +93,11 @@ pub async fn place(
 /// What the transaction produced.
 enum Written {
     /// A new order, the stock rows reserved and its first event.
-    New(order::Model, Vec<(Uuid, Uuid)>, crate::events::order::OrderEvent),
+    New(
+        order::Model,
+        Vec<(Uuid, Uuid)>,
+        crate::events::order::OrderEvent,
+    ),
     /// The key was used already: the first order.
     Replay(order::Model),
 }
@@ -168,7 +179,10 @@ async fn sellable_products(
             return Err(ApiError::bad_field(field, "this product is no longer sold"));
         }
         if !stocked.contains(&line.product_id) {
-            return Err(ApiError::bad_field(field, "this product is not sold at this location"));
+            return Err(ApiError::bad_field(
+                field,
+                "this product is not sold at this location",
+            ));
         }
     }
     Ok(products)
@@ -217,8 +231,7 @@ async fn write(
             .collect(),
         now,
     };
-    let market =
-        compliance::check(txn, &basket, state.config.checkout.default_min_age).await??;
+    let market = compliance::check(txn, &basket, state.config.checkout.default_min_age).await??;
     let prices = unit_prices(&priced, market)?;
 
     let mut stock = Vec::with_capacity(priced.len());
@@ -234,8 +247,8 @@ async fn write(
         stock.push((product.id, location.id));
     }
 
-    let ttl = TimeDelta::from_std(state.config.checkout.reservation_ttl)
-        .map_err(ApiError::internal)?;
+    let ttl =
+        TimeDelta::from_std(state.config.checkout.reservation_ttl).map_err(ApiError::internal)?;
     let total = prices
         .iter()
         .zip(&priced)
@@ -264,7 +277,14 @@ async fn write(
     .await?;
     write_lines(txn, &order, &priced, &prices).await?;
     let event = events::record(txn, &order, None, OrderStatus::Pending, source, None, now).await?;
-    enqueue(txn, kinds::SUBMIT_ORDER, order.id, serde_json::json!({}), now).await?;
+    enqueue(
+        txn,
+        kinds::SUBMIT_ORDER,
+        order.id,
+        serde_json::json!({}),
+        now,
+    )
+    .await?;
     Ok(Written::New(order, stock, event))
 }
 
@@ -298,7 +318,10 @@ fn currency(priced: &[(&product::Model, i64)]) -> Result<String, ApiError> {
         .first()
         .map(|(product, _)| product.currency.clone())
         .ok_or_else(|| ApiError::bad_field("input.lines", "an order needs at least one line"))?;
-    match priced.iter().position(|(product, _)| product.currency != first) {
+    match priced
+        .iter()
+        .position(|(product, _)| product.currency != first)
+    {
         Some(index) => Err(ApiError::bad_field(
             format!("input.lines[{index}].productId"),
             "all products of an order must be priced in one currency",

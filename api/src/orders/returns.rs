@@ -25,9 +25,7 @@ use super::{
     outbox::queue::kinds,
     txn::begin_write,
 };
-use crate::{
-    error::ApiError, secrets::Keyring, services::orders::OrderScope, state::AppState,
-};
+use crate::{error::ApiError, secrets::Keyring, services::orders::OrderScope, state::AppState};
 
 /// Queues the return of `lines` of order `order_id` for a viewer of `scope`.
 pub async fn request_return(
@@ -40,7 +38,10 @@ pub async fn request_return(
     validate_lines(&lines, "lines", &state.config.checkout)?;
     let txn = begin_write(&state.db).await?;
     let current = locked_order(&txn, scope, order_id).await?;
-    if !matches!(current.status, OrderStatus::Completed | OrderStatus::Delivered) {
+    if !matches!(
+        current.status,
+        OrderStatus::Completed | OrderStatus::Delivered
+    ) {
         txn.rollback().await?;
         return Err(ApiError::Conflict(format!(
             "only COMPLETED or DELIVERED orders can be returned (this one is {:?})",
@@ -71,7 +72,10 @@ pub async fn request_return(
             txn.rollback().await?;
             return Err(ApiError::bad_field(
                 format!("lines[{index}].quantity"),
-                format!("only {} unit(s) of this product can still be returned", out.max(0)),
+                format!(
+                    "only {} unit(s) of this product can still be returned",
+                    out.max(0)
+                ),
             ));
         }
     }
@@ -130,7 +134,9 @@ async fn queued_returns(
     for row in rows {
         let lines = row.payload["lines"].as_array().cloned().unwrap_or_default();
         for line in lines {
-            let product = line["productId"].as_str().and_then(|id| Uuid::try_parse(id).ok());
+            let product = line["productId"]
+                .as_str()
+                .and_then(|id| Uuid::try_parse(id).ok());
             if let (Some(product), Some(quantity)) = (product, line["quantity"].as_i64()) {
                 *queued.entry(product).or_insert(0) += quantity;
             }

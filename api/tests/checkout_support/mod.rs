@@ -6,7 +6,9 @@ use api::auth::Role;
 use chrono::{Months, NaiveDate, Utc};
 use entities::{customer, enums, location, product, stock_level};
 use reqwest::StatusCode;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
+};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -33,7 +35,12 @@ impl Shop {
         let seed = Seed::new(&app.state.db);
         let location = seed.location("Mission").await;
         let flower = seed
-            .product("Eighth", "Canopy Farms", enums::ProductCategory::Flower, 3500)
+            .product(
+                "Eighth",
+                "Canopy Farms",
+                enums::ProductCategory::Flower,
+                3500,
+            )
             .await;
         seed.stock(&flower, &location, stock, 0).await;
         Self { location, flower }
@@ -59,7 +66,9 @@ impl Shop {
     /// A new adult customer and their token.
     pub async fn customer(&self, app: &TestApp) -> (customer::Model, String) {
         let email = format!("{}@example.com", Uuid::new_v4().simple());
-        let customer = Seed::new(&app.state.db).customer(&email, "Ada", "Buyer").await;
+        let customer = Seed::new(&app.state.db)
+            .customer(&email, "Ada", "Buyer")
+            .await;
         let token = app.token(Role::Customer, &customer.id.to_string());
         (customer, token)
     }
@@ -75,9 +84,20 @@ impl Shop {
     }
 
     /// Places `lines` as `token`; returns the response body.
-    pub async fn place(&self, app: &TestApp, token: &str, lines: &[(Uuid, i64)], key: &str) -> Value {
-        let (status, body) =
-            gql::execute(app, Some(token), PLACE, json!({ "input": self.input(lines, key) })).await;
+    pub async fn place(
+        &self,
+        app: &TestApp,
+        token: &str,
+        lines: &[(Uuid, i64)],
+        key: &str,
+    ) -> Value {
+        let (status, body) = gql::execute(
+            app,
+            Some(token),
+            PLACE,
+            json!({ "input": self.input(lines, key) }),
+        )
+        .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         body
     }
@@ -95,7 +115,11 @@ impl Shop {
 }
 
 /// Changes a customer's row.
-pub async fn update_customer(app: &TestApp, customer: &customer::Model, adjust: impl FnOnce(&mut customer::ActiveModel)) {
+pub async fn update_customer(
+    app: &TestApp,
+    customer: &customer::Model,
+    adjust: impl FnOnce(&mut customer::ActiveModel),
+) {
     let mut row = customer.clone().into_active_model();
     adjust(&mut row);
     row.update(&app.state.db).await.unwrap();

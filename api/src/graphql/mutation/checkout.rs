@@ -84,7 +84,9 @@ impl CheckoutMutation {
     ) -> Result<Order, ApiError> {
         let scope = OrderScope::of(Viewer::of(ctx)?)?;
         let id = parse_id("id", &id)?;
-        Ok(Order(cancel::cancel(app_state(ctx)?, scope, id, reason).await?))
+        Ok(Order(
+            cancel::cancel(app_state(ctx)?, scope, id, reason).await?,
+        ))
     }
 
     /// Asks for units of a COMPLETED or DELIVERED order back (partial returns allowed).

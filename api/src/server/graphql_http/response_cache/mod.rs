@@ -11,21 +11,25 @@
 //! Keys: a hash of the normalised query, operation name, variables and extensions
 //! ([`key`]) under the current versions of [`tags::PUBLIC_READS`]; whoever changes
 //! products, stock or locations bumps those tags, which orphans every entry at once.
-//! Entries live `max_age` seconds, capped by `CANOPY_CACHE_TTL`.
+//! Entries live `max_age` seconds, capped by `CANOPY_CACHE_TTL`. Concurrent misses of one
+//! entry are coalesced ([`flight`]): one request executes, the others wait for its entry.
 //!
 //! A cache failure never fails a request: it is counted in
 //! `graphql_response_cache_total{outcome="error"}` and the request executes as usual.
 
 mod entry;
+mod flight;
 mod key;
 mod normalize;
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use async_graphql::{Request, Response};
 use bytes::Bytes;
+use metrics::Counter;
 
 pub use self::entry::CachedResponse;
+use self::flight::{Flight, Flights, Leader};
 use crate::{
     auth::Viewer,
     cache::{CacheExt, SharedCache, tags},
@@ -36,15 +40,40 @@ use crate::{
 pub enum Lookup {
     /// Not for the cache: a private viewer, the cache is off, or the cache failed.
     Bypass,
-    /// A candidate not in the cache: store the response under this key if it qualifies.
-    Miss(EntryKey),
+    /// A candidate not in the cache: execute it, then [`ResponseCache::store`] the
+    /// response if it qualifies.
+    Miss(Pending),
     /// The stored response.
     Hit(CachedResponse),
 }
 
-/// Where a response is to be stored, under the tag versions read before it executed (so
-/// an invalidation during execution orphans the entry instead of hiding behind it).
-pub struct EntryKey(String);
+/// A miss being executed: where its response goes, under the tag versions read before it
+/// executed (so an invalidation during execution orphans the entry instead of hiding
+/// behind it). Requests for the same entry wait until it is stored or dropped.
+pub struct Pending(Leader);
+
+/// `graphql_response_cache_total{outcome}`, registered once.
+#[derive(Clone)]
+struct Outcomes {
+    hit: Counter,
+    miss: Counter,
+    coalesced: Counter,
+    store: Counter,
+    error: Counter,
+}
+
+impl Outcomes {
+    fn register() -> Self {
+        let outcome = |name: &'static str| metrics::counter!("graphql_response_cache_total", "outcome" => name);
+        Self {
+            hit: outcome("hit"),
+            miss: outcome("miss"),
+            coalesced: outcome("coalesced"),
+            store: outcome("store"),
+            error: outcome("error"),
+        }
+    }
+}
 
 /// The response cache of the GraphQL endpoint.
 #[derive(Clone)]
@@ -52,6 +81,8 @@ pub struct ResponseCache {
     cache: SharedCache,
     enabled: bool,
     ttl_cap: Duration,
+    flights: Arc<Flights>,
+    outcomes: Outcomes,
 }
 
 impl ResponseCache {
@@ -61,6 +92,8 @@ impl ResponseCache {
             cache,
             enabled: config.response_cache,
             ttl_cap: config.cache_ttl,
+            flights: Arc::default(),
+            outcomes: Outcomes::register(),
         }
     }
 
@@ -76,42 +109,61 @@ impl ResponseCache {
             Ok(key) => key,
             Err(error) => {
                 tracing::debug!(%error, "response cache: tag versions unavailable");
-                count("error");
+                self.outcomes.error.increment(1);
                 return Lookup::Bypass;
             }
         };
         match self.cache.get(&key).await {
             Ok(Some(bytes)) => {
                 if let Some(entry) = CachedResponse::decode(bytes) {
-                    count("hit");
+                    self.outcomes.hit.increment(1);
                     return Lookup::Hit(entry);
                 }
-                count("miss");
             }
-            Ok(None) => count("miss"),
+            Ok(None) => {}
             Err(error) => {
                 tracing::debug!(%error, "response cache: lookup failed");
-                count("error");
+                self.outcomes.error.increment(1);
             }
         }
-        Lookup::Miss(EntryKey(key))
+        match self.flights.join(&key) {
+            Flight::Leader(leader) => {
+                self.outcomes.miss.increment(1);
+                Lookup::Miss(Pending(leader))
+            }
+            Flight::Follower(follower) => {
+                match flight::wait(follower)
+                    .await
+                    .and_then(CachedResponse::decode)
+                {
+                    Some(entry) => {
+                        self.outcomes.coalesced.increment(1);
+                        Lookup::Hit(entry)
+                    }
+                    // The leader's response was not cacheable: execute this one too.
+                    None => Lookup::Bypass,
+                }
+            }
+        }
     }
 
-    /// Stores `body`, the serialised response of a query looked up as `key`, for
-    /// `max_age` seconds (capped by the configured TTL).
-    pub async fn store(&self, key: EntryKey, max_age: u32, body: Bytes) {
+    /// Stores `body`, the serialised response of the `pending` miss, for `max_age`
+    /// seconds (capped by the configured TTL), and hands it to the requests waiting for it.
+    pub async fn store(&self, pending: Pending, max_age: u32, body: Bytes) {
         let ttl = Duration::from_secs(u64::from(max_age)).min(self.ttl_cap);
         if ttl.is_zero() {
             return;
         }
+        let Pending(leader) = pending;
         let entry = CachedResponse::new(body, max_age).encode();
-        match self.cache.set(&key.0, entry, ttl).await {
-            Ok(()) => count("store"),
+        match self.cache.set(leader.key(), entry.clone(), ttl).await {
+            Ok(()) => self.outcomes.store.increment(1),
             Err(error) => {
                 tracing::debug!(%error, "response cache: store failed");
-                count("error");
+                self.outcomes.error.increment(1);
             }
         }
+        leader.land(entry);
     }
 }
 
@@ -128,8 +180,4 @@ pub fn public_max_age(response: &Response) -> Option<u32> {
     u32::try_from(hints.max_age)
         .ok()
         .filter(|max_age| shareable && *max_age > 0)
-}
-
-fn count(outcome: &'static str) {
-    metrics::counter!("graphql_response_cache_total", "outcome" => outcome).increment(1);
 }

@@ -10,51 +10,59 @@
 
 /// Punctuators that no neighbouring token can merge with (`...` is left out: a space
 /// beside `.` is kept).
-const fn is_punctuator(c: char) -> bool {
+const fn is_punctuator(byte: u8) -> bool {
     matches!(
-        c,
-        '!' | '$' | '&' | '(' | ')' | ':' | '=' | '@' | '[' | ']' | '{' | '}' | '|'
+        byte,
+        b'!' | b'$' | b'&' | b'(' | b')' | b':' | b'=' | b'@' | b'[' | b']' | b'{' | b'}' | b'|'
     )
 }
 
-/// Characters the GraphQL lexer ignores between tokens (besides comments).
-const fn is_ignored(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\n' | '\r' | ',' | '\u{feff}')
-}
+/// The byte order mark, which the GraphQL lexer ignores like whitespace.
+const BOM: &str = "\u{feff}";
 
-/// `query` in canonical form (see the module documentation).
+/// `query` in canonical form (see the module documentation). Runs on every lookup, so it
+/// scans bytes: every byte it looks at is ASCII, and other characters are copied whole.
 pub(super) fn normalize(query: &str) -> String {
+    let bytes = query.as_bytes();
     let mut out = String::with_capacity(query.len());
+    let mut last = None;
     let mut separated = false;
-    let mut rest = query;
-    while let Some(c) = rest.chars().next() {
-        if is_ignored(c) {
-            separated = true;
-            rest = &rest[c.len_utf8()..];
-            continue;
+    let mut at = 0;
+    while let Some(&byte) = bytes.get(at) {
+        match byte {
+            b' ' | b'\t' | b'\n' | b'\r' | b',' => {
+                separated = true;
+                at += 1;
+            }
+            b'#' => {
+                separated = true;
+                at = query[at..]
+                    .find(['\n', '\r'])
+                    .map_or(query.len(), |end| at + end);
+            }
+            _ if query[at..].starts_with(BOM) => {
+                separated = true;
+                at += BOM.len();
+            }
+            _ => {
+                if separated
+                    && !is_punctuator(byte)
+                    && last.is_some_and(|last| !is_punctuator(last))
+                {
+                    out.push(' ');
+                }
+                separated = false;
+                let rest = &query[at..];
+                let len = if byte == b'"' {
+                    string_literal_len(rest)
+                } else {
+                    rest.chars().next().map_or(1, char::len_utf8)
+                };
+                out.push_str(&rest[..len]);
+                last = Some(bytes[at + len - 1]);
+                at += len;
+            }
         }
-        if c == '#' {
-            separated = true;
-            rest = rest.find(['\n', '\r']).map_or("", |end| &rest[end..]);
-            continue;
-        }
-        if separated
-            && !is_punctuator(c)
-            && out
-                .chars()
-                .next_back()
-                .is_some_and(|last| !is_punctuator(last))
-        {
-            out.push(' ');
-        }
-        separated = false;
-        let token_len = if c == '"' {
-            string_literal_len(rest)
-        } else {
-            c.len_utf8()
-        };
-        out.push_str(&rest[..token_len]);
-        rest = &rest[token_len..];
     }
     out
 }
