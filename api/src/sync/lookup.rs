@@ -59,3 +59,21 @@ pub(super) async fn customers(
     }
     Ok(found)
 }
+
+/// The rows of `E` whose id column `id_column` is one of `ids`, keyed by `id_of`.
+pub(super) async fn by_id<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    id_column: E::Column,
+    id_of: impl Fn(&E::Model) -> Uuid,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, E::Model>, DbErr> {
+    let mut found = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(CHUNK) {
+        let rows = E::find()
+            .filter(id_column.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?;
+        found.extend(rows.into_iter().map(|row| (id_of(&row), row)));
+    }
+    Ok(found)
+}

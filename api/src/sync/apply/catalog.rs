@@ -12,7 +12,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{ApplyContext, Watermark, batches, is_newer};
+use super::{ApplyContext, Watermark, batches, is_newer, newest_per_id};
 use crate::sync::{discrepancy, effects::Effects, lookup, mapping};
 
 /// The catalog's name in alerts.
@@ -27,10 +27,7 @@ pub async fn apply_catalog(
     batch: &Batch<ExternalProduct>,
     effects: &mut Effects,
 ) -> Result<Watermark, DbErr> {
-    let mut mark = Watermark::new(batch.high_water_mark);
-    for rejected in &batch.rejected {
-        ctx.reject(effects, rejected);
-    }
+    let mut mark = ctx.begin(effects, batch);
     discrepancy::check_duplicates(
         ctx,
         ENDPOINT,
@@ -38,7 +35,7 @@ pub async fn apply_catalog(
         effects,
     );
     let incoming = newest_per_id(&batch.items);
-    let ids: Vec<&str> = incoming.keys().map(String::as_str).collect();
+    let ids: Vec<&str> = incoming.keys().copied().collect();
     let refs = lookup::products(db, ctx.connection_id, &ids).await?;
     let skus: Vec<&str> = incoming
         .values()
@@ -47,7 +44,8 @@ pub async fn apply_catalog(
         .collect();
     let by_sku = products_by_sku(db, &skus).await?;
     let known: Vec<Uuid> = refs.values().chain(by_sku.values()).copied().collect();
-    let mut stored = load(db, &known).await?;
+    let mut stored =
+        lookup::by_id::<product::Entity>(db, product::Column::Id, |p| p.id, &known).await?;
 
     let mut new_products = Vec::new();
     let mut new_refs = Vec::new();
@@ -115,7 +113,7 @@ pub async fn apply_catalog(
 async fn vanished(
     db: &impl ConnectionTrait,
     connection_id: Uuid,
-    listed: &HashMap<String, &ExternalProduct>,
+    listed: &HashMap<&str, &ExternalProduct>,
 ) -> Result<Vec<Uuid>, DbErr> {
     let refs = product_external_ref::Entity::find()
         .filter(product_external_ref::Column::ConnectionId.eq(connection_id))
@@ -123,23 +121,9 @@ async fn vanished(
         .await?;
     Ok(refs
         .into_iter()
-        .filter(|r| !listed.contains_key(&r.external_id))
+        .filter(|r| !listed.contains_key(r.external_id.as_str()))
         .map(|r| r.product_id)
         .collect())
-}
-
-/// The batch by POS id; of two records with one id, the newer (or later) wins.
-fn newest_per_id(items: &[ExternalProduct]) -> HashMap<String, &ExternalProduct> {
-    let mut newest: HashMap<String, &ExternalProduct> = HashMap::with_capacity(items.len());
-    for item in items {
-        match newest.get(&item.external_id) {
-            Some(seen) if seen.modified_at > item.modified_at => {}
-            _ => {
-                newest.insert(item.external_id.clone(), item);
-            }
-        }
-    }
-    newest
 }
 
 /// Existing products by SKU (the oldest product when several share one).
@@ -159,21 +143,6 @@ async fn products_by_sku(
                 found.entry(sku).or_insert(row.id);
             }
         }
-    }
-    Ok(found)
-}
-
-async fn load(
-    db: &impl ConnectionTrait,
-    ids: &[Uuid],
-) -> Result<HashMap<Uuid, product::Model>, DbErr> {
-    let mut found = HashMap::with_capacity(ids.len());
-    for chunk in ids.chunks(lookup::CHUNK) {
-        let rows = product::Entity::find()
-            .filter(product::Column::Id.is_in(chunk.iter().copied()))
-            .all(db)
-            .await?;
-        found.extend(rows.into_iter().map(|row| (row.id, row)));
     }
     Ok(found)
 }

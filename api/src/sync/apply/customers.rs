@@ -12,7 +12,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{ApplyContext, Watermark, batches, is_newer};
+use super::{ApplyContext, Watermark, batches, is_newer, newest_per_id};
 use crate::sync::{effects::Effects, lookup};
 
 /// Rows per multi-row `INSERT`.
@@ -25,19 +25,8 @@ pub async fn apply_customers(
     batch: &Batch<ExternalCustomer>,
     effects: &mut Effects,
 ) -> Result<Watermark, DbErr> {
-    let mut mark = Watermark::new(batch.high_water_mark);
-    for rejected in &batch.rejected {
-        ctx.reject(effects, rejected);
-    }
-    let mut incoming: HashMap<&str, &ExternalCustomer> = HashMap::new();
-    for item in &batch.items {
-        match incoming.get(item.external_id.as_str()) {
-            Some(seen) if seen.modified_at > item.modified_at => {}
-            _ => {
-                incoming.insert(&item.external_id, item);
-            }
-        }
-    }
+    let mut mark = ctx.begin(effects, batch);
+    let incoming = newest_per_id(&batch.items);
     let ids: Vec<&str> = incoming.keys().copied().collect();
     let refs = lookup::customers(db, ctx.connection_id, &ids).await?;
     let unknown_emails: Vec<String> = incoming
@@ -51,7 +40,8 @@ pub async fn apply_customers(
         .map(|r| r.customer_id)
         .chain(emails.values().copied())
         .collect();
-    let mut stored = load(db, &ids).await?;
+    let mut stored =
+        lookup::by_id::<customer::Entity>(db, customer::Column::Id, |c| c.id, &ids).await?;
 
     let mut new_customers = Vec::new();
     let mut new_refs = Vec::new();
@@ -137,21 +127,6 @@ async fn by_email(
                 found.entry(email).or_insert(row.id);
             }
         }
-    }
-    Ok(found)
-}
-
-async fn load(
-    db: &impl ConnectionTrait,
-    ids: &[Uuid],
-) -> Result<HashMap<Uuid, customer::Model>, DbErr> {
-    let mut found = HashMap::with_capacity(ids.len());
-    for chunk in ids.chunks(lookup::CHUNK) {
-        let rows = customer::Entity::find()
-            .filter(customer::Column::Id.is_in(chunk.iter().copied()))
-            .all(db)
-            .await?;
-        found.extend(rows.into_iter().map(|row| (row.id, row)));
     }
     Ok(found)
 }

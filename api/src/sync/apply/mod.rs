@@ -9,9 +9,13 @@ mod locations;
 mod stock;
 mod transactions;
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use entities::enums::AlertSeverity;
-use providers::model::RejectedRecord;
+use providers::model::{
+    Batch, ExternalCustomer, ExternalProduct, ExternalTransaction, RejectedRecord,
+};
 use uuid::Uuid;
 
 pub use self::{
@@ -36,6 +40,15 @@ pub struct ApplyContext {
 }
 
 impl ApplyContext {
+    /// Raises the alerts for the batch's rejected records; returns the watermark the
+    /// batch starts from.
+    pub(crate) fn begin<T>(&self, effects: &mut Effects, batch: &Batch<T>) -> Watermark {
+        for rejected in &batch.rejected {
+            self.reject(effects, rejected);
+        }
+        Watermark::new(batch.high_water_mark)
+    }
+
     /// Raises the alert for a record the POS sent that Canopy cannot use.
     pub(crate) fn reject(&self, effects: &mut Effects, rejected: &RejectedRecord) {
         let subject = rejected.external_id.as_deref().unwrap_or("(no id)");
@@ -118,6 +131,43 @@ impl Watermark {
             None => self.seen,
         }
     }
+}
+
+/// A POS record that carries its own POS id and modification time.
+pub(crate) trait PosRecord {
+    /// The record's id at the POS.
+    fn external_id(&self) -> &str;
+    /// When the POS last changed the record, if it says.
+    fn modified_at(&self) -> Option<DateTime<Utc>>;
+}
+
+macro_rules! pos_record {
+    ($($record:ty),+) => {$(
+        impl PosRecord for $record {
+            fn external_id(&self) -> &str {
+                &self.external_id
+            }
+            fn modified_at(&self) -> Option<DateTime<Utc>> {
+                self.modified_at
+            }
+        }
+    )+};
+}
+
+pos_record!(ExternalProduct, ExternalCustomer, ExternalTransaction);
+
+/// The records by POS id; of two records with one id, the newer (or later) wins.
+pub(crate) fn newest_per_id<T: PosRecord>(items: &[T]) -> HashMap<&str, &T> {
+    let mut newest: HashMap<&str, &T> = HashMap::with_capacity(items.len());
+    for item in items {
+        match newest.get(item.external_id()) {
+            Some(seen) if seen.modified_at() > item.modified_at() => {}
+            _ => {
+                newest.insert(item.external_id(), item);
+            }
+        }
+    }
+    newest
 }
 
 /// `rows` split into owned batches of at most `size`, for multi-row `INSERT`s (owned,

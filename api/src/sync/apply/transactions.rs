@@ -13,7 +13,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{ApplyContext, Watermark, batches};
+use super::{ApplyContext, Watermark, batches, newest_per_id};
 use crate::sync::{effects::Effects, lookup};
 
 const ENDPOINT: &str = "transactions";
@@ -27,19 +27,8 @@ pub async fn apply_transactions(
     batch: &Batch<ExternalTransaction>,
     effects: &mut Effects,
 ) -> Result<Watermark, DbErr> {
-    let mut mark = Watermark::new(batch.high_water_mark);
-    for rejected in &batch.rejected {
-        ctx.reject(effects, rejected);
-    }
-    let mut incoming: HashMap<&str, &ExternalTransaction> = HashMap::new();
-    for item in &batch.items {
-        match incoming.get(item.external_id.as_str()) {
-            Some(seen) if seen.modified_at > item.modified_at => {}
-            _ => {
-                incoming.insert(&item.external_id, item);
-            }
-        }
-    }
+    let mut mark = ctx.begin(effects, batch);
+    let incoming = newest_per_id(&batch.items);
     let ids: Vec<&str> = incoming.keys().copied().collect();
     let existing = existing(db, ctx, &ids).await?;
     let new: Vec<&ExternalTransaction> = incoming
@@ -83,7 +72,8 @@ pub async fn apply_transactions(
         .collect();
     let product_ids = lookup::products(db, ctx.connection_id, &line_products).await?;
     let known: Vec<Uuid> = product_ids.values().copied().collect();
-    let products = products(db, &known).await?;
+    let products =
+        lookup::by_id::<product::Entity>(db, product::Column::Id, |p| p.id, &known).await?;
     let orders = orders(db, ctx, &new).await?;
 
     let mut purchases = Vec::new();
@@ -193,21 +183,6 @@ async fn existing(
             rows.into_iter()
                 .filter_map(|row| row.external_id.clone().map(|id| (id, row))),
         );
-    }
-    Ok(found)
-}
-
-async fn products(
-    db: &impl ConnectionTrait,
-    ids: &[Uuid],
-) -> Result<HashMap<Uuid, product::Model>, DbErr> {
-    let mut found = HashMap::with_capacity(ids.len());
-    for chunk in ids.chunks(lookup::CHUNK) {
-        let rows = product::Entity::find()
-            .filter(product::Column::Id.is_in(chunk.iter().copied()))
-            .all(db)
-            .await?;
-        found.extend(rows.into_iter().map(|row| (row.id, row)));
     }
     Ok(found)
 }
