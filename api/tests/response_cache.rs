@@ -240,6 +240,29 @@ async fn a_tag_invalidation_makes_the_next_read_fresh_in_redis() {
 }
 
 #[tokio::test]
+async fn concurrent_misses_execute_once() {
+    let app = CountingApp::start(|_| {}).await;
+    // Each request's own count overlaps the others': count the whole batch instead.
+    let before = app.statements.load(Ordering::SeqCst);
+    futures::future::join_all((0..8).map(|_| app.post(None, MENU))).await;
+    let together = app.statements.load(Ordering::SeqCst) - before;
+
+    app.app
+        .state
+        .cache
+        .invalidate_tags(&[tags::CATALOG])
+        .await
+        .unwrap();
+    let (_, once) = app.post(None, MENU).await;
+    assert!(once > 0);
+    assert_eq!(
+        together, once,
+        "eight concurrent misses ran the statements of one"
+    );
+    app.app.stop().await.unwrap();
+}
+
+#[tokio::test]
 async fn customer_and_admin_reads_are_never_cached() {
     let app = CountingApp::start(|_| {}).await;
     let customer = app.app.token(Role::Customer, &Uuid::now_v7().to_string());

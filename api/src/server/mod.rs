@@ -15,7 +15,7 @@ pub mod shutdown;
 mod widget;
 mod ws;
 
-use std::{future::IntoFuture, io, net::SocketAddr, sync::Arc, time::Duration};
+use std::{future::IntoFuture, io, net::SocketAddr, ops::Deref, sync::Arc, time::Duration};
 
 use axum::{
     Router,
@@ -48,14 +48,26 @@ pub const GRAPHQL_PATH: &str = "/graphql";
 /// Path of the GraphQL websocket endpoint.
 pub const WS_PATH: &str = "/graphql/ws";
 
-/// What every handler can reach.
+/// What every handler can reach. Extractors clone it for every request, so it is one
+/// reference count (handlers read the fields through `Deref`).
 #[derive(Clone)]
-struct HttpState {
+struct HttpState(Arc<Handles>);
+
+/// The contents of [`HttpState`].
+struct Handles {
     app: AppState,
     schema: CanopySchema,
     responses: ResponseCache,
     shutdown: CancellationToken,
     sessions: Arc<SessionLimit>,
+}
+
+impl Deref for HttpState {
+    type Target = Handles;
+
+    fn deref(&self) -> &Handles {
+        &self.0
+    }
 }
 
 /// The router with every route and middleware. `shutdown` ends open websocket sessions.
@@ -95,13 +107,13 @@ pub fn router(app: AppState, schema: CanopySchema, shutdown: CancellationToken) 
         .route("/metrics", get(metrics::render))
         .merge(admin_page::router())
         .merge(widget::router())
-        .with_state(HttpState {
+        .with_state(HttpState(Arc::new(Handles {
             responses: ResponseCache::new(app.cache.clone(), &app.config),
             sessions: SessionLimit::new(app.config.limits.max_ws_per_client),
             app,
             schema,
             shutdown,
-        })
+        })))
         .merge(webhooks)
         .layer(middleware)
 }

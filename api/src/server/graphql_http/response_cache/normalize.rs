@@ -20,8 +20,18 @@ const fn is_punctuator(byte: u8) -> bool {
 /// The byte order mark, which the GraphQL lexer ignores like whitespace.
 const BOM: &str = "\u{feff}";
 
+/// Bytes that end a run of token characters: ignored characters, comments, strings and
+/// the first byte of a byte order mark. All are ASCII or a UTF-8 lead byte, so a run always
+/// ends on a character boundary.
+const fn ends_run(byte: u8) -> bool {
+    matches!(
+        byte,
+        b' ' | b'\t' | b'\n' | b'\r' | b',' | b'#' | b'"' | 0xEF
+    )
+}
+
 /// `query` in canonical form (see the module documentation). Runs on every lookup, so it
-/// scans bytes: every byte it looks at is ASCII, and other characters are copied whole.
+/// scans bytes and copies runs of token characters whole.
 pub(super) fn normalize(query: &str) -> String {
     let bytes = query.as_bytes();
     let mut out = String::with_capacity(query.len());
@@ -40,7 +50,7 @@ pub(super) fn normalize(query: &str) -> String {
                     .find(['\n', '\r'])
                     .map_or(query.len(), |end| at + end);
             }
-            _ if query[at..].starts_with(BOM) => {
+            0xEF if query[at..].starts_with(BOM) => {
                 separated = true;
                 at += BOM.len();
             }
@@ -52,15 +62,17 @@ pub(super) fn normalize(query: &str) -> String {
                     out.push(' ');
                 }
                 separated = false;
-                let rest = &query[at..];
-                let len = if byte == b'"' {
-                    string_literal_len(rest)
+                let end = if byte == b'"' {
+                    at + string_literal_len(&query[at..])
                 } else {
-                    rest.chars().next().map_or(1, char::len_utf8)
+                    bytes[at + 1..]
+                        .iter()
+                        .position(|&byte| ends_run(byte))
+                        .map_or(bytes.len(), |run| at + 1 + run)
                 };
-                out.push_str(&rest[..len]);
-                last = Some(bytes[at + len - 1]);
-                at += len;
+                out.push_str(&query[at..end]);
+                last = bytes.get(end - 1).copied();
+                at = end;
             }
         }
     }
@@ -138,6 +150,15 @@ mod tests {
             normalize("{ a(s: \"\"\"two  \\\"\"\" lines\n  here\"\"\") b }"),
             "{a(s:\"\"\"two  \\\"\"\" lines\n  here\"\"\")b}"
         );
+    }
+
+    #[test]
+    fn byte_order_marks_go_and_other_characters_stay_whole() {
+        assert_eq!(
+            normalize("\u{feff}{ a(s: \"crème  brûlée\") }"),
+            "{a(s:\"crème  brûlée\")}"
+        );
+        assert_eq!(normalize("{ é  ü }"), "{é ü}");
     }
 
     #[test]
