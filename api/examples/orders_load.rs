@@ -1,10 +1,15 @@
 //! Load generator for `bench/orders.sh`: places orders through `placeOrder` as many
 //! customers at once, each with a unique idempotency key, for a fixed time; then waits
-//! for the outbox to drain (no order left PENDING) and prints the figures:
+//! at most `drain seconds` for the outbox to drain (no order left PENDING) and prints
+//! the figures:
 //!
-//! `placed=<n> refused=<n> errors=<n> orders_per_s=<x> p50_ms=<x> p99_ms=<x> drain_s=<x> drain_per_s=<x>`
+//! `placed=<n> refused=<n> errors=<n> orders_per_s=<x> p50_ms=<x> p99_ms=<x> drain_s=<x> delivered=<n> pending=<n> delivered_per_s=<x>`
 //!
-//! Usage: `orders_load <graphql url> <jwt secret> <seconds> <concurrency>`. Tokens are
+//! `delivered_per_s` counts the orders that left PENDING from the start of the load to
+//! the end of the drain. The POS simulators enforce the vendors' documented rate limits,
+//! so delivery is paced by them, not by Canopy, once the load outruns them.
+//!
+//! Usage: `orders_load <graphql url> <jwt secret> <seconds> <concurrency> <drain seconds>`. Tokens are
 //! minted with the server's HS256 secret (admin to read the catalog and customers and
 //! watch the outbox, customer tokens to order).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
@@ -25,11 +30,14 @@ const PENDING: &str = "query { orders(status: PENDING, first: 1) { totalCount } 
 #[tokio::main]
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let [_, url, secret, seconds, concurrency] = args.as_slice() else {
-        eprintln!("usage: orders_load <graphql url> <jwt secret> <seconds> <concurrency>");
+    let [_, url, secret, seconds, concurrency, drain_limit] = args.as_slice() else {
+        eprintln!(
+            "usage: orders_load <graphql url> <jwt secret> <seconds> <concurrency> <drain seconds>"
+        );
         std::process::exit(2);
     };
     let seconds: u64 = seconds.parse().expect("seconds");
+    let drain_limit = Duration::from_secs(drain_limit.parse().expect("drain seconds"));
     let concurrency: usize = concurrency.parse().expect("concurrency");
     let keys = JwtKeys::hs256(secret.as_bytes(), None);
     let hour = Duration::from_secs(3600);
@@ -116,20 +124,20 @@ async fn main() {
     let load = started.elapsed();
 
     let drain_started = Instant::now();
-    loop {
+    let pending = loop {
         let pending = gql.post(&admin, PENDING, json!({})).await["data"]["orders"]["totalCount"]
-            .as_i64()
-            .unwrap_or(-1);
-        if pending == 0 || drain_started.elapsed() > Duration::from_secs(300) {
-            break;
+            .as_u64();
+        if pending == Some(0) || drain_started.elapsed() > drain_limit {
+            break pending.unwrap_or(0);
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    };
     let drain = drain_started.elapsed();
     let stats = stats.lock().unwrap();
+    let delivered = stats.placed.saturating_sub(pending);
     let total = load + drain;
     println!(
-        "placed={} refused={} errors={} orders_per_s={:.1} p50_ms={:.1} p99_ms={:.1} drain_s={:.2} drain_per_s={:.1}",
+        "placed={} refused={} errors={} orders_per_s={:.1} p50_ms={:.1} p99_ms={:.1} drain_s={:.2} delivered={} pending={} delivered_per_s={:.1}",
         stats.placed,
         stats.refused,
         stats.errors,
@@ -137,7 +145,9 @@ async fn main() {
         stats.percentile(0.50),
         stats.percentile(0.99),
         drain.as_secs_f64(),
-        stats.placed as f64 / total.as_secs_f64(),
+        delivered,
+        pending,
+        delivered as f64 / total.as_secs_f64(),
     );
 }
 

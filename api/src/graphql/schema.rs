@@ -59,6 +59,7 @@ fn builder(limits: &Limits) -> SchemaBuilder<Query, Mutation, Subscription> {
         Subscription::default(),
     )
     .enable_federation()
+    .enable_subscription_in_federation()
     .limit_depth(limits.max_depth)
     .limit_complexity(limits.max_complexity)
     .extension(AliasLimit::new(limits.max_aliases))
@@ -77,8 +78,8 @@ pub fn build_schema(state: AppState) -> CanopySchema {
         .finish()
 }
 
-/// The federation v2 SDL (with `@link`), as served by `_service { sdl }` and printed by
-/// `canopy export-schema`.
+/// The federation v2 SDL (with `@link`, subscriptions included for routers that federate
+/// them), as served by `_service { sdl }` and printed by `canopy export-schema`.
 pub fn sdl(limits: &Limits) -> String {
     builder(limits)
         .finish()
