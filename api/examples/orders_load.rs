@@ -125,8 +125,8 @@ async fn main() {
 
     let drain_started = Instant::now();
     let pending = loop {
-        let pending = gql.post(&admin, PENDING, json!({})).await["data"]["orders"]["totalCount"]
-            .as_u64();
+        let pending =
+            gql.post(&admin, PENDING, json!({})).await["data"]["orders"]["totalCount"].as_u64();
         if pending == Some(0) || drain_started.elapsed() > drain_limit {
             break pending.unwrap_or(0);
         }

@@ -14,7 +14,7 @@ use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use crate::model::{Fulfillment, Money, OrderCustomer, OrderLineSubmission};
+use crate::model::{ExternalProduct, Fulfillment, Money, OrderCustomer, OrderLineSubmission};
 use crate::simulator::store::{Collection, NewOrder, SimError, SimOrder, SimStore};
 
 use super::guesses::{self, STATUS_PENDING};
@@ -143,25 +143,42 @@ fn page<T>(
     Ok((records, metadata))
 }
 
-/// The whole menu (plus injected raw records), paged.
+/// One record of the menu before rendering: a product with its on-hand count, or a raw
+/// record injected by a test.
+enum MenuRecord<'a> {
+    Product(&'a ExternalProduct, i64),
+    Raw(&'a serde_json::Value),
+}
+
+/// The whole menu (plus injected raw records), paged: the page is cut from the listed
+/// products first and only its records are rendered.
 fn menu_page(
     state: &ApiState,
     include_hidden: bool,
     cursor: Option<&str>,
     size: Option<u32>,
 ) -> ApiResult {
-    let items: Vec<serde_json::Value> = state.store.read(|s| {
-        s.products
+    let (menu_products, metadata) = state.store.read(|s| {
+        let listed: Vec<MenuRecord> = s
+            .products
             .values()
             .map(|p| (p, s.on_hand(&p.external_id, &state.store_id)))
             .filter(|(p, on_hand)| include_hidden || (p.active && *on_hand > 0))
-            .map(|(p, on_hand)| {
-                serde_json::to_value(sim_wire::menu_product(p, &state.store_id, on_hand))
+            .map(|(p, on_hand)| MenuRecord::Product(p, on_hand))
+            .chain(s.raw(Collection::Products).iter().map(MenuRecord::Raw))
+            .collect();
+        let (records, metadata) = page(listed, cursor, size)?;
+        let rendered = records
+            .into_iter()
+            .map(|record| match record {
+                MenuRecord::Product(p, on_hand) => {
+                    serde_json::to_value(sim_wire::menu_product(p, &state.store_id, on_hand))
+                }
+                MenuRecord::Raw(raw) => Ok(raw.clone()),
             })
-            .chain(s.raw(Collection::Products).iter().cloned().map(Ok))
-            .collect::<Result<_, _>>()
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok::<_, ApiError>((rendered, metadata))
     })?;
-    let (menu_products, metadata) = page(items, cursor, size)?;
     Ok(Json(Page {
         data: MenuProducts { menu_products },
         metadata,
