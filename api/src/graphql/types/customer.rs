@@ -61,6 +61,26 @@ impl Customer {
         self.0.date_of_birth
     }
 
+    /// Street address.
+    async fn address(&self) -> Option<&str> {
+        self.0.address.as_deref()
+    }
+
+    /// City.
+    async fn city(&self) -> Option<&str> {
+        self.0.city.as_deref()
+    }
+
+    /// State or province.
+    async fn state(&self) -> Option<&str> {
+        self.0.state.as_deref()
+    }
+
+    /// Postal code.
+    async fn postal_code(&self) -> Option<&str> {
+        self.0.postal_code.as_deref()
+    }
+
     /// Preferences: favourite categories, preferred location and the like.
     async fn preferences(&self) -> Json<&serde_json::Value> {
         Json(&self.0.preferences)
