@@ -12,6 +12,7 @@ mod orders_support;
 mod sync_support;
 
 use api::{
+    connections::{self, ConnectionInput},
     customers::{
         anonymize, history, merge,
         profile::{self, Editor, ProfileInput},
@@ -47,7 +48,31 @@ both_backends!(
     one_person_at_two_pos_systems_has_one_profile_and_history,
     ambiguous_matches_alert_and_admins_merge_and_unmerge,
     bad_customer_records_are_kept_apart,
+    carts_and_orders_name_the_same_people,
 );
+
+/// A simulator of `kind`, connected with customers read off its carts or orders (Jane
+/// and Dispense have no customer API), and fully imported.
+async fn imported_with_customers(env: &OrdersEnv, kind: PosKind) -> (Box<dyn Simulator>, Uuid) {
+    let sim = sync_support::simulator(kind).await;
+    let mut config = sim.connection_config(Uuid::nil());
+    config.settings["customers_from_carts"] = true.into();
+    config.settings["customers_from_orders"] = true.into();
+    config.settings["http"] = serde_json::json!({
+        "max_retries": 0,
+        "request_timeout_ms": 5000,
+        "disable_rate_limits": true
+    });
+    let input = ConnectionInput::from_config(format!("test {kind}"), config);
+    let connection = connections::create(&env.db, env.sync.keyring(), &input)
+        .await
+        .unwrap();
+    env.sync
+        .sync_connection(connection.id, RunMode::Full)
+        .await
+        .unwrap();
+    (sim, connection.id)
+}
 
 /// The Canopy profile of POS customer `external_id` at `connection`.
 async fn profile_of(env: &OrdersEnv, connection: Uuid, external_id: &str) -> customer::Model {
@@ -155,27 +180,21 @@ async fn profile_changes_travel_both_ways(env: OrdersEnv) {
     assert_eq!(after.marketing_opt_in, !row.marketing_opt_in);
 
     // a POS whose API takes no profiles keeps the edit in Canopy, and says so
-    let (dispense, dispense_connection) = env.imported(PosKind::Dispense).await;
-    let Some(reference) = customer_external_ref::Entity::find()
-        .filter(customer_external_ref::Column::ConnectionId.eq(dispense_connection.id))
+    let (_dispense, dispense) = imported_with_customers(&env, PosKind::Dispense).await;
+    let reference = customer_external_ref::Entity::find()
+        .filter(customer_external_ref::Column::ConnectionId.eq(dispense))
         .one(&env.db)
         .await
         .unwrap()
-    else {
-        return; // Dispense shares no customers in this configuration
-    };
+        .expect("Dispense's orders name customers");
     let root = merge::root(&env.db, reference.customer_id).await.unwrap();
     profile::update(&env.db, Editor::Admin("admin"), root, &city("Napa"))
         .await
         .unwrap();
     env.drain(&fast_outbox()).await;
     let states = sync_status::of(&env.db, root).await.unwrap();
-    let at_dispense = states
-        .iter()
-        .find(|s| s.connection_id == dispense_connection.id)
-        .unwrap();
+    let at_dispense = states.iter().find(|s| s.connection_id == dispense).unwrap();
     assert_eq!(at_dispense.state, PushState::KeptInCanopy);
-    drop(dispense);
 }
 
 async fn conflicting_edits_resolve_by_last_writer(env: OrdersEnv) {
@@ -370,4 +389,34 @@ async fn bad_customer_records_are_kept_apart(env: OrdersEnv) {
         .unwrap();
     assert!(alerts.len() >= 3, "{alerts:?}");
     let _ = profile_of(&env, connection.id, &good).await;
+}
+
+async fn carts_and_orders_name_the_same_people(env: OrdersEnv) {
+    let (_dutchie, dutchie) = env.imported(PosKind::Dutchie).await;
+    let known = customer::Entity::find().all(&env.db).await.unwrap().len();
+    let (_jane, jane) = imported_with_customers(&env, PosKind::Jane).await;
+    let (_dispense, dispense) = imported_with_customers(&env, PosKind::Dispense).await;
+    assert_eq!(
+        customer::Entity::find().all(&env.db).await.unwrap().len(),
+        known,
+        "the people on Jane's carts and Dispense's orders are Dutchie's customers"
+    );
+    for connection in [jane, dispense] {
+        let reference = customer_external_ref::Entity::find()
+            .filter(customer_external_ref::Column::ConnectionId.eq(connection))
+            .one(&env.db)
+            .await
+            .unwrap()
+            .expect("customers were read");
+        let at: Vec<Uuid> = sync_status::of(&env.db, reference.customer_id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|p| p.connection_id)
+            .collect();
+        assert!(
+            at.contains(&dutchie.id) && at.contains(&connection),
+            "{at:?}"
+        );
+    }
 }

@@ -18,6 +18,8 @@ pub mod kinds {
     pub const EDITED: &str = "edited";
     /// A Canopy edit reached the POS.
     pub const PUSHED: &str = "pushed";
+    /// The POS refused the edit (for example a field it requires is missing).
+    pub const REFUSED: &str = "refused";
     /// The POS cannot take the edit: it is kept in Canopy.
     pub const KEPT_IN_CANOPY: &str = "kept_in_canopy";
     /// Another profile was merged into this one.

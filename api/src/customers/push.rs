@@ -1,6 +1,7 @@
 //! Delivering a Canopy edit to each POS that holds the customer (a `push_customer`
 //! outbox row): written through the adapter where the POS's API can take a profile,
-//! and recorded as kept in Canopy where it cannot.
+//! recorded as kept in Canopy where it cannot, and as refused where the POS turns the
+//! profile down (a transient failure is retried by the outbox instead).
 
 use chrono::Utc;
 use entities::{customer, customer_external_ref, outbox, provider_connection};
@@ -53,8 +54,16 @@ pub async fn send(
         let kind = if adapter.capabilities().customer_write {
             let mut external = submission::external_customer(&customer);
             external.external_id.clone_from(&reference.external_id);
-            adapter.upsert_customer(&external).await?;
-            kinds::PUSHED
+            match adapter.upsert_customer(&external).await {
+                Ok(_) => kinds::PUSHED,
+                // a refusal (say, a field the POS requires) will not change on retry:
+                // recorded for this POS, the others still get the edit
+                Err(error) if !error.is_transient() => {
+                    tracing::warn!(customer = %customer.id, connection = %connection.id, %error, "the POS refused a profile edit");
+                    kinds::REFUSED
+                }
+                Err(error) => return Err(error.into()),
+            }
         } else {
             kinds::KEPT_IN_CANOPY
         };

@@ -15,7 +15,8 @@ pub enum PushState {
     InSync,
     /// A Canopy edit is on its way to the POS.
     Pending,
-    /// A Canopy edit could not be delivered (dead-lettered; an alert is open).
+    /// A Canopy edit could not be delivered (the POS refused it, or it was
+    /// dead-lettered with an alert).
     Failed,
     /// The POS cannot take Canopy's edits: they are kept in Canopy only.
     KeptInCanopy,
@@ -54,15 +55,19 @@ pub async fn of(db: &impl ConnectionTrait, id: Uuid) -> Result<Vec<PosProfile>, 
                 .iter()
                 .rev()
                 .filter(|e| e.connection_id == Some(reference.connection_id))
-                .find(|e| e.kind == kinds::PUSHED || e.kind == kinds::KEPT_IN_CANOPY);
+                .find(|e| {
+                    [kinds::PUSHED, kinds::KEPT_IN_CANOPY, kinds::REFUSED]
+                        .contains(&e.kind.as_str())
+                });
             let state = if waiting {
                 PushState::Pending
-            } else if failed {
-                PushState::Failed
-            } else if last.is_some_and(|e| e.kind == kinds::KEPT_IN_CANOPY) {
-                PushState::KeptInCanopy
             } else {
-                PushState::InSync
+                match last.map(|e| e.kind.as_str()) {
+                    _ if failed => PushState::Failed,
+                    Some(kinds::KEPT_IN_CANOPY) => PushState::KeptInCanopy,
+                    Some(kinds::REFUSED) => PushState::Failed,
+                    _ => PushState::InSync,
+                }
             };
             PosProfile {
                 connection_id: reference.connection_id,

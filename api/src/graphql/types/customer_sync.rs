@@ -18,7 +18,7 @@ pub enum CustomerSyncState {
     InSync,
     /// An edit is on its way.
     Pending,
-    /// An edit could not be delivered (an alert is open).
+    /// An edit could not be delivered (the POS refused it, or it was dead-lettered).
     Failed,
     /// The POS's API cannot take the edits: they are kept in Canopy.
     KeptInCanopy,
@@ -62,8 +62,8 @@ impl From<PosProfile> for CustomerPosProfile {
 /// Something that happened to a profile (field names only, never values).
 #[derive(SimpleObject)]
 pub struct CustomerEvent {
-    /// `pos_merged`, `linked`, `edited`, `pushed`, `kept_in_canopy`, `merged`,
-    /// `unmerged` or `anonymized`.
+    /// `pos_merged`, `linked`, `edited`, `pushed`, `refused`, `kept_in_canopy`,
+    /// `merged`, `unmerged` or `anonymized`.
     pub kind: String,
     /// The profile it happened to.
     pub customer_id: ID,
