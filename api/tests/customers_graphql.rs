@@ -119,6 +119,13 @@ async fn customers_edit_themselves_and_admins_merge_unmerge_and_erase() {
             "{backend}"
         );
         assert_eq!(merged["customer"]["purchaseHistory"]["totalCount"], 2);
+        let bob_token = app.token(Role::Customer, &bob.id.to_string());
+        let bob_me = data(&app, Some(&bob_token), ME, json!({})).await;
+        assert_eq!(
+            bob_me["me"]["id"],
+            ada.id.to_string(),
+            "{backend}: the merged profile"
+        );
         let listed = data(
             &app,
             Some(&admin),
