@@ -10,6 +10,7 @@ pub mod cli;
 pub mod compliance;
 pub mod config;
 pub mod connections;
+pub mod customers;
 pub mod db;
 pub mod demo;
 pub mod error;

@@ -145,6 +145,7 @@ impl Fixture {
             marketing_opt_in: Set(false),
             merged_into_id: Set(None),
             anonymized_at: Set(None),
+            field_modified_at: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
         }

@@ -20,7 +20,8 @@ use api::{
 };
 use chrono::{TimeDelta, Utc};
 use entities::{
-    enums::QueueStatus, location, product_external_ref, provider_connection, stock_level,
+    customer, customer_external_ref, enums::QueueStatus, location, product_external_ref,
+    provider_connection, stock_level,
 };
 use providers::{
     model::{StockRecord, WebhookEvent},
@@ -126,6 +127,21 @@ async fn jane_deliveries_are_verified_stored_once_and_processed(postgres: bool) 
         queue::deliveries(&app.state.db, jane.id).await.unwrap()[0].attempts,
         1
     );
+    // the person on the cart is a Canopy profile, held under Jane's user id
+    let reference = customer_external_ref::Entity::find()
+        .filter(customer_external_ref::Column::ConnectionId.eq(jane.id))
+        .filter(customer_external_ref::Column::ExternalId.eq("556677"))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .expect("the cart's customer was applied");
+    let person = customer::Entity::find_by_id(reference.customer_id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(person.email.as_deref(), Some("ada@example.com"));
+    assert_eq!(person.last_name.as_deref(), Some("Lovelace"));
 
     // unknown connection, and a POS without webhooks
     let (status, _) = post(&app, uuid::Uuid::now_v7(), secret, CART).await;

@@ -41,6 +41,10 @@ pub struct Model {
     pub merged_into_id: Option<Uuid>,
     /// When personal data was erased on request; the row stays for history and compliance.
     pub anonymized_at: Option<DateTimeUtc>,
+    /// When each profile field was last written, by field name (`{"email":
+    /// "2026-12-01T10:00:00Z", …}`): a POS record only overwrites a field it changed
+    /// later than Canopy did (the POS wins ties). `None` until a field is written.
+    pub field_modified_at: Option<Json>,
     /// Created.
     pub created_at: DateTimeUtc,
     /// Last changed.

@@ -18,6 +18,9 @@ pub struct Model {
     pub external_id: String,
     /// The POS's last-modified time of the profile last merged.
     pub pos_modified_at: Option<DateTimeUtc>,
+    /// A digest of each profile field as this POS last sent it, by field name: a
+    /// later record changes only the fields whose digest differs.
+    pub field_hashes: Option<Json>,
     /// Created.
     pub created_at: DateTimeUtc,
 }

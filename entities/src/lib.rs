@@ -10,6 +10,7 @@ pub mod alert;
 pub mod audit_log;
 pub mod compliance_rule;
 pub mod customer;
+pub mod customer_event;
 pub mod customer_external_ref;
 pub mod enums;
 pub mod location;

@@ -4,6 +4,7 @@ pub use crate::alert::Entity as Alert;
 pub use crate::audit_log::Entity as AuditLog;
 pub use crate::compliance_rule::Entity as ComplianceRule;
 pub use crate::customer::Entity as Customer;
+pub use crate::customer_event::Entity as CustomerEvent;
 pub use crate::customer_external_ref::Entity as CustomerExternalRef;
 pub use crate::enums::*;
 pub use crate::location::Entity as Location;

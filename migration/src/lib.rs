@@ -27,6 +27,9 @@ mod m20261125_000016_create_alerts;
 mod m20261125_000017_create_audit_log;
 mod m20261201_000018_create_sync_leases;
 mod m20261210_000019_create_compliance_rules;
+mod m20261212_000020_add_field_times_to_customers;
+mod m20261212_000021_create_customer_events;
+mod m20261212_000022_add_field_hashes_to_customer_external_refs;
 
 /// Every Canopy migration, in order.
 pub struct Migrator;
@@ -54,6 +57,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000017_create_audit_log::Migration),
             Box::new(m20261201_000018_create_sync_leases::Migration),
             Box::new(m20261210_000019_create_compliance_rules::Migration),
+            Box::new(m20261212_000020_add_field_times_to_customers::Migration),
+            Box::new(m20261212_000021_create_customer_events::Migration),
+            Box::new(m20261212_000022_add_field_hashes_to_customer_external_refs::Migration),
         ]
     }
 }

@@ -13,7 +13,7 @@ use crate::schema_helpers::{
 pub struct Migration;
 
 #[derive(DeriveIden, Clone, Copy)]
-enum CustomerExternalRefs {
+pub(crate) enum CustomerExternalRefs {
     Table,
     Id,
     CustomerId,

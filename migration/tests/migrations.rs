@@ -7,7 +7,7 @@ mod common;
 use migration::{Migrator, MigratorTrait, SchemaManager};
 use sea_orm::DatabaseConnection;
 
-const TABLES: [&str; 19] = [
+const TABLES: [&str; 20] = [
     "provider_connections",
     "locations",
     "products",
@@ -27,6 +27,7 @@ const TABLES: [&str; 19] = [
     "audit_log",
     "sync_leases",
     "compliance_rules",
+    "customer_events",
 ];
 
 async fn assert_tables(db: &DatabaseConnection, present: bool) {

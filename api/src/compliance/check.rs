@@ -100,7 +100,8 @@ pub async fn check(
         let used = match used_since.get(&since) {
             Some(used) => used,
             None => {
-                let used = usage::grams_since(db, basket.customer.id, since).await?;
+                let family = crate::customers::merge::family(db, basket.customer.id).await?;
+                let used = usage::grams_since(db, &family, since).await?;
                 used_since.entry(since).or_insert(used)
             }
         }
@@ -308,7 +309,7 @@ fn time_zone(location: &location::Model) -> Tz {
 }
 
 /// The start of a period of `days` calendar days ending today, in `tz`.
-fn period_start(tz: &Tz, today: NaiveDate, days: i32) -> DateTime<Utc> {
+pub(crate) fn period_start(tz: &Tz, today: NaiveDate, days: i32) -> DateTime<Utc> {
     let back = u64::try_from(days.max(1) - 1).unwrap_or_default();
     let first = today.checked_sub_days(Days::new(back)).unwrap_or(today);
     let midnight = first.and_time(NaiveTime::MIN);

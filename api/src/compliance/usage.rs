@@ -20,14 +20,14 @@ use super::class;
 /// Grams bought per class.
 pub type GramsByClass = HashMap<ProductClass, f64>;
 
-/// Grams `customer_id` bought since `since`, online and in store.
+/// Grams `customers` (one person's profiles) bought since `since`, online and in store.
 pub async fn grams_since(
     db: &impl ConnectionTrait,
-    customer_id: Uuid,
+    customers: &[Uuid],
     since: DateTime<Utc>,
 ) -> Result<GramsByClass, DbErr> {
-    let mut used = online(db, customer_id, since).await?;
-    for (class, grams) in in_store(db, customer_id, since).await? {
+    let mut used = online(db, customers, since).await?;
+    for (class, grams) in in_store(db, customers, since).await? {
         *used.entry(class).or_default() += grams;
     }
     Ok(used)
@@ -35,13 +35,13 @@ pub async fn grams_since(
 
 async fn online(
     db: &impl ConnectionTrait,
-    customer_id: Uuid,
+    customers: &[Uuid],
     since: DateTime<Utc>,
 ) -> Result<GramsByClass, DbErr> {
     let orders: Vec<Uuid> = order::Entity::find()
         .select_only()
         .column(order::Column::Id)
-        .filter(order::Column::CustomerId.eq(customer_id))
+        .filter(order::Column::CustomerId.is_in(customers.iter().copied()))
         .filter(order::Column::CreatedAt.gte(since))
         .filter(order::Column::Status.is_not_in([OrderStatus::Cancelled, OrderStatus::Failed]))
         .into_tuple()
@@ -71,13 +71,13 @@ async fn online(
 
 async fn in_store(
     db: &impl ConnectionTrait,
-    customer_id: Uuid,
+    customers: &[Uuid],
     since: DateTime<Utc>,
 ) -> Result<GramsByClass, DbErr> {
     let purchases: Vec<Uuid> = purchase::Entity::find()
         .select_only()
         .column(purchase::Column::Id)
-        .filter(purchase::Column::CustomerId.eq(customer_id))
+        .filter(purchase::Column::CustomerId.is_in(customers.iter().copied()))
         .filter(purchase::Column::OccurredAt.gte(since))
         .filter(purchase::Column::OrderId.is_null())
         .filter(purchase::Column::IsVoid.eq(false))

@@ -12,7 +12,9 @@ use super::{
     errors::ErrorCodes,
     federation::FederationQuery,
     loaders::Loaders,
-    mutation::{AdminMutation, CheckoutMutation, ComplianceMutation, DeliveryMutation},
+    mutation::{
+        AdminMutation, CheckoutMutation, ComplianceMutation, CustomersMutation, DeliveryMutation,
+    },
     nul_bytes::NoNulBytes,
     query::{
         AdminQuery, ComplianceQuery, CustomersQuery, LocationsQuery, OrdersQuery, ProductsQuery,
@@ -42,6 +44,7 @@ pub struct Mutation(
     DeliveryMutation,
     CheckoutMutation,
     ComplianceMutation,
+    CustomersMutation,
 );
 
 /// The subscription root: one object per domain.

@@ -88,14 +88,15 @@ impl From<&purchase::Model> for PurchasePosition {
     }
 }
 
-/// One page of a customer's purchases (online and in store, returns and voids included),
-/// newest first.
+/// One page of the purchases of `customers` (one person's profiles: online and in
+/// store, returns and voids included), newest first.
 pub async fn purchase_history(
     db: &DatabaseConnection,
-    customer_id: Uuid,
+    customers: &[Uuid],
     page: &PageRequest<PurchasePosition>,
 ) -> Result<Page<purchase::Model>, DbErr> {
-    let mut query = purchase::Entity::find().filter(purchase::Column::CustomerId.eq(customer_id));
+    let mut query = purchase::Entity::find()
+        .filter(purchase::Column::CustomerId.is_in(customers.iter().copied()));
     if let Some(after) = page.after {
         query = query.filter(
             Condition::any()
@@ -116,10 +117,10 @@ pub async fn purchase_history(
     Ok(Page::from_rows(rows, page))
 }
 
-/// How many purchases a customer has.
-pub async fn count_purchases(db: &DatabaseConnection, customer_id: Uuid) -> Result<u64, DbErr> {
+/// How many purchases `customers` (one person's profiles) have.
+pub async fn count_purchases(db: &DatabaseConnection, customers: &[Uuid]) -> Result<u64, DbErr> {
     purchase::Entity::find()
-        .filter(purchase::Column::CustomerId.eq(customer_id))
+        .filter(purchase::Column::CustomerId.is_in(customers.iter().copied()))
         .count(db)
         .await
 }

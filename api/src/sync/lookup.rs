@@ -7,7 +7,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 /// Most ids bound in one `IN (…)` list (well under SQLite's and PostgreSQL's limits).
-pub(super) const CHUNK: usize = 500;
+pub(crate) const CHUNK: usize = 500;
 
 /// The connection's locations by the POS's location id.
 pub(super) async fn locations(

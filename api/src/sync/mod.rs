@@ -23,7 +23,7 @@ pub mod discrepancy;
 pub mod effects;
 pub mod engine;
 pub mod lease;
-mod lookup;
+pub(crate) mod lookup;
 pub mod mapping;
 pub mod status;
 pub mod workers;

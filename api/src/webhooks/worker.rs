@@ -12,7 +12,7 @@ use std::{sync::Arc, time::Duration};
 
 use chrono::{TimeDelta, Utc};
 use entities::{enums::ChangeSource, webhook_delivery};
-use providers::model::{StockSnapshot, WebhookEvent};
+use providers::model::{Batch, ExternalCustomer, StockSnapshot, WebhookEvent};
 use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
 use tokio::sync::Notify;
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
@@ -157,14 +157,19 @@ impl WebhookWorker {
             rejected: Vec::new(),
         };
         let mut statuses = Vec::new();
+        let mut customers = Batch::<ExternalCustomer>::default();
         for event in events {
             match event {
                 WebhookEvent::Stock { records, .. } => stock.records.extend(records),
                 WebhookEvent::OrderStatus {
                     status,
                     order_reference,
+                    customer,
                     ..
-                } => statuses.push((status, order_reference)),
+                } => {
+                    statuses.push((status, order_reference));
+                    customers.items.extend(customer.map(|c| *c));
+                }
             }
         }
         // orders first: applying a status twice is no transition, so a retry is safe
@@ -182,6 +187,11 @@ impl WebhookWorker {
             .await?;
         if !stock.records.is_empty() {
             apply::apply_stock(&txn, &ctx, &stock, &mut effects).await?;
+        }
+        // the people named on carts: matched and merged like a customer poll (webhooks
+        // move no cursor, so the watermark is not used)
+        if !customers.items.is_empty() {
+            apply::apply_customers(&txn, &ctx, &customers, &mut effects).await?;
         }
         queue::complete(&txn, delivery.id, Utc::now()).await?;
         txn.commit().await?;

@@ -199,6 +199,7 @@ impl OrdersEnv {
             marketing_opt_in: false,
             merged_into_id: None,
             anonymized_at: None,
+            field_modified_at: None,
             created_at: now,
             updated_at: now,
         };

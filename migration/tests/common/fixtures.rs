@@ -177,6 +177,7 @@ pub fn customer() -> customer::Model {
         marketing_opt_in: true,
         merged_into_id: None,
         anonymized_at: None,
+        field_modified_at: None,
         created_at: at(0),
         updated_at: at(0),
     }
@@ -194,6 +195,7 @@ pub fn customer_ref(
         connection_id: connection,
         external_id: external_id.to_owned(),
         pos_modified_at: Some(at(3)),
+        field_hashes: None,
         created_at: at(0),
     }
 }

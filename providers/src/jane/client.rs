@@ -8,14 +8,15 @@
 //!   stock is always a complete snapshot from the per-weight `inventory` [guess].
 //! - Purchase history: derived from the partner cart listing [guess].
 //!   Customers: Jane has no customer API; each cart names its customer, so
-//!   they reach Canopy through webhooks and `customers` is `Unsupported`.
+//!   with `customers_from_carts` set `customers` reads them off the carts
+//!   (the newest cart per Jane user), and is `Unsupported` otherwise.
 //! - Orders placed in Canopy: the partner order API [guess], idempotent on our order id.
 //! - Webhooks: bearer shared secret checked in constant time (`webhook`).
 //!
 //! Jane documents no rate limits, so none are applied client-side; the
 //! policy's retries still honour a 429's `Retry-After`.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -491,14 +492,41 @@ impl PosProvider for JaneProvider {
     /// (`WebhookEvent::OrderStatus::customer`), never as a list.
     async fn customers(
         &self,
-        _since: Option<DateTime<Utc>>,
+        since: Option<DateTime<Utc>>,
     ) -> ProviderResult<Batch<ExternalCustomer>> {
-        Err(self.error(
-            &CARTS,
-            ProviderErrorKind::Unsupported(
-                "Jane has no customer listing; customers arrive on carts",
-            ),
-        ))
+        if !self.settings.customers_from_carts {
+            return Err(self.error(
+                &CARTS,
+                ProviderErrorKind::Unsupported(
+                    "Jane has no customer listing; customers arrive on carts (see customers_from_carts)",
+                ),
+            ));
+        }
+        let (carts, rejected) = self.carts(since).await?;
+        let mut latest: HashMap<&str, &Cart> = HashMap::new();
+        for cart in &carts {
+            if let Some(user) = cart.user_id.as_deref() {
+                let entry = latest.entry(user).or_insert(cart);
+                if mapping::parse_time(cart.updated_at_time.as_deref())
+                    > mapping::parse_time(entry.updated_at_time.as_deref())
+                {
+                    *entry = cart;
+                }
+            }
+        }
+        let mut items: Vec<ExternalCustomer> = latest
+            .into_values()
+            .filter_map(mapping::cart_customer)
+            .collect();
+        items.sort_by(|a, b| a.external_id.cmp(&b.external_id));
+        Ok(Batch {
+            high_water_mark: carts
+                .iter()
+                .filter_map(|c| mapping::parse_time(c.updated_at_time.as_deref()))
+                .max(),
+            items,
+            rejected,
+        })
     }
 
     async fn upsert_customer(&self, _customer: &ExternalCustomer) -> ProviderResult<String> {

@@ -51,6 +51,11 @@ pub struct JaneSettings {
     /// ISO 4217 currency of the store's prices.
     #[serde(default = "default_currency")]
     pub currency: String,
+    /// Jane has no customer API. When set, customer reads return the people named
+    /// on carts changed since the mark (only people who ordered, by Jane user id);
+    /// otherwise they answer `Unsupported`.
+    #[serde(default)]
+    pub customers_from_carts: bool,
     /// Timeouts shared by every vendor.
     #[serde(flatten)]
     pub common: CommonSettings,

@@ -113,7 +113,7 @@ impl AdminMutation {
 }
 
 /// The state and the acting admin's token subject (the audit actor).
-fn admin_call<'a>(ctx: &Context<'a>) -> Result<(&'a AppState, &'a str), ApiError> {
+pub(super) fn admin_call<'a>(ctx: &Context<'a>) -> Result<(&'a AppState, &'a str), ApiError> {
     let actor = Viewer::of(ctx)?
         .admin_subject()
         .ok_or_else(|| ApiError::Forbidden("admin token required".into()))?;

@@ -3,9 +3,11 @@
 mod admin;
 mod checkout;
 mod compliance;
+mod customers;
 mod delivery;
 
 pub use admin::AdminMutation;
 pub use checkout::CheckoutMutation;
 pub use compliance::ComplianceMutation;
+pub use customers::CustomersMutation;
 pub use delivery::DeliveryMutation;

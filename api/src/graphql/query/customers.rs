@@ -58,12 +58,14 @@ impl CustomersQuery {
         Ok(load_one(&loaders.customers, id).await?.map(Customer))
     }
 
-    /// The signed-in customer's own profile (customer tokens only).
+    /// The signed-in customer's own profile (customer tokens only); for a profile an
+    /// admin merged into another, the profile it joined.
     #[graphql(guard = "RoleGuard::new(&[Role::Customer])")]
     async fn me(&self, ctx: &Context<'_>) -> Result<Option<Customer>, ApiError> {
         let Some(id) = Viewer::of(ctx)?.customer_id() else {
             return Ok(None);
         };
+        let id = crate::customers::merge::root(&app_state(ctx)?.db, id).await?;
         let loaders = Loaders::of(ctx)?;
         Ok(load_one(&loaders.customers, id).await?.map(Customer))
     }

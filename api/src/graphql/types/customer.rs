@@ -5,16 +5,22 @@ use chrono::{DateTime, NaiveDate, Utc};
 use entities::customer;
 
 use super::{
-    Purchase,
+    ClassGrams, CustomerEvent, CustomerPosProfile, Money, Purchase, PurchaseTotals,
     connection::{CanopyConnection, TotalCount, connection, page_request},
     cursor::IdList,
     ids::to_id,
 };
 use crate::{
+    auth::RoleGuard,
+    compliance::check::period_start,
+    customers::{events, history, merge, sync_status},
     error::ApiError,
     graphql::app_state,
     services::customers::{self, PurchasePosition},
 };
+
+/// Longest compliance period `gramsInPeriod` accepts, in days.
+const MAX_PERIOD_DAYS: i32 = 366;
 
 /// A customer profile, merged across POS systems and online accounts.
 pub struct Customer(pub customer::Model);
@@ -55,6 +61,26 @@ impl Customer {
         self.0.date_of_birth
     }
 
+    /// Street address.
+    async fn address(&self) -> Option<&str> {
+        self.0.address.as_deref()
+    }
+
+    /// City.
+    async fn city(&self) -> Option<&str> {
+        self.0.city.as_deref()
+    }
+
+    /// State or province.
+    async fn state(&self) -> Option<&str> {
+        self.0.state.as_deref()
+    }
+
+    /// Postal code.
+    async fn postal_code(&self) -> Option<&str> {
+        self.0.postal_code.as_deref()
+    }
+
     /// Preferences: favourite categories, preferred location and the like.
     async fn preferences(&self) -> Json<&serde_json::Value> {
         Json(&self.0.preferences)
@@ -70,7 +96,18 @@ impl Customer {
         self.0.created_at
     }
 
-    /// Purchases online and in store, newest first.
+    /// Whether personal data was erased on request (the history stays).
+    async fn anonymized_at(&self) -> Option<DateTime<Utc>> {
+        self.0.anonymized_at
+    }
+
+    /// The profile this one was merged into, if any.
+    async fn merged_into_id(&self) -> Option<ID> {
+        self.0.merged_into_id.map(to_id)
+    }
+
+    /// Purchases online and in store, newest first, of this profile and every profile
+    /// merged into it.
     async fn purchase_history(
         &self,
         ctx: &Context<'_>,
@@ -79,10 +116,11 @@ impl Customer {
     ) -> Result<CanopyConnection<PurchasePosition, Purchase>, ApiError> {
         let request = page_request::<PurchasePosition>(ctx, first, after.as_deref())?;
         let db = &app_state(ctx)?.db;
-        let page = customers::purchase_history(db, self.0.id, &request).await?;
-        let customer_id = self.0.id;
+        let family = merge::family(db, self.0.id).await?;
+        let page = customers::purchase_history(db, &family, &request).await?;
         let total = TotalCount::new(move |db| {
-            Box::pin(async move { customers::count_purchases(&db, customer_id).await })
+            let family = family.clone();
+            Box::pin(async move { customers::count_purchases(&db, &family).await })
         });
         Ok(connection(
             page.map(Purchase),
@@ -90,5 +128,68 @@ impl Customer {
             total,
             |purchase| PurchasePosition::from(&purchase.0),
         ))
+    }
+
+    /// Totals of the purchase history: sales, returns and voids, each POS transaction
+    /// counted once (an online order rung up at the POS is that same purchase).
+    async fn purchase_totals(&self, ctx: &Context<'_>) -> Result<PurchaseTotals, ApiError> {
+        let db = &app_state(ctx)?.db;
+        let family = merge::family(db, self.0.id).await?;
+        Ok(history::totals(db, &family).await?.into())
+    }
+
+    /// Sales less returns, across every POS and online.
+    async fn lifetime_value(&self, ctx: &Context<'_>) -> Result<Money, ApiError> {
+        let db = &app_state(ctx)?.db;
+        let family = merge::family(db, self.0.id).await?;
+        let totals = history::totals(db, &family).await?;
+        Ok(Money::new(totals.net(), &totals.currency))
+    }
+
+    /// Flower-equivalent grams bought per product class in the compliance period of
+    /// `days` calendar days ending today (UTC), online and in store.
+    async fn grams_in_period(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 1, validator(minimum = 1, maximum = 366))] days: i32,
+    ) -> Result<Vec<ClassGrams>, ApiError> {
+        let db = &app_state(ctx)?.db;
+        let since = period_start(
+            &chrono_tz::UTC,
+            Utc::now().date_naive(),
+            days.min(MAX_PERIOD_DAYS),
+        );
+        let family = merge::family(db, self.0.id).await?;
+        Ok(history::grams_since(db, &family, since)
+            .await?
+            .into_iter()
+            .map(|(class, grams)| ClassGrams {
+                product_class: class.into(),
+                grams,
+                since,
+            })
+            .collect())
+    }
+
+    /// The customer's record at each POS, and whether Canopy's edits reached it.
+    async fn pos_profiles(&self, ctx: &Context<'_>) -> Result<Vec<CustomerPosProfile>, ApiError> {
+        let db = &app_state(ctx)?.db;
+        Ok(sync_status::of(db, self.0.id)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect())
+    }
+
+    /// What happened to the profile (and those merged into it), oldest first. Admins only.
+    #[graphql(guard = "RoleGuard::admin()")]
+    async fn events(&self, ctx: &Context<'_>) -> Result<Vec<CustomerEvent>, ApiError> {
+        let db = &app_state(ctx)?.db;
+        let family = merge::family(db, self.0.id).await?;
+        Ok(events::of(db, &family)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect())
     }
 }

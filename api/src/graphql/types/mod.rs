@@ -12,6 +12,7 @@ pub mod connection;
 mod connection_test;
 pub mod cursor;
 mod customer;
+mod customer_sync;
 pub mod enums;
 pub mod ids;
 mod location;
@@ -29,6 +30,9 @@ pub use audit::AuditEntry;
 pub use compliance_rule::ComplianceRule;
 pub use connection_test::{ConnectionTestResult, ExternalLocationInfo};
 pub use customer::Customer;
+pub use customer_sync::{
+    ClassGrams, CustomerEvent, CustomerPosProfile, CustomerSyncState, PurchaseTotals,
+};
 pub use location::Location;
 pub use money::Money;
 pub use order::{Order, OrderLine};

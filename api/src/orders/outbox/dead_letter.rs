@@ -49,8 +49,15 @@ pub async fn bury(
         product_id: None,
         location_id: None,
         message: format!(
-            "order {}: {} dead-lettered after {} attempt(s): {message}",
-            row.aggregate_id, row.kind, row.attempts
+            "{} {}: {} dead-lettered after {} attempt(s): {message}",
+            if row.kind == kinds::PUSH_CUSTOMER {
+                "customer"
+            } else {
+                "order"
+            },
+            row.aggregate_id,
+            row.kind,
+            row.attempts
         ),
         details: serde_json::json!({
             "orderId": row.aggregate_id,

@@ -19,7 +19,7 @@ pub mod queue;
 pub mod retry;
 pub mod send;
 pub mod sender;
-mod submission;
+pub(crate) mod submission;
 
 use providers::ProviderError;
 use sea_orm::DbErr;

@@ -29,8 +29,11 @@ pub mod kinds {
     pub const CANCEL_ORDER: &str = "cancel_order";
     /// Record a return of some lines at the POS.
     pub const RETURN_ORDER: &str = "return_order";
+    /// Push a Canopy profile edit to the POS systems holding the customer (the
+    /// aggregate is the customer).
+    pub const PUSH_CUSTOMER: &str = "push_customer";
     /// Every kind the sender claims.
-    pub const ALL: [&str; 3] = [SUBMIT_ORDER, CANCEL_ORDER, RETURN_ORDER];
+    pub const ALL: [&str; 4] = [SUBMIT_ORDER, CANCEL_ORDER, RETURN_ORDER, PUSH_CUSTOMER];
 }
 
 /// Claims up to `limit` due rows for one attempt each, leased for `lease`.

@@ -65,6 +65,9 @@ impl Dispatcher {
     /// One attempt at `row`.
     pub async fn send(&self, row: &outbox::Model) -> Result<(), SendError> {
         let db = self.applier.db();
+        if row.kind == kinds::PUSH_CUSTOMER {
+            return crate::customers::push::send(db, &self.adapters, row).await;
+        }
         let ctx = OrderContext::load(db, row.aggregate_id).await?;
         match row.kind.as_str() {
             kinds::SUBMIT_ORDER => self.submit(row, &ctx).await,

@@ -166,6 +166,7 @@ impl OrderContext {
             connection_id: self.connection.id,
             external_id: external_id.to_owned(),
             pos_modified_at: None,
+            field_hashes: None,
             created_at: Utc::now(),
         };
         match customer_external_ref::Entity::insert(row.into_active_model().reset_all())

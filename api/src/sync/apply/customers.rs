@@ -1,22 +1,42 @@
-//! Customer profiles: matched by (connection, POS customer id), or by e-mail to a
-//! customer Canopy already knows; updated only from a newer record, and never once the
-//! customer's data was erased on request.
+//! Customer profiles from a POS. A record is first checked (no name, an impossible
+//! birth date or a malformed e-mail keep it apart, with an alert); a known POS id
+//! merges into its profile (or the profile it was merged into); an unknown one is
+//! matched by identity keys in the vendors' order — one match links it, several raise
+//! an alert and keep it as a profile of its own, none makes a new profile. Fields merge
+//! one by one, last writer wins with the POS winning ties, and every merge that changes
+//! something is recorded as a customer event. Erased profiles are never written.
 
-use std::collections::HashMap;
-
-use entities::{customer, customer_external_ref};
-use providers::model::{Batch, ExternalCustomer};
+use entities::{customer, customer_event, customer_external_ref, enums::AlertSeverity};
+use providers::model::{Batch, ExternalCustomer, RejectedRecord};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, sea_query::OnConflict,
+    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
+    sea_query::OnConflict,
 };
+use serde_json::json;
 use uuid::Uuid;
 
 use super::{ApplyContext, Watermark, batches, is_newer, newest_per_id};
-use crate::sync::{effects::Effects, lookup};
+use crate::{
+    customers::{
+        events::{self, NewEvent, kinds},
+        fields::{self, PosMerge},
+        identity::{Candidates, Keys, Match},
+        merge, validate,
+    },
+    sync::{alerts::NewAlert, effects::Effects, lookup},
+};
 
+const ENDPOINT: &str = "customers";
 /// Rows per multi-row `INSERT`.
 const INSERT_CHUNK: usize = 200;
+
+/// What one batch writes at the end, in multi-row inserts.
+#[derive(Default)]
+struct Pending {
+    customers: Vec<customer::Model>,
+    refs: Vec<customer_external_ref::ActiveModel>,
+    events: Vec<customer_event::ActiveModel>,
+}
 
 /// Applies a customer batch; returns where the customers cursor may move.
 pub async fn apply_customers(
@@ -26,74 +46,198 @@ pub async fn apply_customers(
     effects: &mut Effects,
 ) -> Result<Watermark, DbErr> {
     let mut mark = ctx.begin(effects, batch);
-    let incoming = newest_per_id(&batch.items);
-    let ids: Vec<&str> = incoming.keys().copied().collect();
-    let refs = lookup::customers(db, ctx.connection_id, &ids).await?;
-    let unknown_emails: Vec<String> = incoming
-        .values()
-        .filter(|c| !refs.contains_key(&c.external_id))
-        .filter_map(|c| normalise_email(c.email.as_deref()))
-        .collect();
-    let emails = by_email(db, &unknown_emails).await?;
-    let ids: Vec<Uuid> = refs
-        .values()
-        .map(|r| r.customer_id)
-        .chain(emails.values().copied())
-        .collect();
-    let mut stored =
-        lookup::by_id::<customer::Entity>(db, customer::Column::Id, |c| c.id, &ids).await?;
-
-    let mut new_customers = Vec::new();
-    let mut new_refs = Vec::new();
-    for external in incoming.values() {
+    let today = ctx.now.date_naive();
+    let mut usable: Vec<&ExternalCustomer> = Vec::new();
+    for external in newest_per_id(&batch.items).into_values() {
         mark.saw(external.modified_at);
-        let target = match refs.get(&external.external_id) {
-            Some(reference) => {
-                if !is_newer(external.modified_at, reference.pos_modified_at) {
-                    continue;
-                }
-                let mut row = reference.clone().into_active_model();
-                row.pos_modified_at = Set(external.modified_at);
-                row.update(db).await?;
-                Some(reference.customer_id)
-            }
-            None => {
-                let id = normalise_email(external.email.as_deref())
-                    .and_then(|email| emails.get(&email))
-                    .copied();
-                if let Some(id) = id {
-                    new_refs.push(reference(ctx, id, external));
-                }
-                id
-            }
-        };
-        match target.and_then(|id| stored.get_mut(&id)) {
-            Some(current) if current.anonymized_at.is_some() => {}
-            Some(current) => {
-                let mut next = current.clone();
-                assign(&mut next, external);
-                if next != *current {
-                    next.updated_at = ctx.now;
-                    *current = next.clone();
-                    next.into_active_model().reset_all().update(db).await?;
-                    effects.customer_changed(current.id);
-                }
-            }
-            None => {
-                let mut row = blank(ctx);
-                assign(&mut row, external);
-                new_refs.push(reference(ctx, row.id, external));
-                effects.customer_changed(row.id);
-                new_customers.push(row.into_active_model().reset_all());
-            }
+        match validate::problem(external, today) {
+            Some(reason) => ctx.reject(
+                effects,
+                &RejectedRecord {
+                    endpoint: ENDPOINT.to_owned(),
+                    external_id: Some(external.external_id.clone()),
+                    reason,
+                },
+            ),
+            None => usable.push(external),
         }
     }
-    for batch in batches(new_customers, INSERT_CHUNK) {
+    usable.sort_by(|a, b| a.external_id.cmp(&b.external_id));
+    let ids: Vec<&str> = usable.iter().map(|c| c.external_id.as_str()).collect();
+    let refs = lookup::customers(db, ctx.connection_id, &ids).await?;
+    let unknown: Vec<Keys> = usable
+        .iter()
+        .filter(|c| !refs.contains_key(&c.external_id))
+        .map(|c| Keys::of(c))
+        .collect();
+    let mut candidates = Candidates::load(db, &unknown).await?;
+    let known: Vec<Uuid> = refs.values().map(|r| r.customer_id).collect();
+    let mut stored =
+        lookup::by_id::<customer::Entity>(db, customer::Column::Id, |c| c.id, &known).await?;
+
+    let mut pending = Pending::default();
+    for external in usable {
+        let at = external.modified_at.unwrap_or(ctx.now);
+        if let Some(reference) = refs.get(&external.external_id) {
+            if !is_newer(external.modified_at, reference.pos_modified_at) {
+                continue;
+            }
+            let target = match stored.get(&reference.customer_id) {
+                Some(row) if row.merged_into_id.is_some() => {
+                    merge::root(db, reference.customer_id).await?
+                }
+                _ => reference.customer_id,
+            };
+            if !stored.contains_key(&target)
+                && let Some(row) = customer::Entity::find_by_id(target).one(db).await?
+            {
+                stored.insert(target, row);
+            }
+            let hashes = match stored.get_mut(&target) {
+                Some(row) if row.anonymized_at.is_none() => {
+                    let merged =
+                        fields::merge_pos(row, external, reference.field_hashes.as_ref(), at);
+                    save(db, ctx, row, &merged, effects, &mut pending).await?;
+                    Some(merged.hashes)
+                }
+                _ => reference.field_hashes.clone(),
+            };
+            let mut row = reference.clone().into_active_model();
+            row.pos_modified_at = Set(external.modified_at);
+            row.field_hashes = Set(hashes);
+            row.update(db).await?;
+            continue;
+        }
+        let keys = Keys::of(external);
+        let matched = candidates.resolve(&keys, None);
+        if let Match::One(id) = matched {
+            let merged = if let Some(fresh) = pending.customers.iter_mut().find(|c| c.id == id) {
+                fields::merge_pos(fresh, external, None, at)
+            } else {
+                if !stored.contains_key(&id)
+                    && let Some(row) = customer::Entity::find_by_id(id).one(db).await?
+                {
+                    stored.insert(id, row);
+                }
+                let Some(row) = stored.get_mut(&id) else {
+                    continue;
+                };
+                let merged = fields::merge_pos(row, external, None, at);
+                if !merged.changed.is_empty() {
+                    row.updated_at = ctx.now;
+                    row.clone()
+                        .into_active_model()
+                        .reset_all()
+                        .update(db)
+                        .await?;
+                    effects.customer_changed(id);
+                }
+                merged
+            };
+            pending.events.push(events::row(NewEvent {
+                customer_id: id,
+                kind: kinds::LINKED,
+                connection_id: Some(ctx.connection_id),
+                other_customer_id: None,
+                fields: fields::names(&merged.changed),
+                actor: "pos",
+                at: ctx.now,
+            }));
+            pending
+                .refs
+                .push(reference(ctx, id, external, merged.hashes));
+            continue;
+        }
+        if let Match::Ambiguous { key, candidates } = &matched {
+            effects.alert(NewAlert {
+                severity: AlertSeverity::Warning,
+                kind: "customer_match_ambiguous",
+                connection_id: Some(ctx.connection_id),
+                product_id: None,
+                location_id: None,
+                message: format!(
+                    "a POS customer matches {} profiles by {key}: kept apart until an admin merges it",
+                    candidates.len()
+                ),
+                details: json!({
+                    "externalId": external.external_id,
+                    "key": key,
+                    "candidates": candidates,
+                }),
+                dedupe_key: format!(
+                    "customer_match_ambiguous:{}:{}",
+                    ctx.connection_id, external.external_id
+                ),
+            });
+        }
+        let mut row = blank(ctx);
+        let merged = fields::merge_pos(&mut row, external, None, at);
+        pending.events.push(events::row(NewEvent {
+            customer_id: row.id,
+            kind: kinds::POS_MERGED,
+            connection_id: Some(ctx.connection_id),
+            other_customer_id: None,
+            fields: fields::names(&merged.changed),
+            actor: "pos",
+            at: ctx.now,
+        }));
+        pending
+            .refs
+            .push(reference(ctx, row.id, external, merged.hashes));
+        effects.customer_changed(row.id);
+        if matched == Match::Unmatched {
+            candidates.add(&row);
+        }
+        pending.customers.push(row);
+    }
+    write(db, pending).await?;
+    Ok(mark)
+}
+
+/// Stores `row` after `merged` changed it, with its event.
+async fn save(
+    db: &impl ConnectionTrait,
+    ctx: &ApplyContext,
+    row: &mut customer::Model,
+    merged: &PosMerge,
+    effects: &mut Effects,
+    pending: &mut Pending,
+) -> Result<(), DbErr> {
+    if merged.changed.is_empty() {
+        return Ok(());
+    }
+    row.updated_at = ctx.now;
+    row.clone()
+        .into_active_model()
+        .reset_all()
+        .update(db)
+        .await?;
+    effects.customer_changed(row.id);
+    pending.events.push(events::row(NewEvent {
+        customer_id: row.id,
+        kind: kinds::POS_MERGED,
+        connection_id: Some(ctx.connection_id),
+        other_customer_id: None,
+        fields: fields::names(&merged.changed),
+        actor: "pos",
+        at: ctx.now,
+    }));
+    Ok(())
+}
+
+/// Inserts the batch's new profiles, references and events.
+async fn write(db: &impl ConnectionTrait, pending: Pending) -> Result<(), DbErr> {
+    let customers: Vec<customer::ActiveModel> = pending
+        .customers
+        .into_iter()
+        .map(|c| c.into_active_model().reset_all())
+        .collect();
+    for batch in batches(customers, INSERT_CHUNK) {
         customer::Entity::insert_many(batch)
             .exec_without_returning(db)
             .await?;
     }
-    for batch in batches(new_refs, INSERT_CHUNK) {
+    for batch in batches(pending.refs, INSERT_CHUNK) {
         customer_external_ref::Entity::insert_many(batch)
             .on_conflict(
                 OnConflict::columns([
@@ -106,35 +250,19 @@ pub async fn apply_customers(
             .exec_without_returning(db)
             .await?;
     }
-    Ok(mark)
-}
-
-/// Known customers by e-mail (the oldest profile when several share one).
-async fn by_email(
-    db: &impl ConnectionTrait,
-    emails: &[String],
-) -> Result<HashMap<String, Uuid>, DbErr> {
-    let mut found = HashMap::new();
-    for chunk in emails.chunks(lookup::CHUNK) {
-        let rows = customer::Entity::find()
-            .filter(customer::Column::Email.is_in(chunk.iter().cloned()))
-            .filter(customer::Column::MergedIntoId.is_null())
-            .order_by_asc(customer::Column::Id)
-            .all(db)
+    for batch in batches(pending.events, INSERT_CHUNK) {
+        customer_event::Entity::insert_many(batch)
+            .exec_without_returning(db)
             .await?;
-        for row in rows {
-            if let Some(email) = row.email {
-                found.entry(email).or_insert(row.id);
-            }
-        }
     }
-    Ok(found)
+    Ok(())
 }
 
 fn reference(
     ctx: &ApplyContext,
     customer_id: Uuid,
     external: &ExternalCustomer,
+    hashes: serde_json::Value,
 ) -> customer_external_ref::ActiveModel {
     customer_external_ref::Model {
         id: Uuid::now_v7(),
@@ -142,6 +270,7 @@ fn reference(
         connection_id: ctx.connection_id,
         external_id: external.external_id.clone(),
         pos_modified_at: external.modified_at,
+        field_hashes: Some(hashes),
         created_at: ctx.now,
     }
     .into_active_model()
@@ -166,81 +295,8 @@ fn blank(ctx: &ApplyContext) -> customer::Model {
         marketing_opt_in: false,
         merged_into_id: None,
         anonymized_at: None,
+        field_modified_at: None,
         created_at: ctx.now,
         updated_at: ctx.now,
-    }
-}
-
-/// Copies the POS-owned fields; a field the POS leaves empty keeps what Canopy has.
-fn assign(row: &mut customer::Model, external: &ExternalCustomer) {
-    fn keep<T: Clone>(slot: &mut Option<T>, value: &Option<T>) {
-        if value.is_some() {
-            slot.clone_from(value);
-        }
-    }
-    keep(&mut row.first_name, &external.first_name);
-    keep(&mut row.last_name, &external.last_name);
-    keep(&mut row.email, &normalise_email(external.email.as_deref()));
-    keep(&mut row.phone, &normalise_phone(external.phone.as_deref()));
-    keep(&mut row.date_of_birth, &external.date_of_birth);
-    keep(&mut row.medical_id, &external.medical_id);
-    keep(&mut row.medical_id_expires, &external.medical_id_expires);
-    keep(&mut row.address, &external.address);
-    keep(&mut row.city, &external.city);
-    keep(&mut row.state, &external.state);
-    keep(&mut row.postal_code, &external.postal_code);
-    if let Some(opt_in) = external.marketing_opt_in {
-        row.marketing_opt_in = opt_in;
-    }
-}
-
-/// Trimmed and lower-cased; `None` when empty.
-fn normalise_email(email: Option<&str>) -> Option<String> {
-    email
-        .map(|e| e.trim().to_lowercase())
-        .filter(|e| !e.is_empty())
-}
-
-/// E.164 for North American numbers written without a country code (`(415) 555-0123`,
-/// `1-415-555-0123`) and numbers given with `+`; anything else is kept as written.
-fn normalise_phone(phone: Option<&str>) -> Option<String> {
-    let raw = phone.map(str::trim).filter(|p| !p.is_empty())?;
-    let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
-    Some(match (raw.starts_with('+'), digits.len()) {
-        (true, 8..=15) => format!("+{digits}"),
-        (false, 10) => format!("+1{digits}"),
-        (false, 11) if digits.starts_with('1') => format!("+{digits}"),
-        _ => raw.to_owned(),
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn phones_become_e164() {
-        assert_eq!(
-            normalise_phone(Some("(415) 555-0123")).as_deref(),
-            Some("+14155550123")
-        );
-        assert_eq!(
-            normalise_phone(Some("1-415-555-0123")).as_deref(),
-            Some("+14155550123")
-        );
-        assert_eq!(
-            normalise_phone(Some("+44 20 7946 0958")).as_deref(),
-            Some("+442079460958")
-        );
-        assert_eq!(normalise_phone(Some("ext. 12")).as_deref(), Some("ext. 12"));
-        assert_eq!(normalise_phone(Some("  ")), None);
-    }
-
-    #[test]
-    fn emails_are_lower_cased() {
-        assert_eq!(
-            normalise_email(Some(" Ava.Lee@Example.COM ")).as_deref(),
-            Some("ava.lee@example.com")
-        );
     }
 }

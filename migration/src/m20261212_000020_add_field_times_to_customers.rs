@@ -1,0 +1,40 @@
+//! Adds `customers.field_modified_at`: when each profile field was last written and by
+//! whom, so a POS record and a Canopy edit merge field by field (last writer wins).
+
+use sea_orm_migration::{prelude::*, schema::*};
+
+use crate::m20261125_000006_create_customers::Customers;
+
+/// The migration.
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[derive(DeriveIden, Clone, Copy)]
+enum Added {
+    FieldModifiedAt,
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Customers::Table)
+                    .add_column(json_binary_null(Added::FieldModifiedAt))
+                    .to_owned(),
+            )
+            .await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Customers::Table)
+                    .drop_column(Added::FieldModifiedAt)
+                    .to_owned(),
+            )
+            .await
+    }
+}
