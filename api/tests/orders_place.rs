@@ -7,25 +7,31 @@ mod common;
 
 use api::auth::Role;
 use checkout_support::{Shop, extensions};
-use common::{TestApp, first_code, fixtures::each_backend, fresh_postgres_url, spawn_app_with};
+use common::{
+    TestApp, first_code, fixtures::each_backend, fresh_postgres_url, process::ServerProcess,
+    spawn_app_with,
+};
 use entities::{enums::QueueStatus, order, order_event, outbox};
 use futures::future::join_all;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::Value;
 use uuid::Uuid;
 
-/// Fires `3 × stock` one-unit orders by distinct customers at `apps` (round robin) and
-/// checks exactly `stock` succeed and the rest are OUT_OF_STOCK naming the product.
-async fn burst(apps: &[&TestApp], shop: &Shop, stock: i64, label: &str) {
-    let first = apps[0];
+/// Fires `3 × stock` one-unit orders by distinct customers at `first` and the servers
+/// at `others` (GraphQL URLs), round robin, and checks exactly `stock` succeed and the
+/// rest are OUT_OF_STOCK naming the product.
+async fn burst(first: &TestApp, others: &[String], shop: &Shop, stock: i64, label: &str) {
+    let urls: Vec<String> = std::iter::once(first.url("/graphql"))
+        .chain(others.iter().cloned())
+        .collect();
     let mut customers = Vec::new();
     for _ in 0..stock * 3 {
         customers.push(shop.customer(first).await.1);
     }
     let calls = customers.iter().enumerate().map(|(i, token)| {
-        let app = apps[i % apps.len()];
+        let url = &urls[i % urls.len()];
         async move {
-            shop.place(app, token, &[(shop.flower.id, 1)], "burst")
+            shop.place_at(&first.client, url, token, &[(shop.flower.id, 1)], "burst")
                 .await
         }
     });
@@ -51,22 +57,28 @@ async fn burst(apps: &[&TestApp], shop: &Shop, stock: i64, label: &str) {
 async fn a_burst_of_three_times_the_stock_never_oversells() {
     for backend in each_backend().await {
         let shop = Shop::open(&backend.app, 10).await;
-        burst(&[&backend.app], &shop, 10, backend.backend).await;
+        burst(&backend.app, &[], &shop, 10, backend.backend).await;
         backend.app.stop().await.unwrap();
     }
 }
 
 #[tokio::test]
-async fn two_servers_on_one_postgres_never_oversell() {
+async fn two_server_processes_on_one_postgres_never_oversell() {
     let Some(url) = fresh_postgres_url().await else {
         return;
     };
     let one = spawn_app_with(|config| config.database_url = url.parse().unwrap()).await;
-    let two = spawn_app_with(|config| config.database_url = url.parse().unwrap()).await;
+    let two = ServerProcess::start(&url, None, &[("CANOPY_NO_WORKERS", "true")]).await;
     let shop = Shop::open(&one, 8).await;
-    burst(&[&one, &two], &shop, 8, "postgres, two servers").await;
+    burst(
+        &one,
+        &[two.url("/graphql")],
+        &shop,
+        8,
+        "postgres, two processes",
+    )
+    .await;
     one.stop().await.unwrap();
-    two.stop().await.unwrap();
 }
 
 #[tokio::test]

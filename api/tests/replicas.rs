@@ -1,5 +1,6 @@
 //! Two replicas on one PostgreSQL database and one Redis: a `stockChanged` subscriber on
-//! the replica without workers sees a sale that the other replica's pollers applied, and
+//! a replica without workers, running as its own `canopy serve` process, sees a sale that
+//! the other replica's pollers applied; and
 //! when its Redis connections are cut and come back, the subscription resumes and the
 //! read cache serves the new level. Skipped without `TEST_DATABASE_URL` and
 //! `TEST_REDIS_URL` (a failure under `CI=true`).
@@ -8,11 +9,12 @@
 mod common;
 mod live_support;
 
-use std::time::Duration;
+use std::{net::SocketAddr, time::Duration};
 
 use api::{auth::Role, config::Config};
 use common::{
-    TestApp, fresh_postgres_url, gql, proxy::TcpProxy, service_url, spawn_app_with, ws::GqlSocket,
+    TestApp, fresh_postgres_url, gql, process::ServerProcess, proxy::TcpProxy, service_url,
+    spawn_app_with, ws::GqlSocket,
 };
 use live_support::{LiveDemo, Shelf, sell_one};
 use serde_json::{Value, json};
@@ -44,8 +46,8 @@ async fn services() -> Option<(String, String)> {
     Some((database, redis))
 }
 
-async fn follow(app: &TestApp, shelf: &Shelf) -> GqlSocket {
-    let mut socket = GqlSocket::connect(app.addr, None).await;
+async fn follow(addr: SocketAddr, shelf: &Shelf) -> GqlSocket {
+    let mut socket = GqlSocket::connect(addr, None).await;
     socket
         .subscribe(
             "stock",
@@ -75,16 +77,23 @@ async fn a_subscriber_on_one_replica_sees_a_change_applied_by_the_other() {
     };
     let prefix = format!("canopy-test-{}", Uuid::new_v4().simple());
     let worker = replica(&database, &redis, &prefix).await;
-    let api_only = replica(&database, &redis, &prefix).await;
+    let api_only = ServerProcess::start(
+        &database,
+        Some(&redis),
+        &[
+            ("CANOPY_NO_WORKERS", "true"),
+            ("CANOPY_REDIS_PREFIX", &prefix),
+        ],
+    )
+    .await;
     let live = LiveDemo::start(&worker, true).await;
     let shelf = live.shelves(&worker, 1).await.remove(0);
-    let mut socket = follow(&api_only, &shelf).await;
+    let mut socket = follow(api_only.addr, &shelf).await;
 
     sell_one(&live.dutchie_url(), &shelf).await;
     assert_eq!(next_on_hand(&mut socket).await, shelf.on_hand - 1);
 
     live.stop().await;
-    api_only.stop().await.unwrap();
     worker.stop().await.unwrap();
 }
 
@@ -105,7 +114,7 @@ async fn subscriptions_resume_and_the_cache_repopulates_after_redis_comes_back()
     let api_only = replica(&database, &format!("redis://{}", proxy.addr()), &prefix).await;
     let live = LiveDemo::start(&worker, true).await;
     let shelf = live.shelves(&worker, 1).await.remove(0);
-    let mut socket = follow(&api_only, &shelf).await;
+    let mut socket = follow(api_only.addr, &shelf).await;
     let token = api_only.token(Role::Storefront, "shop");
     assert_eq!(
         stock_on_hand(&api_only, &token, &shelf).await,

@@ -91,8 +91,22 @@ impl Shop {
         lines: &[(Uuid, i64)],
         key: &str,
     ) -> Value {
-        let (status, body) = gql::execute(
-            app,
+        self.place_at(&app.client, &app.url("/graphql"), token, lines, key)
+            .await
+    }
+
+    /// [`Shop::place`] through the GraphQL endpoint at `url`.
+    pub async fn place_at(
+        &self,
+        client: &reqwest::Client,
+        url: &str,
+        token: &str,
+        lines: &[(Uuid, i64)],
+        key: &str,
+    ) -> Value {
+        let (status, body) = gql::execute_at(
+            client,
+            url,
             Some(token),
             PLACE,
             json!({ "input": self.input(lines, key) }),

@@ -14,9 +14,19 @@ pub async fn execute(
     query: &str,
     variables: Value,
 ) -> (StatusCode, Value) {
-    let mut request = app
-        .client
-        .post(app.url("/graphql"))
+    execute_at(&app.client, &app.url("/graphql"), token, query, variables).await
+}
+
+/// [`execute`] against the GraphQL endpoint at `url` (any server, in this process or not).
+pub async fn execute_at(
+    client: &reqwest::Client,
+    url: &str,
+    token: Option<&str>,
+    query: &str,
+    variables: Value,
+) -> (StatusCode, Value) {
+    let mut request = client
+        .post(url)
         .header("accept", "application/graphql-response+json")
         .json(&json!({ "query": query, "variables": variables }));
     if let Some(token) = token {

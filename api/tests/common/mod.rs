@@ -4,6 +4,7 @@
 
 pub mod fixtures;
 pub mod gql;
+pub mod process;
 pub mod proxy;
 pub mod statements;
 pub mod ws;
