@@ -3,7 +3,10 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
-use crate::m20261125_000006_create_customers::Customers;
+use crate::{
+    m20261125_000006_create_customers::Customers,
+    schema_helpers::{add_column, drop_column},
+};
 
 /// The migration.
 #[derive(DeriveMigrationName)]
@@ -17,24 +20,15 @@ enum Added {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Customers::Table)
-                    .add_column(json_binary_null(Added::FieldModifiedAt))
-                    .to_owned(),
-            )
-            .await
+        add_column(
+            manager,
+            Customers::Table,
+            json_binary_null(Added::FieldModifiedAt),
+        )
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Customers::Table)
-                    .drop_column(Added::FieldModifiedAt)
-                    .to_owned(),
-            )
-            .await
+        drop_column(manager, Customers::Table, Added::FieldModifiedAt).await
     }
 }

@@ -4,7 +4,10 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
-use crate::m20261125_000007_create_customer_external_refs::CustomerExternalRefs;
+use crate::{
+    m20261125_000007_create_customer_external_refs::CustomerExternalRefs,
+    schema_helpers::{add_column, drop_column},
+};
 
 /// The migration.
 #[derive(DeriveMigrationName)]
@@ -18,24 +21,15 @@ enum Added {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(CustomerExternalRefs::Table)
-                    .add_column(json_binary_null(Added::FieldHashes))
-                    .to_owned(),
-            )
-            .await
+        add_column(
+            manager,
+            CustomerExternalRefs::Table,
+            json_binary_null(Added::FieldHashes),
+        )
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(CustomerExternalRefs::Table)
-                    .drop_column(Added::FieldHashes)
-                    .to_owned(),
-            )
-            .await
+        drop_column(manager, CustomerExternalRefs::Table, Added::FieldHashes).await
     }
 }

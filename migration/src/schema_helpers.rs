@@ -87,6 +87,35 @@ where
         .await
 }
 
+/// Adds `column` to the existing `table`.
+pub(crate) async fn add_column<T>(
+    manager: &SchemaManager<'_>,
+    table: T,
+    column: ColumnDef,
+) -> Result<(), DbErr>
+where
+    T: Iden + 'static,
+{
+    manager
+        .alter_table(Table::alter().table(table).add_column(column).to_owned())
+        .await
+}
+
+/// Drops `column` from `table`.
+pub(crate) async fn drop_column<T, C>(
+    manager: &SchemaManager<'_>,
+    table: T,
+    column: C,
+) -> Result<(), DbErr>
+where
+    T: Iden + 'static,
+    C: Iden + 'static,
+{
+    manager
+        .alter_table(Table::alter().table(table).drop_column(column).to_owned())
+        .await
+}
+
 /// Length of the columns holding a closed enumeration (`entities::enums`).
 pub(crate) const ENUM_LEN: u32 = 16;
 
