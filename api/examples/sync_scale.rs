@@ -1,7 +1,9 @@
 //! Measures incremental against full sync of a Dispense catalog for `bench/sync_scale.sh`:
 //! for each catalog size, the import, then an incremental run after `changes` register
 //! sales, then a full reconciliation after as many more; each with its wall time, the
-//! HTTP requests the simulator served and the stock rows it changed.
+//! part of it spent pulling from the POS (HTTP and the adapter, so the rest is the sync
+//! engine and the database), the HTTP requests the simulator served, the rows the
+//! adapter returned and the stock rows changed.
 //!
 //! Usage: `sync_scale <database url> <catalog sizes, comma-separated> <changes>`.
 //! Runs the sync engine in this process on the given database (migrated here), the way
@@ -9,7 +11,10 @@
 //! bench measures Canopy, not the vendor's throttle). Prints one `key=value` line per run.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-use std::{sync::Arc, time::Instant};
+use std::{
+    sync::{Arc, Mutex, PoisonError},
+    time::{Duration, Instant},
+};
 
 use api::{
     cache::MemoryCache,
@@ -19,8 +24,16 @@ use api::{
     secrets::Keyring,
     sync::{RunMode, Synchronizer},
 };
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use providers::{
+    PosProvider, ProviderResult,
     dispense::{self, DispenseSimOptions},
+    model::{
+        Batch, Capabilities, ConnectionReport, ExternalCustomer, ExternalLocation, ExternalProduct,
+        ExternalTransaction, OrderSubmission, PosKind, PosOrderStatus, ReturnReceipt,
+        ReturnRequest, StockSnapshot, SubmittedOrder, WebhookEvent,
+    },
     simulator::{
         Simulator,
         seed::{self, SeedConfig},
@@ -81,14 +94,17 @@ async fn measure(sync: &Synchronizer, products: usize, changes: usize) {
         .unwrap();
 
     let run = |label: &'static str, mode: RunMode| {
-        let sim = &sim;
+        let (sim, connection) = (&sim, &connection);
         async move {
+            let pos = Timed::new(connections::connect(sync.keyring(), connection).unwrap());
             sim.faults().reset_counts();
             let started = Instant::now();
-            let report = sync.sync_connection(connection.id, mode).await.unwrap();
+            let report = sync.run(connection, &pos, mode).await.unwrap();
+            let (pulling, rows) = pos.spent();
             println!(
-                "catalog={products} run={label} seconds={:.3} requests={} stock_rows_changed={}",
+                "catalog={products} run={label} seconds={:.3} pulling_s={:.3} requests={} rows_read={rows} stock_rows_changed={}",
                 started.elapsed().as_secs_f64(),
+                pulling.as_secs_f64(),
                 sim.faults().total_requests(),
                 report.stock_changes
             );
@@ -123,4 +139,117 @@ async fn measure(sync: &Synchronizer, products: usize, changes: usize) {
     run("incremental", RunMode::Incremental).await;
     sell();
     run("full", RunMode::Full).await;
+}
+
+/// The connection's adapter, timing the reads a sync makes and counting their rows.
+struct Timed {
+    inner: Arc<dyn PosProvider>,
+    spent: Mutex<(Duration, usize)>,
+}
+
+impl Timed {
+    fn new(inner: Arc<dyn PosProvider>) -> Self {
+        Self {
+            inner,
+            spent: Mutex::new((Duration::ZERO, 0)),
+        }
+    }
+
+    /// Time spent in reads, and rows they returned.
+    fn spent(&self) -> (Duration, usize) {
+        *self.spent.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    async fn time<T>(
+        &self,
+        read: impl Future<Output = ProviderResult<T>>,
+        rows: impl Fn(&T) -> usize,
+    ) -> ProviderResult<T> {
+        let started = Instant::now();
+        let result = read.await;
+        let mut spent = self.spent.lock().unwrap_or_else(PoisonError::into_inner);
+        spent.0 += started.elapsed();
+        spent.1 += result.as_ref().map_or(0, rows);
+        result
+    }
+}
+
+#[async_trait]
+impl PosProvider for Timed {
+    fn kind(&self) -> PosKind {
+        self.inner.kind()
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        self.inner.capabilities()
+    }
+
+    async fn test_connection(&self) -> ProviderResult<ConnectionReport> {
+        self.inner.test_connection().await
+    }
+
+    async fn locations(&self) -> ProviderResult<Vec<ExternalLocation>> {
+        self.time(self.inner.locations(), Vec::len).await
+    }
+
+    async fn catalog(
+        &self,
+        since: Option<DateTime<Utc>>,
+    ) -> ProviderResult<Batch<ExternalProduct>> {
+        self.time(self.inner.catalog(since), |b| b.items.len())
+            .await
+    }
+
+    async fn stock(&self, since: Option<DateTime<Utc>>) -> ProviderResult<StockSnapshot> {
+        self.time(self.inner.stock(since), |s| s.records.len())
+            .await
+    }
+
+    async fn customers(
+        &self,
+        since: Option<DateTime<Utc>>,
+    ) -> ProviderResult<Batch<ExternalCustomer>> {
+        self.time(self.inner.customers(since), |b| b.items.len())
+            .await
+    }
+
+    async fn upsert_customer(&self, customer: &ExternalCustomer) -> ProviderResult<String> {
+        self.inner.upsert_customer(customer).await
+    }
+
+    async fn transactions(
+        &self,
+        since: Option<DateTime<Utc>>,
+    ) -> ProviderResult<Batch<ExternalTransaction>> {
+        self.time(self.inner.transactions(since), |b| b.items.len())
+            .await
+    }
+
+    async fn submit_order(&self, order: &OrderSubmission) -> ProviderResult<SubmittedOrder> {
+        self.inner.submit_order(order).await
+    }
+
+    async fn order_status(&self, external_id: &str) -> ProviderResult<PosOrderStatus> {
+        self.inner.order_status(external_id).await
+    }
+
+    async fn cancel_order(
+        &self,
+        external_id: &str,
+        reason: &str,
+    ) -> ProviderResult<PosOrderStatus> {
+        self.inner.cancel_order(external_id, reason).await
+    }
+
+    async fn submit_return(&self, request: &ReturnRequest) -> ProviderResult<ReturnReceipt> {
+        self.inner.submit_return(request).await
+    }
+
+    fn parse_webhook(
+        &self,
+        headers: &http::HeaderMap,
+        body: &[u8],
+    ) -> ProviderResult<Vec<WebhookEvent>> {
+        self.inner.parse_webhook(headers, body)
+    }
 }
