@@ -68,3 +68,34 @@ wrk_figures() {
     END { printf "%s %s %d\n", rps, p99, failed }
   ' <<<"$out"
 }
+
+# A fresh database for a bench named NAME: a SQLite file in WORK, or with
+# BENCH_DATABASE=postgres a new PostgreSQL database next to TEST_DATABASE_URL
+# (default postgres://postgres@127.0.0.1:5432/test). Sets BENCH_DATABASE_URL;
+# drop_bench_database removes the PostgreSQL one.
+# Usage: bench_database WORK NAME
+BENCH_PG_DATABASE=""
+bench_database() {
+  local work=$1 name=$2 base
+  case "${BENCH_DATABASE:-sqlite}" in
+    sqlite) BENCH_DATABASE_URL="sqlite://$work/$name.db?mode=rwc" ;;
+    postgres)
+      base=${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}
+      BENCH_PG_DATABASE="canopy_bench_${name}_$$"
+      psql "$base" -qc "CREATE DATABASE $BENCH_PG_DATABASE" >/dev/null
+      BENCH_DATABASE_URL="${base%/*}/$BENCH_PG_DATABASE"
+      ;;
+    *) echo "BENCH_DATABASE must be sqlite or postgres" >&2; return 1 ;;
+  esac
+}
+
+# Drops the PostgreSQL database bench_database created, if any.
+drop_bench_database() {
+  [ -n "$BENCH_PG_DATABASE" ] || return 0
+  psql "${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}" -qc \
+    "DROP DATABASE IF EXISTS $BENCH_PG_DATABASE WITH (FORCE)" >/dev/null 2>&1 || true
+}
+
+# A throwaway HS256 secret and master key for a bench server.
+bench_secret() { head -c 48 /dev/urandom | base64 -w0; }
+bench_master_key() { head -c 32 /dev/urandom | base64 -w0; }

@@ -1,7 +1,8 @@
 //! The sync engine against each POS simulator, on SQLite and on PostgreSQL: imports land
 //! the right rows, a register sale arrives with the next poll as a stock event, replays
-//! and older data change nothing, a POS outage leaves the cursors alone, and bad records
-//! raise an alert while the rest applies.
+//! and older data change nothing, a POS outage leaves the cursors alone, a run cut short
+//! at any point (the POS failing partway, or the poller killed mid-run) resumes with
+//! nothing lost or applied twice, and bad records raise an alert while the rest applies.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -18,14 +19,16 @@ use api::{
     },
 };
 use chrono::{TimeDelta, Utc};
-use entities::{alert, location, product_external_ref, stock_level};
+use entities::{alert, location, product_external_ref, purchase, stock_level};
 use futures::{FutureExt, StreamExt};
 use providers::{
+    ProviderErrorKind,
     model::{PosKind, StockRecord, StockSnapshot},
     simulator::{BadRecord, Fault, Simulator},
 };
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter,
 };
 use sync_support::{SyncEnv, next_event, simulator};
 use uuid::Uuid;
@@ -36,6 +39,7 @@ sync_cases! {
     replays_and_older_data_change_nothing => replays_and_older_data_change_nothing;
     a_complete_snapshot_zeroes_what_it_omits => a_complete_snapshot_zeroes_what_it_omits;
     a_pos_outage_leaves_the_cursors => a_pos_outage_leaves_the_cursors;
+    a_run_cut_short_anywhere_resumes_exactly => a_run_cut_short_anywhere_resumes_exactly;
     bad_records_raise_an_alert_and_the_rest_applies => bad_records_raise_an_alert_and_the_rest_applies;
 }
 
@@ -338,6 +342,106 @@ async fn a_pos_outage_leaves_the_cursors(env: SyncEnv, kind: PosKind) {
             .last_error
             .is_none()
     );
+}
+
+/// A poller can stop anywhere in a run: the POS fails at its n-th request (after the
+/// adapter's retries), or the poller's task is dropped (its replica killed) while the
+/// n-th request is in flight. For every n of an incremental run and both ways, the next
+/// run ends with exactly the POS's counts and its sales imported once: no cursor moved
+/// past data that was not applied, and nothing applied was applied again.
+async fn a_run_cut_short_anywhere_resumes_exactly(env: SyncEnv, kind: PosKind) {
+    let (sim, connection) = imported(&env, kind).await;
+    sim.faults().reset_counts();
+    env.sync
+        .sync_connection(connection, RunMode::Incremental)
+        .await
+        .unwrap();
+    let requests = sim.faults().total_requests();
+    assert!(requests >= 2, "{kind}: a run of {requests} request(s)");
+    for cut in 0..requests {
+        for killed in [false, true] {
+            let case = format!("{kind}, cut at request {cut}, killed: {killed}");
+            // one unit sold on every shelf with stock: counts and sales to import
+            for (product, location, row) in stock_by_pos_ids(&env, connection).await {
+                if row.on_hand > 0 {
+                    sim.store()
+                        .record_sale(&product, &location, 1, None)
+                        .unwrap();
+                }
+            }
+            // the first `cut` requests pass, the next one fails or hangs
+            sim.faults().push(Fault::Delay { millis: 0 }, cut as u32);
+            if killed {
+                sim.faults().push(Fault::Delay { millis: 60_000 }, 1);
+                let sync = env.sync.clone();
+                let run = tokio::spawn(async move {
+                    sync.sync_connection(connection, RunMode::Incremental).await
+                });
+                tokio::time::timeout(common::WAIT, async {
+                    while sim.faults().pending() > 0 {
+                        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+                    }
+                })
+                .await
+                .unwrap_or_else(|_| panic!("{case}: the run never reached the cut"));
+                run.abort();
+                assert!(run.await.unwrap_err().is_cancelled(), "{case}");
+            } else {
+                sim.faults().push(Fault::Status { status: 503 }, 1000);
+                env.sync
+                    .sync_connection(connection, RunMode::Incremental)
+                    .await
+                    .unwrap_err();
+                sim.faults().clear();
+            }
+
+            env.sync
+                .sync_connection(connection, RunMode::Incremental)
+                .await
+                .unwrap();
+            assert_is_pos_state(&env, sim.as_ref(), connection, &case).await;
+        }
+    }
+}
+
+/// Canopy holds exactly what the POS reports for `connection`: every stock count, and
+/// one purchase per POS transaction.
+async fn assert_is_pos_state(env: &SyncEnv, sim: &dyn Simulator, connection: Uuid, case: &str) {
+    let row = connections::find(&env.db, connection).await.unwrap();
+    let provider = connections::connect(env.sync.keyring(), &row).unwrap();
+    let pos: HashMap<(String, String), i64> = provider
+        .stock(None)
+        .await
+        .unwrap()
+        .records
+        .into_iter()
+        .map(|r| ((r.external_product_id, r.external_location_id), r.on_hand))
+        .collect();
+    let stored = stock_by_pos_ids(env, connection).await;
+    assert!(!stored.is_empty(), "{case}");
+    for (product, location, row) in &stored {
+        // a POS snapshot may leave out what it has none of
+        let expected = pos
+            .get(&(product.clone(), location.clone()))
+            .copied()
+            .unwrap_or(0);
+        assert_eq!(row.on_hand, expected, "{case}: {product} at {location}");
+    }
+    let sales = match provider.transactions(None).await {
+        Ok(batch) => batch.items.len() as u64,
+        Err(error) if matches!(error.kind, ProviderErrorKind::Unsupported(_)) => 0,
+        Err(error) => panic!("{case}: {error}"),
+    };
+    let imported = purchase::Entity::find()
+        .filter(purchase::Column::ConnectionId.eq(connection))
+        .count(&env.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        imported, sales,
+        "{case}: purchases against POS transactions"
+    );
+    assert!(sim.faults().pending() == 0, "{case}: faults left over");
 }
 
 async fn bad_records_raise_an_alert_and_the_rest_applies(env: SyncEnv, kind: PosKind) {

@@ -6,7 +6,9 @@
 //! connection's [`Lease`] polls; the others stand by and take over within a lease
 //! period when the holder dies (or at once when it stops cleanly and releases it).
 //! Sync requests ([`SyncControl::trigger`]) arrive on the event bus and wake the local
-//! poller, which runs now if it holds the lease.
+//! poller, which runs now if it holds the lease; a request for a connection with no
+//! poller here yet (created since the last scan) makes the supervisor scan at once, and
+//! the new poller's first run follows.
 
 use std::{
     collections::HashMap,
@@ -62,6 +64,8 @@ struct PollerHandle {
 #[derive(Clone, Default)]
 pub struct SyncWorkers {
     pollers: Arc<Mutex<HashMap<Uuid, PollerHandle>>>,
+    /// Wakes the supervisor for a scan before its interval is up.
+    rescan: Arc<Notify>,
 }
 
 impl SyncWorkers {
@@ -86,6 +90,7 @@ impl SyncWorkers {
                 tokio::select! {
                     () = stop.cancelled() => break,
                     () = tokio::time::sleep(config.rescan_interval) => {}
+                    () = supervisor.rescan.notified() => {}
                 }
             }
         });
@@ -97,7 +102,9 @@ impl SyncWorkers {
                     () = shutdown.cancelled() => break,
                     received = triggers.next() => match received {
                         Some(Received::Event(trigger)) => {
-                            listener.trigger(trigger.connection_id);
+                            if !listener.trigger(trigger.connection_id) {
+                                listener.rescan.notify_one();
+                            }
                         }
                         Some(Received::Lagged { .. }) => {}
                         None => break,
