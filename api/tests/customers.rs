@@ -22,6 +22,7 @@ use api::{
 };
 use chrono::TimeDelta;
 use common::fixtures::Seed;
+use entities::enums::OrderStatus;
 use entities::{alert, customer, customer_event, customer_external_ref, purchase};
 use orders_support::{OrdersEnv, fast_outbox};
 use providers::{
@@ -49,6 +50,7 @@ both_backends!(
     ambiguous_matches_alert_and_admins_merge_and_unmerge,
     bad_customer_records_are_kept_apart,
     carts_and_orders_name_the_same_people,
+    an_online_order_is_one_purchase_before_and_after_the_pos_rings_it,
 );
 
 /// A simulator of `kind`, connected with customers read off its carts or orders (Jane
@@ -419,4 +421,117 @@ async fn carts_and_orders_name_the_same_people(env: OrdersEnv) {
             "{at:?}"
         );
     }
+}
+
+/// The purchases of the person who placed order `order_id`, as `purchaseHistory` pages
+/// them, and their totals.
+async fn history_of_buyer(
+    env: &OrdersEnv,
+    order_id: Uuid,
+) -> (Vec<purchase::Model>, history::Totals) {
+    let order = env.order(order_id).await;
+    let family = merge::family(&env.db, order.customer_id).await.unwrap();
+    let page = api::services::customers::purchase_history(
+        &env.db,
+        &family,
+        &api::services::paging::PageRequest {
+            first: 100,
+            after: None,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        api::services::customers::count_purchases(&env.db, &family)
+            .await
+            .unwrap(),
+        page.items.len() as u64
+    );
+    (page.items, history::totals(&env.db, &family).await.unwrap())
+}
+
+/// The purchases linked to `order_id` among `rows`.
+fn of_order(rows: &[purchase::Model], order_id: Uuid) -> Vec<&purchase::Model> {
+    rows.iter()
+        .filter(|p| p.order_id == Some(order_id))
+        .collect()
+}
+
+async fn an_online_order_is_one_purchase_before_and_after_the_pos_rings_it(env: OrdersEnv) {
+    let (sim, connection) = env.imported(PosKind::Dutchie).await;
+    let first = env.place(&connection, 1).await;
+    let second = env.place(&connection, 2).await;
+    let cancelled = env.place(&connection, 1).await;
+    env.drain(&fast_outbox()).await;
+
+    // completed at the register and seen by the status poll before the sale is pulled
+    let external = env.order(first.id).await.external_id.unwrap();
+    sim.advance_order(&external, "Complete").await.unwrap();
+    env.poll().await;
+    let order = env.order(first.id).await;
+    assert_eq!(order.status, OrderStatus::Completed);
+    let (rows, before) = history_of_buyer(&env, first.id).await;
+    let sale = of_order(&rows, first.id);
+    assert_eq!(sale.len(), 1, "{}: shown at once", env.backend);
+    assert_eq!(
+        (
+            sale[0].total,
+            sale[0].location_id,
+            sale[0].external_id.as_deref()
+        ),
+        (order.total, order.location_id, None)
+    );
+    let rung = sim
+        .store()
+        .read(|s| s.orders[&external].transaction_id.clone())
+        .expect("the register rang the order up");
+    sync(&env, connection.id).await;
+    let (after_rows, after) = history_of_buyer(&env, first.id).await;
+    assert_eq!(
+        after_rows.len(),
+        rows.len(),
+        "{}: nothing added",
+        env.backend
+    );
+    let sale_after = of_order(&after_rows, first.id);
+    assert_eq!(sale_after.len(), 1);
+    assert_eq!(sale_after[0].id, sale[0].id, "the same row");
+    assert_eq!(
+        (
+            sale_after[0].connection_id,
+            sale_after[0].external_id.as_deref()
+        ),
+        (Some(connection.id), Some(rung.as_str())),
+        "it carries the POS's transaction"
+    );
+    let at_pos = sim.store().read(|s| s.transactions[&rung].clone());
+    assert_eq!(
+        (sale_after[0].total, sale_after[0].occurred_at),
+        (at_pos.total.amount, at_pos.occurred_at)
+    );
+    assert_eq!(
+        after, before,
+        "totals and lifetime value unchanged by the pull"
+    );
+
+    // rung up and pulled before the status poll: the completion writes nothing new
+    let external = env.order(second.id).await.external_id.unwrap();
+    sim.advance_order(&external, "Complete").await.unwrap();
+    sync(&env, connection.id).await;
+    let (rows, totals) = history_of_buyer(&env, second.id).await;
+    assert_eq!(of_order(&rows, second.id).len(), 1);
+    env.poll().await;
+    assert_eq!(env.order(second.id).await.status, OrderStatus::Completed);
+    let (rows_after, totals_after) = history_of_buyer(&env, second.id).await;
+    assert_eq!(rows_after, rows, "{}", env.backend);
+    assert_eq!(totals_after, totals);
+
+    // a cancelled order never shows
+    let external = env.order(cancelled.id).await.external_id.unwrap();
+    sim.advance_order(&external, "Cancelled").await.unwrap();
+    env.poll().await;
+    sync(&env, connection.id).await;
+    assert_eq!(env.order(cancelled.id).await.status, OrderStatus::Cancelled);
+    let (rows, _) = history_of_buyer(&env, cancelled.id).await;
+    assert!(of_order(&rows, cancelled.id).is_empty());
 }

@@ -1,7 +1,8 @@
 //! One purchase history per person: the purchases of a profile and of every profile
-//! merged into it. Each POS transaction is one purchase (an online order the POS rang
-//! up is that same purchase, linked to the order), voids count for nothing and returns
-//! are taken off.
+//! merged into it. Each POS transaction is one purchase, and so is each fulfilled online
+//! order: written when the order is completed or delivered and taken over by the POS's
+//! transaction when it is pulled (see [`crate::orders::sale`]), so it counts once.
+//! Voids count for nothing and returns are taken off.
 
 use chrono::{DateTime, Utc};
 use entities::{enums::ProductClass, purchase};
