@@ -11,6 +11,7 @@ use sea_orm::{
     IntoActiveModel, PaginatorTrait, QueryFilter, TransactionTrait,
 };
 use serde_json::{Value, json};
+use uuid::Uuid;
 
 use super::{
     events::{self, NewEvent, kinds},
@@ -138,10 +139,22 @@ impl ProfileInput {
                     "no such location",
                 ));
             }
-            next.insert("preferredLocationId".into(), json!(id.to_string()));
+            next.insert(PREFERRED_LOCATION.into(), json!(id.to_string()));
         }
         Ok(Some(Value::Object(next)))
     }
+}
+
+/// The preferences key of the customer's preferred location.
+const PREFERRED_LOCATION: &str = "preferredLocationId";
+
+/// The location `customer` prefers, when they chose one.
+pub fn preferred_location(customer: &customer::Model) -> Option<Uuid> {
+    customer
+        .preferences
+        .get(PREFERRED_LOCATION)
+        .and_then(Value::as_str)
+        .and_then(|id| Uuid::parse_str(id).ok())
 }
 
 /// Who edits: the customer themself, or an admin (audited).
