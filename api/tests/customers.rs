@@ -22,12 +22,15 @@ use api::{
 };
 use chrono::TimeDelta;
 use common::fixtures::Seed;
-use entities::enums::OrderStatus;
 use entities::{alert, customer, customer_event, customer_external_ref, purchase};
+use entities::{
+    enums::{OrderStatus, QueueStatus},
+    outbox,
+};
 use orders_support::{OrdersEnv, fast_outbox};
 use providers::{
     model::{ExternalCustomer, PosKind},
-    simulator::Simulator,
+    simulator::{Fault, Simulator},
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
@@ -51,6 +54,7 @@ both_backends!(
     bad_customer_records_are_kept_apart,
     carts_and_orders_name_the_same_people,
     an_online_order_is_one_purchase_before_and_after_the_pos_rings_it,
+    a_push_stands_at_its_own_pos_and_is_recorded_once,
 );
 
 /// A simulator of `kind`, connected with customers read off its carts or orders (Jane
@@ -534,4 +538,103 @@ async fn an_online_order_is_one_purchase_before_and_after_the_pos_rings_it(env: 
     assert_eq!(env.order(cancelled.id).await.status, OrderStatus::Cancelled);
     let (rows, _) = history_of_buyer(&env, cancelled.id).await;
     assert!(of_order(&rows, cancelled.id).is_empty());
+}
+
+/// `kind` events of push `push` by connection.
+async fn outcomes(env: &OrdersEnv, push: Uuid) -> Vec<(Option<Uuid>, String)> {
+    let mut rows: Vec<(Option<Uuid>, String)> = customer_event::Entity::find()
+        .filter(customer_event::Column::PushId.eq(push))
+        .all(&env.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.connection_id, e.kind))
+        .collect();
+    rows.sort();
+    rows
+}
+
+async fn a_push_stands_at_its_own_pos_and_is_recorded_once(env: OrdersEnv) {
+    // one person at two Dutchie accounts
+    let (first, one) = env.imported(PosKind::Dutchie).await;
+    let (second, two) = env.imported(PosKind::Dutchie).await;
+    let buyer = some_customer(first.as_ref());
+    let person = profile_of(&env, one.id, &buyer.external_id).await;
+    let state_at = |states: &[sync_status::PosProfile], connection: Uuid| {
+        states
+            .iter()
+            .find(|s| s.connection_id == connection)
+            .map(|s| s.state)
+    };
+
+    // the second POS is down for good: its push dead-letters, the first is in step
+    second.faults().push(Fault::Status { status: 503 }, 10_000);
+    let address = ProfileInput {
+        address: Some("1 K St".into()),
+        state: Some("CA".into()),
+        postal_code: Some("95814".into()),
+        ..city("Fresno")
+    };
+    profile::update(&env.db, Editor::Admin("admin"), person.id, &address)
+        .await
+        .unwrap();
+    let states = sync_status::of(&env.db, person.id).await.unwrap();
+    assert_eq!(state_at(&states, one.id), Some(PushState::Pending));
+    assert_eq!(state_at(&states, two.id), Some(PushState::Pending));
+    env.drain(&fast_outbox()).await;
+    let states = sync_status::of(&env.db, person.id).await.unwrap();
+    assert_eq!(
+        (state_at(&states, one.id), state_at(&states, two.id)),
+        (Some(PushState::InSync), Some(PushState::Failed)),
+        "{}",
+        env.backend
+    );
+    second.faults().clear();
+
+    // a push spanning both POS (queued before pushes named theirs), retried after a
+    // transient failure and then sent once more: one outcome per POS
+    let now = chrono::Utc::now();
+    let push = outbox::Model {
+        id: Uuid::now_v7(),
+        kind: api::orders::outbox::queue::kinds::PUSH_CUSTOMER.to_owned(),
+        aggregate_id: person.id,
+        payload: serde_json::json!({ "fields": ["city"] }),
+        status: QueueStatus::Pending,
+        attempts: 0,
+        next_attempt_at: now,
+        last_error: None,
+        created_at: now,
+        updated_at: now,
+    };
+    outbox::Entity::insert(sea_orm::IntoActiveModel::into_active_model(push.clone()))
+        .exec_without_returning(&env.db)
+        .await
+        .unwrap();
+    first.faults().push(Fault::Status { status: 503 }, 1);
+    second.faults().push(Fault::Status { status: 503 }, 1);
+    env.drain(&fast_outbox()).await;
+    let sent = outbox::Entity::find_by_id(push.id)
+        .one(&env.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(sent.attempts > 1, "{}: retried ({sent:?})", env.backend);
+    let mut expected = vec![
+        (Some(one.id), "pushed".to_owned()),
+        (Some(two.id), "pushed".to_owned()),
+    ];
+    expected.sort();
+    assert_eq!(outcomes(&env, push.id).await, expected, "{}", env.backend);
+    let mut again: outbox::ActiveModel = sea_orm::IntoActiveModel::into_active_model(sent);
+    again.status = sea_orm::ActiveValue::Set(QueueStatus::Pending);
+    again.next_attempt_at = sea_orm::ActiveValue::Set(chrono::Utc::now());
+    sea_orm::ActiveModelTrait::update(again, &env.db)
+        .await
+        .unwrap();
+    env.drain(&fast_outbox()).await;
+    assert_eq!(
+        outcomes(&env, push.id).await,
+        expected,
+        "sent again: nothing new"
+    );
 }
