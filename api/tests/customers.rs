@@ -122,6 +122,16 @@ async fn event_kinds(env: &OrdersEnv, customer: Uuid) -> Vec<String> {
         .collect()
 }
 
+/// A move to `name` with the full address Dutchie needs to take a profile.
+fn full_address(name: &str) -> ProfileInput {
+    ProfileInput {
+        address: Some("1 K St".into()),
+        state: Some("CA".into()),
+        postal_code: Some("95814".into()),
+        ..city(name)
+    }
+}
+
 fn city(name: &str) -> ProfileInput {
     ProfileInput {
         city: Some(name.to_owned()),
@@ -146,16 +156,14 @@ async fn profile_changes_travel_both_ways(env: OrdersEnv) {
     );
 
     // a change in Canopy reaches the POS through the outbox
-    // (Dutchie takes a profile only with a full address)
-    let address = ProfileInput {
-        address: Some("1 K St".into()),
-        state: Some("CA".into()),
-        postal_code: Some("95814".into()),
-        ..city("Fresno")
-    };
-    profile::update(&env.db, Editor::Admin("admin"), row.id, &address)
-        .await
-        .unwrap();
+    profile::update(
+        &env.db,
+        Editor::Admin("admin"),
+        row.id,
+        &full_address("Fresno"),
+    )
+    .await
+    .unwrap();
     let states = sync_status::of(&env.db, row.id).await.unwrap();
     assert_eq!(states[0].state, PushState::Pending);
     env.drain(&fast_outbox()).await;
@@ -569,15 +577,14 @@ async fn a_push_stands_at_its_own_pos_and_is_recorded_once(env: OrdersEnv) {
 
     // the second POS is down for good: its push dead-letters, the first is in step
     second.faults().push(Fault::Status { status: 503 }, 10_000);
-    let address = ProfileInput {
-        address: Some("1 K St".into()),
-        state: Some("CA".into()),
-        postal_code: Some("95814".into()),
-        ..city("Fresno")
-    };
-    profile::update(&env.db, Editor::Admin("admin"), person.id, &address)
-        .await
-        .unwrap();
+    profile::update(
+        &env.db,
+        Editor::Admin("admin"),
+        person.id,
+        &full_address("Fresno"),
+    )
+    .await
+    .unwrap();
     let states = sync_status::of(&env.db, person.id).await.unwrap();
     assert_eq!(state_at(&states, one.id), Some(PushState::Pending));
     assert_eq!(state_at(&states, two.id), Some(PushState::Pending));
@@ -593,22 +600,17 @@ async fn a_push_stands_at_its_own_pos_and_is_recorded_once(env: OrdersEnv) {
 
     // a push spanning both POS (queued before pushes named theirs), retried after a
     // transient failure and then sent once more: one outcome per POS
-    let now = chrono::Utc::now();
-    let push = outbox::Model {
-        id: Uuid::now_v7(),
-        kind: api::orders::outbox::queue::kinds::PUSH_CUSTOMER.to_owned(),
-        aggregate_id: person.id,
-        payload: serde_json::json!({ "fields": ["city"] }),
-        status: QueueStatus::Pending,
-        attempts: 0,
-        next_attempt_at: now,
-        last_error: None,
-        created_at: now,
-        updated_at: now,
-    };
-    outbox::Entity::insert(sea_orm::IntoActiveModel::into_active_model(push.clone()))
-        .exec_without_returning(&env.db)
+    env.enqueue(
+        person.id,
+        api::orders::outbox::queue::kinds::PUSH_CUSTOMER,
+        serde_json::json!({ "fields": ["city"] }),
+    )
+    .await;
+    let push = env
+        .outbox_of(person.id)
         .await
+        .into_iter()
+        .find(|row| row.payload.get("connectionId").is_none())
         .unwrap();
     first.faults().push(Fault::Status { status: 503 }, 1);
     second.faults().push(Fault::Status { status: 503 }, 1);

@@ -238,6 +238,21 @@ async fn bought(
     .unwrap();
 }
 
+/// `gramsInPeriod` of the token's customer at `location` (their preferred one if `None`).
+async fn grams_at(
+    app: &common::TestApp,
+    token: &str,
+    location: Option<uuid::Uuid>,
+) -> serde_json::Value {
+    data(
+        app,
+        Some(token),
+        GRAMS,
+        json!({ "location": location.map(|id| id.to_string()) }),
+    )
+    .await
+}
+
 /// The entries of `class` in a `gramsInPeriod` answer.
 fn of_class<'a>(periods: &'a serde_json::Value, class: &str) -> Vec<&'a serde_json::Value> {
     periods
@@ -286,13 +301,7 @@ async fn grams_in_period_follow_the_locations_compliance_periods() {
         let (_, body) = execute(&app, Some(&token), GRAMS, json!({ "location": "nope" })).await;
         assert_eq!(first_code(&body), "BAD_USER_INPUT", "{backend}: {body}");
 
-        let named = data(
-            &app,
-            Some(&token),
-            GRAMS,
-            json!({ "location": store.id.to_string() }),
-        )
-        .await;
+        let named = grams_at(&app, &token, Some(store.id)).await;
         let periods = &named["me"]["gramsInPeriod"];
         let daily = of_class(periods, "NON_CONCENTRATE");
         assert_eq!(daily.len(), 1, "{backend}: {periods}");
@@ -338,7 +347,7 @@ async fn grams_in_period_follow_the_locations_compliance_periods() {
             json!({ "input": { "preferredLocationId": store.id.to_string() } }),
         )
         .await;
-        let preferred = data(&app, Some(&token), GRAMS, json!({})).await;
+        let preferred = grams_at(&app, &token, None).await;
         let periods = &preferred["me"]["gramsInPeriod"];
         let non_concentrate = of_class(periods, "NON_CONCENTRATE");
         let figures: Vec<(i64, f64, f64)> = non_concentrate
@@ -361,13 +370,7 @@ async fn grams_in_period_follow_the_locations_compliance_periods() {
             row.state = Set("ZZ".to_owned());
             row.update(&app.state.db).await.unwrap();
         }
-        let unlimited = data(
-            &app,
-            Some(&token),
-            GRAMS,
-            json!({ "location": elsewhere.id.to_string() }),
-        )
-        .await;
+        let unlimited = grams_at(&app, &token, Some(elsewhere.id)).await;
         let periods = &unlimited["me"]["gramsInPeriod"];
         let day = of_class(periods, "NON_CONCENTRATE");
         assert_eq!(day.len(), 1);

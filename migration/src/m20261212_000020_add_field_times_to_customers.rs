@@ -3,7 +3,7 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
-use crate::m20261125_000006_create_customers::Customers;
+use crate::{m20261125_000006_create_customers::Customers, schema_helpers::alter_table};
 
 /// The migration.
 #[derive(DeriveMigrationName)]
@@ -17,24 +17,16 @@ enum Added {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Customers::Table)
-                    .add_column(json_binary_null(Added::FieldModifiedAt))
-                    .to_owned(),
-            )
-            .await
+        alter_table(manager, Customers::Table, |t| {
+            t.add_column(json_binary_null(Added::FieldModifiedAt))
+        })
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Customers::Table)
-                    .drop_column(Added::FieldModifiedAt)
-                    .to_owned(),
-            )
-            .await
+        alter_table(manager, Customers::Table, |t| {
+            t.drop_column(Added::FieldModifiedAt)
+        })
+        .await
     }
 }

@@ -4,7 +4,10 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
-use crate::m20261125_000007_create_customer_external_refs::CustomerExternalRefs;
+use crate::{
+    m20261125_000007_create_customer_external_refs::CustomerExternalRefs,
+    schema_helpers::alter_table,
+};
 
 /// The migration.
 #[derive(DeriveMigrationName)]
@@ -18,24 +21,16 @@ enum Added {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(CustomerExternalRefs::Table)
-                    .add_column(json_binary_null(Added::FieldHashes))
-                    .to_owned(),
-            )
-            .await
+        alter_table(manager, CustomerExternalRefs::Table, |t| {
+            t.add_column(json_binary_null(Added::FieldHashes))
+        })
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(CustomerExternalRefs::Table)
-                    .drop_column(Added::FieldHashes)
-                    .to_owned(),
-            )
-            .await
+        alter_table(manager, CustomerExternalRefs::Table, |t| {
+            t.drop_column(Added::FieldHashes)
+        })
+        .await
     }
 }

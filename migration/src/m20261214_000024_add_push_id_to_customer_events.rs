@@ -4,7 +4,7 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
-use crate::m20261212_000021_create_customer_events::CustomerEvents;
+use crate::{m20261212_000021_create_customer_events::CustomerEvents, schema_helpers::alter_table};
 
 /// The migration.
 #[derive(DeriveMigrationName)]
@@ -21,14 +21,10 @@ const INDEX: &str = "ux_customer_events_push_id_connection_id";
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(CustomerEvents::Table)
-                    .add_column(uuid_null(Added::PushId))
-                    .to_owned(),
-            )
-            .await?;
+        alter_table(manager, CustomerEvents::Table, |t| {
+            t.add_column(uuid_null(Added::PushId))
+        })
+        .await?;
         // NULLs are distinct: events of no push never collide
         manager
             .create_index(
@@ -52,13 +48,9 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(CustomerEvents::Table)
-                    .drop_column(Added::PushId)
-                    .to_owned(),
-            )
-            .await
+        alter_table(manager, CustomerEvents::Table, |t| {
+            t.drop_column(Added::PushId)
+        })
+        .await
     }
 }

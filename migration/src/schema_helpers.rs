@@ -87,6 +87,20 @@ where
         .await
 }
 
+/// Alters `table` by `change` (a column added or dropped).
+pub(crate) async fn alter_table<T>(
+    manager: &SchemaManager<'_>,
+    table: T,
+    change: impl FnOnce(&mut TableAlterStatement) -> &mut TableAlterStatement,
+) -> Result<(), DbErr>
+where
+    T: Iden + 'static,
+{
+    let mut statement = Table::alter();
+    statement.table(table);
+    manager.alter_table(change(&mut statement).to_owned()).await
+}
+
 /// Length of the columns holding a closed enumeration (`entities::enums`).
 pub(crate) const ENUM_LEN: u32 = 16;
 
