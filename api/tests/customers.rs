@@ -23,10 +23,14 @@ use api::{
 use chrono::TimeDelta;
 use common::fixtures::Seed;
 use entities::{alert, customer, customer_event, customer_external_ref, purchase};
+use entities::{
+    enums::{OrderStatus, QueueStatus},
+    outbox,
+};
 use orders_support::{OrdersEnv, fast_outbox};
 use providers::{
     model::{ExternalCustomer, PosKind},
-    simulator::Simulator,
+    simulator::{Fault, Simulator},
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
@@ -49,6 +53,8 @@ both_backends!(
     ambiguous_matches_alert_and_admins_merge_and_unmerge,
     bad_customer_records_are_kept_apart,
     carts_and_orders_name_the_same_people,
+    an_online_order_is_one_purchase_before_and_after_the_pos_rings_it,
+    a_push_stands_at_its_own_pos_and_is_recorded_once,
 );
 
 /// A simulator of `kind`, connected with customers read off its carts or orders (Jane
@@ -116,6 +122,16 @@ async fn event_kinds(env: &OrdersEnv, customer: Uuid) -> Vec<String> {
         .collect()
 }
 
+/// A move to `name` with the full address Dutchie needs to take a profile.
+fn full_address(name: &str) -> ProfileInput {
+    ProfileInput {
+        address: Some("1 K St".into()),
+        state: Some("CA".into()),
+        postal_code: Some("95814".into()),
+        ..city(name)
+    }
+}
+
 fn city(name: &str) -> ProfileInput {
     ProfileInput {
         city: Some(name.to_owned()),
@@ -140,16 +156,14 @@ async fn profile_changes_travel_both_ways(env: OrdersEnv) {
     );
 
     // a change in Canopy reaches the POS through the outbox
-    // (Dutchie takes a profile only with a full address)
-    let address = ProfileInput {
-        address: Some("1 K St".into()),
-        state: Some("CA".into()),
-        postal_code: Some("95814".into()),
-        ..city("Fresno")
-    };
-    profile::update(&env.db, Editor::Admin("admin"), row.id, &address)
-        .await
-        .unwrap();
+    profile::update(
+        &env.db,
+        Editor::Admin("admin"),
+        row.id,
+        &full_address("Fresno"),
+    )
+    .await
+    .unwrap();
     let states = sync_status::of(&env.db, row.id).await.unwrap();
     assert_eq!(states[0].state, PushState::Pending);
     env.drain(&fast_outbox()).await;
@@ -419,4 +433,210 @@ async fn carts_and_orders_name_the_same_people(env: OrdersEnv) {
             "{at:?}"
         );
     }
+}
+
+/// The purchases of the person who placed order `order_id`, as `purchaseHistory` pages
+/// them, and their totals.
+async fn history_of_buyer(
+    env: &OrdersEnv,
+    order_id: Uuid,
+) -> (Vec<purchase::Model>, history::Totals) {
+    let order = env.order(order_id).await;
+    let family = merge::family(&env.db, order.customer_id).await.unwrap();
+    let page = api::services::customers::purchase_history(
+        &env.db,
+        &family,
+        &api::services::paging::PageRequest {
+            first: 100,
+            after: None,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        api::services::customers::count_purchases(&env.db, &family)
+            .await
+            .unwrap(),
+        page.items.len() as u64
+    );
+    (page.items, history::totals(&env.db, &family).await.unwrap())
+}
+
+/// The purchases linked to `order_id` among `rows`.
+fn of_order(rows: &[purchase::Model], order_id: Uuid) -> Vec<&purchase::Model> {
+    rows.iter()
+        .filter(|p| p.order_id == Some(order_id))
+        .collect()
+}
+
+async fn an_online_order_is_one_purchase_before_and_after_the_pos_rings_it(env: OrdersEnv) {
+    let (sim, connection) = env.imported(PosKind::Dutchie).await;
+    let first = env.place(&connection, 1).await;
+    let second = env.place(&connection, 2).await;
+    let cancelled = env.place(&connection, 1).await;
+    env.drain(&fast_outbox()).await;
+
+    // completed at the register and seen by the status poll before the sale is pulled
+    let external = env.order(first.id).await.external_id.unwrap();
+    sim.advance_order(&external, "Complete").await.unwrap();
+    env.poll().await;
+    let order = env.order(first.id).await;
+    assert_eq!(order.status, OrderStatus::Completed);
+    let (rows, before) = history_of_buyer(&env, first.id).await;
+    let sale = of_order(&rows, first.id);
+    assert_eq!(sale.len(), 1, "{}: shown at once", env.backend);
+    assert_eq!(
+        (
+            sale[0].total,
+            sale[0].location_id,
+            sale[0].external_id.as_deref()
+        ),
+        (order.total, order.location_id, None)
+    );
+    let rung = sim
+        .store()
+        .read(|s| s.orders[&external].transaction_id.clone())
+        .expect("the register rang the order up");
+    sync(&env, connection.id).await;
+    let (after_rows, after) = history_of_buyer(&env, first.id).await;
+    assert_eq!(
+        after_rows.len(),
+        rows.len(),
+        "{}: nothing added",
+        env.backend
+    );
+    let sale_after = of_order(&after_rows, first.id);
+    assert_eq!(sale_after.len(), 1);
+    assert_eq!(sale_after[0].id, sale[0].id, "the same row");
+    assert_eq!(
+        (
+            sale_after[0].connection_id,
+            sale_after[0].external_id.as_deref()
+        ),
+        (Some(connection.id), Some(rung.as_str())),
+        "it carries the POS's transaction"
+    );
+    let at_pos = sim.store().read(|s| s.transactions[&rung].clone());
+    assert_eq!(
+        (sale_after[0].total, sale_after[0].occurred_at),
+        (at_pos.total.amount, at_pos.occurred_at)
+    );
+    assert_eq!(
+        after, before,
+        "totals and lifetime value unchanged by the pull"
+    );
+
+    // rung up and pulled before the status poll: the completion writes nothing new
+    let external = env.order(second.id).await.external_id.unwrap();
+    sim.advance_order(&external, "Complete").await.unwrap();
+    sync(&env, connection.id).await;
+    let (rows, totals) = history_of_buyer(&env, second.id).await;
+    assert_eq!(of_order(&rows, second.id).len(), 1);
+    env.poll().await;
+    assert_eq!(env.order(second.id).await.status, OrderStatus::Completed);
+    let (rows_after, totals_after) = history_of_buyer(&env, second.id).await;
+    assert_eq!(rows_after, rows, "{}", env.backend);
+    assert_eq!(totals_after, totals);
+
+    // a cancelled order never shows
+    let external = env.order(cancelled.id).await.external_id.unwrap();
+    sim.advance_order(&external, "Cancelled").await.unwrap();
+    env.poll().await;
+    sync(&env, connection.id).await;
+    assert_eq!(env.order(cancelled.id).await.status, OrderStatus::Cancelled);
+    let (rows, _) = history_of_buyer(&env, cancelled.id).await;
+    assert!(of_order(&rows, cancelled.id).is_empty());
+}
+
+/// `kind` events of push `push` by connection.
+async fn outcomes(env: &OrdersEnv, push: Uuid) -> Vec<(Option<Uuid>, String)> {
+    let mut rows: Vec<(Option<Uuid>, String)> = customer_event::Entity::find()
+        .filter(customer_event::Column::PushId.eq(push))
+        .all(&env.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.connection_id, e.kind))
+        .collect();
+    rows.sort();
+    rows
+}
+
+async fn a_push_stands_at_its_own_pos_and_is_recorded_once(env: OrdersEnv) {
+    // one person at two Dutchie accounts
+    let (first, one) = env.imported(PosKind::Dutchie).await;
+    let (second, two) = env.imported(PosKind::Dutchie).await;
+    let buyer = some_customer(first.as_ref());
+    let person = profile_of(&env, one.id, &buyer.external_id).await;
+    let state_at = |states: &[sync_status::PosProfile], connection: Uuid| {
+        states
+            .iter()
+            .find(|s| s.connection_id == connection)
+            .map(|s| s.state)
+    };
+
+    // the second POS is down for good: its push dead-letters, the first is in step
+    second.faults().push(Fault::Status { status: 503 }, 10_000);
+    profile::update(
+        &env.db,
+        Editor::Admin("admin"),
+        person.id,
+        &full_address("Fresno"),
+    )
+    .await
+    .unwrap();
+    let states = sync_status::of(&env.db, person.id).await.unwrap();
+    assert_eq!(state_at(&states, one.id), Some(PushState::Pending));
+    assert_eq!(state_at(&states, two.id), Some(PushState::Pending));
+    env.drain(&fast_outbox()).await;
+    let states = sync_status::of(&env.db, person.id).await.unwrap();
+    assert_eq!(
+        (state_at(&states, one.id), state_at(&states, two.id)),
+        (Some(PushState::InSync), Some(PushState::Failed)),
+        "{}",
+        env.backend
+    );
+    second.faults().clear();
+
+    // a push spanning both POS (queued before pushes named theirs), retried after a
+    // transient failure and then sent once more: one outcome per POS
+    env.enqueue(
+        person.id,
+        api::orders::outbox::queue::kinds::PUSH_CUSTOMER,
+        serde_json::json!({ "fields": ["city"] }),
+    )
+    .await;
+    let push = env
+        .outbox_of(person.id)
+        .await
+        .into_iter()
+        .find(|row| row.payload.get("connectionId").is_none())
+        .unwrap();
+    first.faults().push(Fault::Status { status: 503 }, 1);
+    second.faults().push(Fault::Status { status: 503 }, 1);
+    env.drain(&fast_outbox()).await;
+    let sent = outbox::Entity::find_by_id(push.id)
+        .one(&env.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(sent.attempts > 1, "{}: retried ({sent:?})", env.backend);
+    let mut expected = vec![
+        (Some(one.id), "pushed".to_owned()),
+        (Some(two.id), "pushed".to_owned()),
+    ];
+    expected.sort();
+    assert_eq!(outcomes(&env, push.id).await, expected, "{}", env.backend);
+    let mut again: outbox::ActiveModel = sea_orm::IntoActiveModel::into_active_model(sent);
+    again.status = sea_orm::ActiveValue::Set(QueueStatus::Pending);
+    again.next_attempt_at = sea_orm::ActiveValue::Set(chrono::Utc::now());
+    sea_orm::ActiveModelTrait::update(again, &env.db)
+        .await
+        .unwrap();
+    env.drain(&fast_outbox()).await;
+    assert_eq!(
+        outcomes(&env, push.id).await,
+        expected,
+        "sent again: nothing new"
+    );
 }

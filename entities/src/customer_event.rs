@@ -26,6 +26,8 @@ pub struct Model {
     pub actor: String,
     /// When.
     pub at: DateTimeUtc,
+    /// The `push_customer` outbox row whose outcome at `connection_id` this records.
+    pub push_id: Option<Uuid>,
 }
 
 /// Relations of a customer event.

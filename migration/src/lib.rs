@@ -30,6 +30,8 @@ mod m20261210_000019_create_compliance_rules;
 mod m20261212_000020_add_field_times_to_customers;
 mod m20261212_000021_create_customer_events;
 mod m20261212_000022_add_field_hashes_to_customer_external_refs;
+mod m20261214_000023_add_order_sale_index_to_purchases;
+mod m20261214_000024_add_push_id_to_customer_events;
 
 /// Every Canopy migration, in order.
 pub struct Migrator;
@@ -60,6 +62,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261212_000020_add_field_times_to_customers::Migration),
             Box::new(m20261212_000021_create_customer_events::Migration),
             Box::new(m20261212_000022_add_field_hashes_to_customer_external_refs::Migration),
+            Box::new(m20261214_000023_add_order_sale_index_to_purchases::Migration),
+            Box::new(m20261214_000024_add_push_id_to_customer_events::Migration),
         ]
     }
 }

@@ -3,10 +3,7 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
-use crate::{
-    m20261125_000006_create_customers::Customers,
-    schema_helpers::{add_column, drop_column},
-};
+use crate::{m20261125_000006_create_customers::Customers, schema_helpers::alter_table};
 
 /// The migration.
 #[derive(DeriveMigrationName)]
@@ -20,15 +17,16 @@ enum Added {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        add_column(
-            manager,
-            Customers::Table,
-            json_binary_null(Added::FieldModifiedAt),
-        )
+        alter_table(manager, Customers::Table, |t| {
+            t.add_column(json_binary_null(Added::FieldModifiedAt))
+        })
         .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        drop_column(manager, Customers::Table, Added::FieldModifiedAt).await
+        alter_table(manager, Customers::Table, |t| {
+            t.drop_column(Added::FieldModifiedAt)
+        })
+        .await
     }
 }

@@ -14,7 +14,7 @@ use crate::{
 pub struct Migration;
 
 #[derive(DeriveIden, Clone, Copy)]
-enum CustomerEvents {
+pub(crate) enum CustomerEvents {
     Table,
     Id,
     CustomerId,

@@ -6,7 +6,7 @@ use sea_orm_migration::{prelude::*, schema::*};
 
 use crate::{
     m20261125_000007_create_customer_external_refs::CustomerExternalRefs,
-    schema_helpers::{add_column, drop_column},
+    schema_helpers::alter_table,
 };
 
 /// The migration.
@@ -21,15 +21,16 @@ enum Added {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        add_column(
-            manager,
-            CustomerExternalRefs::Table,
-            json_binary_null(Added::FieldHashes),
-        )
+        alter_table(manager, CustomerExternalRefs::Table, |t| {
+            t.add_column(json_binary_null(Added::FieldHashes))
+        })
         .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        drop_column(manager, CustomerExternalRefs::Table, Added::FieldHashes).await
+        alter_table(manager, CustomerExternalRefs::Table, |t| {
+            t.drop_column(Added::FieldHashes)
+        })
+        .await
     }
 }

@@ -87,33 +87,18 @@ where
         .await
 }
 
-/// Adds `column` to the existing `table`.
-pub(crate) async fn add_column<T>(
+/// Alters `table` by `change` (a column added or dropped).
+pub(crate) async fn alter_table<T>(
     manager: &SchemaManager<'_>,
     table: T,
-    column: ColumnDef,
+    change: impl FnOnce(&mut TableAlterStatement) -> &mut TableAlterStatement,
 ) -> Result<(), DbErr>
 where
     T: Iden + 'static,
 {
-    manager
-        .alter_table(Table::alter().table(table).add_column(column).to_owned())
-        .await
-}
-
-/// Drops `column` from `table`.
-pub(crate) async fn drop_column<T, C>(
-    manager: &SchemaManager<'_>,
-    table: T,
-    column: C,
-) -> Result<(), DbErr>
-where
-    T: Iden + 'static,
-    C: Iden + 'static,
-{
-    manager
-        .alter_table(Table::alter().table(table).drop_column(column).to_owned())
-        .await
+    let mut statement = Table::alter();
+    statement.table(table);
+    manager.alter_table(change(&mut statement).to_owned()).await
 }
 
 /// Length of the columns holding a closed enumeration (`entities::enums`).

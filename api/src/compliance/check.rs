@@ -4,8 +4,6 @@
 //! the POS's maximum units per transaction, and the purchase limits of the market per
 //! product class over their periods, counted in the location's time zone.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use entities::{
@@ -19,7 +17,7 @@ use super::{
     Figures, Refusal, class,
     refusal::round_grams,
     rules,
-    usage::{self, GramsByClass},
+    usage::{GramsByClass, UsedSince},
 };
 
 /// Rule code when a location's `min_age_override` sets the age.
@@ -82,7 +80,7 @@ pub async fn check(
         return Ok(Err(refusal));
     }
     let this_order = grams_by_class(basket);
-    let mut used_since: HashMap<DateTime<Utc>, GramsByClass> = HashMap::new();
+    let mut used_since = UsedSince::new(basket.customer.id);
     for rule in rules
         .iter()
         .filter(|rule| rule.kind == ComplianceRuleKind::PurchaseLimit && rule.market == market)
@@ -97,17 +95,7 @@ pub async fn check(
             continue;
         }
         let since = period_start(&tz, today, days);
-        let used = match used_since.get(&since) {
-            Some(used) => used,
-            None => {
-                let family = crate::customers::merge::family(db, basket.customer.id).await?;
-                let used = usage::grams_since(db, &family, since).await?;
-                used_since.entry(since).or_insert(used)
-            }
-        }
-        .get(&class)
-        .copied()
-        .unwrap_or_default();
+        let used = used_since.grams(db, since, class).await?;
         if used + this > limit + EPSILON_GRAMS {
             return Ok(Err(limit_refusal(rule, class, limit, used, this, days)));
         }
@@ -116,7 +104,7 @@ pub async fn check(
 }
 
 /// The customer's medical card as of a day.
-struct MedicalCard {
+pub(crate) struct MedicalCard {
     valid: bool,
     expired_on: Option<NaiveDate>,
 }
@@ -124,7 +112,7 @@ struct MedicalCard {
 impl MedicalCard {
     /// A card is valid when it has an id and an expiry date not before `today`; one
     /// without an expiry on record is not accepted.
-    fn of(customer: &customer::Model, today: NaiveDate) -> Self {
+    pub(crate) fn of(customer: &customer::Model, today: NaiveDate) -> Self {
         let has_id = customer
             .medical_id
             .as_deref()
@@ -156,11 +144,8 @@ fn market(
     rules: &[compliance_rule::Model],
     card: &MedicalCard,
 ) -> Result<ComplianceMarket, Refusal> {
-    if basket.location.medical && card.valid {
-        return Ok(ComplianceMarket::Medical);
-    }
-    if basket.location.adult_use {
-        return Ok(ComplianceMarket::AdultUse);
+    if let Some(market) = market_of(basket.location, card) {
+        return Ok(market);
     }
     let rule = rules
         .iter()
@@ -178,6 +163,21 @@ fn market(
         ),
         figures: card.figures(None),
     })
+}
+
+/// The market a holder of `card` buys under at `location`: medical with a valid card at
+/// a medical store, else adult-use where the store sells it, else none.
+pub(crate) fn market_of(
+    location: &location::Model,
+    card: &MedicalCard,
+) -> Option<ComplianceMarket> {
+    if location.medical && card.valid {
+        Some(ComplianceMarket::Medical)
+    } else if location.adult_use {
+        Some(ComplianceMarket::AdultUse)
+    } else {
+        None
+    }
 }
 
 fn medical_only(basket: &Basket<'_>, card: &MedicalCard) -> Result<(), Refusal> {
@@ -301,7 +301,7 @@ fn limit_refusal(
 }
 
 /// The location's time zone; UTC (with a warning) when it is not an IANA name.
-fn time_zone(location: &location::Model) -> Tz {
+pub(crate) fn time_zone(location: &location::Model) -> Tz {
     location.time_zone.parse().unwrap_or_else(|_| {
         tracing::warn!(location = %location.id, "location time zone is not an IANA name; using UTC");
         Tz::UTC

@@ -7,6 +7,7 @@
 
 pub mod check;
 pub mod class;
+pub mod period;
 pub mod refusal;
 pub mod rules;
 pub mod usage;

@@ -20,6 +20,50 @@ use super::class;
 /// Grams bought per class.
 pub type GramsByClass = HashMap<ProductClass, f64>;
 
+/// One customer's grams per period start, each start counted once over the customer's
+/// whole family (the profiles merged together).
+pub struct UsedSince {
+    customer: Uuid,
+    family: Option<Vec<Uuid>>,
+    by_start: HashMap<DateTime<Utc>, GramsByClass>,
+}
+
+impl UsedSince {
+    /// Nothing counted yet for `customer`.
+    pub fn new(customer: Uuid) -> Self {
+        Self {
+            customer,
+            family: None,
+            by_start: HashMap::new(),
+        }
+    }
+
+    /// Grams of `class` bought since `since`.
+    pub async fn grams(
+        &mut self,
+        db: &impl ConnectionTrait,
+        since: DateTime<Utc>,
+        class: ProductClass,
+    ) -> Result<f64, DbErr> {
+        if !self.by_start.contains_key(&since) {
+            let family = match &self.family {
+                Some(family) => family,
+                None => self
+                    .family
+                    .insert(crate::customers::merge::family(db, self.customer).await?),
+            };
+            let used = grams_since(db, family, since).await?;
+            self.by_start.insert(since, used);
+        }
+        Ok(self
+            .by_start
+            .get(&since)
+            .and_then(|used| used.get(&class))
+            .copied()
+            .unwrap_or_default())
+    }
+}
+
 /// Grams `customers` (one person's profiles) bought since `since`, online and in store.
 pub async fn grams_since(
     db: &impl ConnectionTrait,

@@ -3,7 +3,8 @@
 use chrono::{DateTime, Utc};
 use entities::customer_event;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, TryInsertResult, sea_query::OnConflict,
 };
 use serde_json::Value;
 use uuid::Uuid;
@@ -60,6 +61,7 @@ pub fn row(event: NewEvent<'_>) -> customer_event::ActiveModel {
         fields: Set(event.fields),
         actor: Set(event.actor.to_owned()),
         at: Set(event.at),
+        push_id: Set(None),
     }
 }
 
@@ -69,6 +71,44 @@ pub async fn record(db: &impl ConnectionTrait, event: NewEvent<'_>) -> Result<()
         .exec_without_returning(db)
         .await?;
     Ok(())
+}
+
+/// Writes `event`, the outcome of push `push_id` at the event's connection, unless that
+/// push already recorded one there; returns whether it was written.
+pub async fn record_push(
+    db: &impl ConnectionTrait,
+    event: NewEvent<'_>,
+    push_id: Uuid,
+) -> Result<bool, DbErr> {
+    let mut row = row(event);
+    row.push_id = Set(Some(push_id));
+    let written = customer_event::Entity::insert(row)
+        .on_conflict(
+            OnConflict::columns([
+                customer_event::Column::PushId,
+                customer_event::Column::ConnectionId,
+            ])
+            .do_nothing()
+            .to_owned(),
+        )
+        .try_insert()
+        .exec_without_returning(db)
+        .await?;
+    Ok(matches!(written, TryInsertResult::Inserted(n) if n > 0))
+}
+
+/// Whether push `push_id` already recorded its outcome at `connection_id`.
+pub async fn push_recorded(
+    db: &impl ConnectionTrait,
+    push_id: Uuid,
+    connection_id: Uuid,
+) -> Result<bool, DbErr> {
+    Ok(customer_event::Entity::find()
+        .filter(customer_event::Column::PushId.eq(push_id))
+        .filter(customer_event::Column::ConnectionId.eq(connection_id))
+        .count(db)
+        .await?
+        > 0)
 }
 
 /// The events of `customer_ids`, oldest first.

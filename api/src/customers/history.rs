@@ -1,14 +1,12 @@
 //! One purchase history per person: the purchases of a profile and of every profile
-//! merged into it. Each POS transaction is one purchase (an online order the POS rang
-//! up is that same purchase, linked to the order), voids count for nothing and returns
-//! are taken off.
+//! merged into it. Each POS transaction is one purchase, and so is each fulfilled online
+//! order: written when the order is completed or delivered and taken over by the POS's
+//! transaction when it is pulled (see [`crate::orders::sale`]), so it counts once.
+//! Voids count for nothing and returns are taken off.
 
-use chrono::{DateTime, Utc};
-use entities::{enums::ProductClass, purchase};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, Iterable, QueryFilter};
+use entities::purchase;
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use uuid::Uuid;
-
-use crate::compliance::usage;
 
 /// Currency used when a customer has no purchase yet.
 const DEFAULT_CURRENCY: &str = "USD";
@@ -61,17 +59,4 @@ pub async fn totals(db: &impl ConnectionTrait, customers: &[Uuid]) -> Result<Tot
         }
     }
     Ok(totals)
-}
-
-/// Flower-equivalent grams `customers` bought since `since`, for every product class
-/// (the figures compliance limits count), in the classes' order.
-pub async fn grams_since(
-    db: &impl ConnectionTrait,
-    customers: &[Uuid],
-    since: DateTime<Utc>,
-) -> Result<Vec<(ProductClass, f64)>, DbErr> {
-    let used = usage::grams_since(db, customers, since).await?;
-    Ok(ProductClass::iter()
-        .map(|class| (class, used.get(&class).copied().unwrap_or(0.0)))
-        .collect())
 }

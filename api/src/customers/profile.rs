@@ -8,14 +8,15 @@ use chrono::{NaiveDate, Utc};
 use entities::{customer, customer_external_ref, location};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, PaginatorTrait, QueryFilter, TransactionTrait,
+    IntoActiveModel, QueryFilter, TransactionTrait,
 };
 use serde_json::{Value, json};
+use uuid::Uuid;
 
 use super::{
     events::{self, NewEvent, kinds},
     fields::{self, Field},
-    merge, normalise, validate,
+    merge, normalise, push, validate,
 };
 use crate::{
     admin::audit::{self, AuditRecord},
@@ -138,10 +139,22 @@ impl ProfileInput {
                     "no such location",
                 ));
             }
-            next.insert("preferredLocationId".into(), json!(id.to_string()));
+            next.insert(PREFERRED_LOCATION.into(), json!(id.to_string()));
         }
         Ok(Some(Value::Object(next)))
     }
+}
+
+/// The preferences key of the customer's preferred location.
+const PREFERRED_LOCATION: &str = "preferredLocationId";
+
+/// The location `customer` prefers, when they chose one.
+pub fn preferred_location(customer: &customer::Model) -> Option<Uuid> {
+    customer
+        .preferences
+        .get(PREFERRED_LOCATION)
+        .and_then(Value::as_str)
+        .and_then(|id| Uuid::parse_str(id).ok())
 }
 
 /// Who edits: the customer themself, or an admin (audited).
@@ -203,21 +216,27 @@ pub async fn update(
         },
     )
     .await?;
-    let family = merge::family(&txn, id).await?;
-    let at_a_pos = customer_external_ref::Entity::find()
-        .filter(customer_external_ref::Column::CustomerId.is_in(family))
-        .count(&txn)
-        .await?
-        > 0;
-    if !changed.is_empty() && at_a_pos {
-        enqueue(
-            &txn,
-            PUSH_CUSTOMER,
-            id,
-            json!({ "fields": fields::names(&changed) }),
-            now,
-        )
-        .await?;
+    if !changed.is_empty() {
+        let family = merge::family(&txn, id).await?;
+        let mut holding: Vec<Uuid> = customer_external_ref::Entity::find()
+            .filter(customer_external_ref::Column::CustomerId.is_in(family))
+            .all(&txn)
+            .await?
+            .into_iter()
+            .map(|r| r.connection_id)
+            .collect();
+        holding.sort_unstable();
+        holding.dedup();
+        for connection in holding {
+            enqueue(
+                &txn,
+                PUSH_CUSTOMER,
+                id,
+                push::payload(json!(fields::names(&changed)), connection),
+                now,
+            )
+            .await?;
+        }
     }
     if let Editor::Admin(subject) = editor {
         audit::record(

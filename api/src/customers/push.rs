@@ -1,7 +1,11 @@
-//! Delivering a Canopy edit to each POS that holds the customer (a `push_customer`
-//! outbox row): written through the adapter where the POS's API can take a profile,
-//! recorded as kept in Canopy where it cannot, and as refused where the POS turns the
-//! profile down (a transient failure is retried by the outbox instead).
+//! Delivering a Canopy edit to a POS that holds the customer: one `push_customer`
+//! outbox row per POS connection (rows queued before pushes named their connection go
+//! to every POS holding the customer). Written through the adapter where the POS's API
+//! can take a profile, recorded as kept in Canopy where it cannot, and as refused where
+//! the POS turns the profile down (a transient failure is retried by the outbox
+//! instead). Each outcome is recorded once per push and POS: an attempt after one was
+//! recorded (a retry of a row spanning several POS, or a row sent again) skips that
+//! POS.
 
 use chrono::Utc;
 use entities::{customer, customer_external_ref, outbox, provider_connection};
@@ -40,7 +44,10 @@ pub async fn send(
         .filter(customer_external_ref::Column::CustomerId.is_in(family))
         .all(db)
         .await?;
-    for reference in refs {
+    for reference in refs.into_iter().filter(|r| concerns(row, r.connection_id)) {
+        if events::push_recorded(db, row.id, reference.connection_id).await? {
+            continue;
+        }
         let Some(connection) = provider_connection::Entity::find_by_id(reference.connection_id)
             .one(db)
             .await?
@@ -67,7 +74,7 @@ pub async fn send(
         } else {
             kinds::KEPT_IN_CANOPY
         };
-        events::record(
+        events::record_push(
             db,
             NewEvent {
                 customer_id: customer.id,
@@ -78,13 +85,32 @@ pub async fn send(
                 actor: "canopy",
                 at: Utc::now(),
             },
+            row.id,
         )
         .await?;
     }
     Ok(())
 }
 
-/// Whether `customer_id` has an edit still on its way to the POS.
+/// The payload key naming the POS connection a push is for.
+const CONNECTION: &str = "connectionId";
+
+/// The payload of a push of `fields` (field names) to `connection_id`.
+pub fn payload(fields: Value, connection_id: Uuid) -> Value {
+    serde_json::json!({ "fields": fields, CONNECTION: connection_id.to_string() })
+}
+
+/// Whether push `row` is for the POS connection `connection_id`: the one it names, or
+/// every one when it names none.
+pub fn concerns(row: &outbox::Model, connection_id: Uuid) -> bool {
+    row.payload
+        .get(CONNECTION)
+        .and_then(Value::as_str)
+        .and_then(|id| Uuid::parse_str(id).ok())
+        .is_none_or(|named| named == connection_id)
+}
+
+/// The pushes of `customer_id`'s edits, whatever their state.
 pub async fn pending(
     db: &impl ConnectionTrait,
     customer_id: Uuid,

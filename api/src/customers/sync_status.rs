@@ -1,5 +1,6 @@
 //! Where a profile stands at each POS that holds it: in step, a Canopy edit on its way,
-//! an edit that could not be delivered, or an edit the POS cannot take (kept in Canopy).
+//! an edit that could not be delivered, or an edit the POS cannot take (kept in Canopy),
+//! each judged by the pushes for that POS only.
 
 use chrono::{DateTime, Utc};
 use entities::{customer_external_ref, enums::QueueStatus};
@@ -43,10 +44,6 @@ pub async fn of(db: &impl ConnectionTrait, id: Uuid) -> Result<Vec<PosProfile>, 
         .all(db)
         .await?;
     let queued = push::pending(db, id).await?;
-    let waiting = queued
-        .iter()
-        .any(|row| matches!(row.status, QueueStatus::Pending | QueueStatus::InFlight));
-    let failed = queued.iter().any(|row| row.status == QueueStatus::Dead);
     let history = events::of(db, &family).await?;
     Ok(refs
         .into_iter()
@@ -59,6 +56,14 @@ pub async fn of(db: &impl ConnectionTrait, id: Uuid) -> Result<Vec<PosProfile>, 
                     [kinds::PUSHED, kinds::KEPT_IN_CANOPY, kinds::REFUSED]
                         .contains(&e.kind.as_str())
                 });
+            let concerning = || {
+                queued
+                    .iter()
+                    .filter(|row| push::concerns(row, reference.connection_id))
+            };
+            let waiting = concerning()
+                .any(|row| matches!(row.status, QueueStatus::Pending | QueueStatus::InFlight));
+            let failed = concerning().any(|row| row.status == QueueStatus::Dead);
             let state = if waiting {
                 PushState::Pending
             } else {

@@ -15,6 +15,7 @@ pub mod outbox;
 pub mod place;
 pub mod reservations;
 pub mod returns;
+pub mod sale;
 pub mod status_sync;
 pub mod transitions;
 pub mod txn;

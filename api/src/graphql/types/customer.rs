@@ -2,25 +2,23 @@
 
 use async_graphql::{Context, ID, Json, Object};
 use chrono::{DateTime, NaiveDate, Utc};
-use entities::customer;
+use entities::{customer, location};
+use sea_orm::EntityTrait;
 
 use super::{
     ClassGrams, CustomerEvent, CustomerPosProfile, Money, Purchase, PurchaseTotals,
     connection::{CanopyConnection, TotalCount, connection, page_request},
     cursor::IdList,
-    ids::to_id,
+    ids::{parse_id, to_id},
 };
 use crate::{
     auth::RoleGuard,
-    compliance::check::period_start,
-    customers::{events, history, merge, sync_status},
+    compliance::period,
+    customers::{events, history, merge, profile, sync_status},
     error::ApiError,
     graphql::app_state,
     services::customers::{self, PurchasePosition},
 };
-
-/// Longest compliance period `gramsInPeriod` accepts, in days.
-const MAX_PERIOD_DAYS: i32 = 366;
 
 /// A customer profile, merged across POS systems and online accounts.
 pub struct Customer(pub customer::Model);
@@ -146,28 +144,36 @@ impl Customer {
         Ok(Money::new(totals.net(), &totals.currency))
     }
 
-    /// Flower-equivalent grams bought per product class in the compliance period of
-    /// `days` calendar days ending today (UTC), online and in store.
+    /// Flower-equivalent grams bought (online and in store) per product class in the
+    /// current compliance periods at a location: that location's time zone and the
+    /// purchase limits its jurisdiction sets for the market the customer buys under
+    /// there (medical with a valid card at a medical store, else adult-use), each with
+    /// its limit and period, counted as checkout counts them. `locationId` defaults to
+    /// the customer's preferred location; without either, `BAD_USER_INPUT`.
     async fn grams_in_period(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default = 1, validator(minimum = 1, maximum = 366))] days: i32,
+        location_id: Option<ID>,
     ) -> Result<Vec<ClassGrams>, ApiError> {
         let db = &app_state(ctx)?.db;
-        let since = period_start(
-            &chrono_tz::UTC,
-            Utc::now().date_naive(),
-            days.min(MAX_PERIOD_DAYS),
-        );
-        let family = merge::family(db, self.0.id).await?;
-        Ok(history::grams_since(db, &family, since)
+        let location = match &location_id {
+            Some(id) => Some(parse_id("locationId", id)?),
+            None => profile::preferred_location(&self.0),
+        }
+        .ok_or_else(|| {
+            ApiError::bad_field(
+                "locationId",
+                "name a location: the customer has no preferred location",
+            )
+        })?;
+        let location = location::Entity::find_by_id(location)
+            .one(db)
+            .await?
+            .ok_or_else(|| ApiError::bad_field("locationId", "no such location"))?;
+        Ok(period::current(db, &self.0, &location, Utc::now())
             .await?
             .into_iter()
-            .map(|(class, grams)| ClassGrams {
-                product_class: class.into(),
-                grams,
-                since,
-            })
+            .map(Into::into)
             .collect())
     }
 

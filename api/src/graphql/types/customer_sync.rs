@@ -6,9 +6,12 @@ use chrono::{DateTime, Utc};
 use entities::customer_event;
 
 use super::{Money, enums::ProductClass, ids::to_id};
-use crate::customers::{
-    history::Totals,
-    sync_status::{PosProfile, PushState},
+use crate::{
+    compliance::period::ClassPeriod,
+    customers::{
+        history::Totals,
+        sync_status::{PosProfile, PushState},
+    },
 };
 
 /// Where Canopy's edits of a profile stand at one POS.
@@ -131,13 +134,33 @@ impl From<Totals> for PurchaseTotals {
     }
 }
 
-/// Flower-equivalent grams bought of one product class in a compliance period.
+/// Flower-equivalent grams bought of one product class in a current compliance period,
+/// with the period's limit ("12.5 of 28.5 g today").
 #[derive(SimpleObject)]
 pub struct ClassGrams {
     /// The product class.
     pub product_class: ProductClass,
-    /// Grams bought (online and in store, voids and returns excluded).
+    /// Grams bought (online and in store, voids excluded; returns give none back).
     pub grams: f64,
+    /// The period's limit in grams; null when no rule limits the class.
+    pub limit_grams: Option<f64>,
+    /// The code of the rule setting the limit.
+    pub rule_code: Option<String>,
+    /// The period's length in calendar days of the location's time zone (1: today).
+    pub period_days: i32,
     /// When the period started.
     pub since: DateTime<Utc>,
+}
+
+impl From<ClassPeriod> for ClassGrams {
+    fn from(period: ClassPeriod) -> Self {
+        Self {
+            product_class: period.class.into(),
+            grams: period.used,
+            limit_grams: period.limit,
+            rule_code: period.rule,
+            period_days: period.days,
+            since: period.since,
+        }
+    }
 }

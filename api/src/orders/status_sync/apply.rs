@@ -1,5 +1,6 @@
 //! Applying one observed status to one order: the transition check, the order row, its
-//! order event and the reservation release in one transaction; after the commit the
+//! order event, the reservation release and, once fulfilled, the order's sale purchase
+//! ([`sale`]) in one transaction; after the commit the
 //! [`OrderEvent`], stock events and alerts are announced.
 //!
 //! Every path that changes an order's status after placement goes through here: the
@@ -27,7 +28,7 @@ use crate::{
         EventBusExt, SharedEventBus,
         order::{ORDER_TOPIC, OrderEvent},
     },
-    orders::{reservations, transitions},
+    orders::{reservations, sale, transitions},
     sync::{alerts::NewAlert, effects::Announcer, effects::Effects},
 };
 
@@ -312,6 +313,9 @@ pub(crate) async fn transition(
             order_event::Entity::insert(event.clone().into_active_model().reset_all())
                 .exec_without_returning(db)
                 .await?;
+            if sale::is_fulfilled(to) && sale::record(db, current, now).await? {
+                effects.purchases_changed(current.customer_id);
+            }
             Applied::Changed(OrderEvent::from_row(&event, current.customer_id))
         }
     };

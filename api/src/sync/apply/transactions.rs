@@ -2,6 +2,11 @@
 //! lines, one per (connection, POS transaction id). A transaction is immutable at the
 //! POS except for being voided, so an existing purchase only ever gains its void flag:
 //! replaying an older copy changes nothing.
+//!
+//! The sale of an online order is one purchase: when Canopy already wrote it at the
+//! order's fulfilment, the POS's transaction takes that row over (its connection, id,
+//! total, time and lines) instead of adding a second; a further standing sale the POS
+//! rings for the same order is kept unlinked from it (the order counts once).
 
 use std::collections::{HashMap, HashSet};
 
@@ -14,7 +19,10 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{ApplyContext, Watermark, batches, newest_per_id};
-use crate::sync::{effects::Effects, lookup};
+use crate::{
+    orders::sale,
+    sync::{effects::Effects, lookup},
+};
 
 const ENDPOINT: &str = "transactions";
 /// Rows per multi-row `INSERT`.
@@ -75,6 +83,8 @@ pub async fn apply_transactions(
     let products =
         lookup::by_id::<product::Entity>(db, product::Column::Id, |p| p.id, &known).await?;
     let orders = orders(db, ctx, &new).await?;
+    let linked: Vec<Uuid> = new.iter().filter_map(|t| order_of(&orders, t)).collect();
+    let mut sales = sale::sales_of(db, &linked).await?;
 
     let mut purchases = Vec::new();
     let mut lines = Vec::new();
@@ -98,33 +108,52 @@ pub async fn apply_transactions(
             .as_deref()
             .and_then(|id| customers.get(id))
             .map(|r| r.customer_id);
-        let order_id = order_of(&orders, transaction);
-        let id = Uuid::now_v7();
-        purchases.push(
-            purchase::Model {
-                id,
-                customer_id,
-                source: if order_id.is_some() {
-                    PurchaseSource::Online
-                } else {
-                    PurchaseSource::InStore
-                },
-                order_id,
-                connection_id: Some(ctx.connection_id),
-                external_id: Some(transaction.external_id.clone()),
-                return_of_external_id: transaction.return_of.clone(),
-                location_id: location.id,
-                total: transaction.total.amount,
-                currency: transaction.total.currency.clone(),
-                occurred_at: transaction.occurred_at,
-                is_return: transaction.is_return,
-                is_void: transaction.is_void,
-                created_at: ctx.now,
-                updated_at: ctx.now,
+        let standing = !transaction.is_return && !transaction.is_void;
+        let (order_id, ours) = match order_of(&orders, transaction) {
+            Some(order) if standing => match sales.get(&order) {
+                Some(ours) if ours.external_id.is_none() => (Some(order), Some(ours.clone())),
+                Some(_) => {
+                    tracing::warn!(%order, transaction = %transaction.external_id, "a second sale for one order kept apart from it");
+                    (None, None)
+                }
+                None => (Some(order), None),
+            },
+            other => (other, None),
+        };
+        let row = purchase::Model {
+            id: ours.as_ref().map_or_else(Uuid::now_v7, |o| o.id),
+            customer_id,
+            source: if order_id.is_some() {
+                PurchaseSource::Online
+            } else {
+                PurchaseSource::InStore
+            },
+            order_id,
+            connection_id: Some(ctx.connection_id),
+            external_id: Some(transaction.external_id.clone()),
+            return_of_external_id: transaction.return_of.clone(),
+            location_id: location.id,
+            total: transaction.total.amount,
+            currency: transaction.total.currency.clone(),
+            occurred_at: transaction.occurred_at,
+            is_return: transaction.is_return,
+            is_void: transaction.is_void,
+            created_at: ctx.now,
+            updated_at: ctx.now,
+        };
+        let id = row.id;
+        match &ours {
+            Some(ours) => {
+                sale::take_over(db, ours, &row).await?;
+                if let Some(customer) = ours.customer_id {
+                    effects.purchases_changed(customer);
+                }
             }
-            .into_active_model()
-            .reset_all(),
-        );
+            None => purchases.push(row.clone().into_active_model().reset_all()),
+        }
+        if let Some(order) = order_id.filter(|_| standing) {
+            sales.insert(order, row);
+        }
         for line in &transaction.lines {
             let product = product_ids
                 .get(&line.external_product_id)
