@@ -30,26 +30,10 @@ if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt $((largest + 1024)) ]
   exit 1
 fi
 
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/canopy/target}
-echo "building release binaries…" >&2
-(cd "$root" && cargo build --quiet --release -p api --bin canopy --example live_bench)
-canopy=$CARGO_TARGET_DIR/release/canopy
-live_bench=$CARGO_TARGET_DIR/release/examples/live_bench
-
-work=$(mktemp -d)
-trap 'stop_servers; drop_bench_database; rm -rf "$work"' EXIT
-bench_database "$work" fanout
-
-secret=$(bench_secret)
-port=$(free_port)
-unset REDIS_URL
-DATABASE_URL=$BENCH_DATABASE_URL CANOPY_JWT_SECRET=$secret CANOPY_MASTER_KEY=$(bench_master_key) \
-  CANOPY_RATE_LIMIT_PER_MINUTE=0 CANOPY_MAX_WS_PER_CLIENT=0 RUST_LOG=warn \
-  start_server "$work/canopy.log" "$canopy" serve --addr "127.0.0.1:$port"
-wait_ready "http://127.0.0.1:$port/readyz" || { tail -n 20 "$work/canopy.log" >&2; exit 1; }
+start_live_server "$root" fanout
 
 echo "measuring: subscribers in steps of $steps…" >&2
-figures=$("$live_bench" "http://127.0.0.1:$port" "$secret" "${BENCH_PIDS[0]}" fanout --steps "$steps")
+figures=$("$LIVE_BENCH" "$LIVE_URL" "$LIVE_SECRET" "${BENCH_PIDS[0]}" fanout --steps "$steps")
 echo "$figures"
 awk -v db="${BENCH_DATABASE:-sqlite}" '
   /^baseline_rss_kib=/ { split($0, kv, "="); printf "one replica (%s), server RSS before subscribers: %.1f MiB\n", db, kv[2] / 1024

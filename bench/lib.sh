@@ -99,3 +99,30 @@ drop_bench_database() {
 # A throwaway HS256 secret and master key for a bench server.
 bench_secret() { head -c 48 /dev/urandom | base64 -w0; }
 bench_master_key() { head -c 32 /dev/urandom | base64 -w0; }
+
+# Builds the release `canopy` binary and the `live_bench` example, then starts
+# `canopy serve` (no demo) on a fresh bench database named NAME, with the per-client
+# rate and websocket limits lifted (every bench client comes from this one machine).
+# Sets LIVE_BENCH (the example's path), LIVE_SECRET (the server's HS256 secret),
+# LIVE_URL (its base URL) and LIVE_WORK (a scratch folder removed on exit).
+# Usage: start_live_server ROOT NAME
+start_live_server() {
+  local root=$1 name=$2 port
+  export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/canopy/target}
+  echo "building release binaries…" >&2
+  (cd "$root" && cargo build --quiet --release -p api --bin canopy --example live_bench)
+  LIVE_BENCH=$CARGO_TARGET_DIR/release/examples/live_bench
+  LIVE_WORK=$(mktemp -d)
+  trap 'stop_servers; drop_bench_database; rm -rf "$LIVE_WORK"' EXIT
+  bench_database "$LIVE_WORK" "$name"
+  LIVE_SECRET=$(bench_secret)
+  port=$(free_port)
+  LIVE_URL="http://127.0.0.1:$port"
+  unset REDIS_URL
+  DATABASE_URL=$BENCH_DATABASE_URL CANOPY_JWT_SECRET=$LIVE_SECRET \
+    CANOPY_MASTER_KEY=$(bench_master_key) CANOPY_RATE_LIMIT_PER_MINUTE=0 \
+    CANOPY_MAX_WS_PER_CLIENT=0 RUST_LOG=warn \
+    start_server "$LIVE_WORK/canopy.log" "$CARGO_TARGET_DIR/release/canopy" serve \
+    --addr "127.0.0.1:$port"
+  wait_ready "$LIVE_URL/readyz" || { tail -n 20 "$LIVE_WORK/canopy.log" >&2; return 1; }
+}

@@ -31,27 +31,10 @@ products=${BENCH_PRODUCTS:-250}
 webhook_rate=${BENCH_WEBHOOK_RATE:-20}
 poll_rate=${BENCH_POLL_RATE:-100}
 
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/canopy/target}
-echo "building release binaries…" >&2
-(cd "$root" && cargo build --quiet --release -p api --bin canopy --example live_bench)
-canopy=$CARGO_TARGET_DIR/release/canopy
-live_bench=$CARGO_TARGET_DIR/release/examples/live_bench
-
-work=$(mktemp -d)
-trap 'stop_servers; drop_bench_database; rm -rf "$work"' EXIT
-bench_database "$work" propagation
-
-secret=$(bench_secret)
-port=$(free_port)
-unset REDIS_URL
-# one bench client: lift the per-client rate and websocket limits out of reach
-DATABASE_URL=$BENCH_DATABASE_URL CANOPY_JWT_SECRET=$secret CANOPY_MASTER_KEY=$(bench_master_key) \
-  CANOPY_RATE_LIMIT_PER_MINUTE=0 CANOPY_MAX_WS_PER_CLIENT=0 RUST_LOG=warn \
-  start_server "$work/canopy.log" "$canopy" serve --addr "127.0.0.1:$port"
-wait_ready "http://127.0.0.1:$port/readyz" || { tail -n 20 "$work/canopy.log" >&2; exit 1; }
+start_live_server "$root" propagation
 
 echo "measuring: $changes changes per path (webhook at $webhook_rate/s, poll at $poll_rate/s, polled every ${poll_seconds}s)…" >&2
-figures=$("$live_bench" "http://127.0.0.1:$port" "$secret" "${BENCH_PIDS[0]}" propagation \
+figures=$("$LIVE_BENCH" "$LIVE_URL" "$LIVE_SECRET" "${BENCH_PIDS[0]}" propagation \
   --changes "$changes" --products "$products" --poll-seconds "$poll_seconds" \
   --webhook-rate "$webhook_rate" --poll-rate "$poll_rate")
 echo "$figures"
