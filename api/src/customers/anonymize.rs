@@ -41,15 +41,7 @@ pub async fn anonymize(
     let blank = blank.into_active_model().reset_all().update(&txn).await?;
     events::record(
         &txn,
-        NewEvent {
-            customer_id: id,
-            kind: kinds::ANONYMIZED,
-            connection_id: None,
-            other_customer_id: None,
-            fields: json!([]),
-            actor,
-            at: now,
-        },
+        NewEvent::admin(id, kinds::ANONYMIZED, None, actor, now),
     )
     .await?;
     audit::record(

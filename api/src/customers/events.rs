@@ -50,6 +50,28 @@ pub struct NewEvent<'a> {
     pub at: DateTime<Utc>,
 }
 
+impl<'a> NewEvent<'a> {
+    /// An admin action on the whole profile (merge, unmerge, erasure): no POS connection,
+    /// no field names; `other` is the other profile of a merge.
+    pub fn admin(
+        customer_id: Uuid,
+        kind: &'a str,
+        other: Option<Uuid>,
+        actor: &'a str,
+        at: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            customer_id,
+            kind,
+            connection_id: None,
+            other_customer_id: other,
+            fields: Value::Array(Vec::new()),
+            actor,
+            at,
+        }
+    }
+}
+
 /// The row for `event`, for callers that insert many at once.
 pub fn row(event: NewEvent<'_>) -> customer_event::ActiveModel {
     customer_event::ActiveModel {

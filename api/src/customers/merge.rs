@@ -112,15 +112,7 @@ pub async fn merge(
     for (customer_id, other) in [(target, duplicate), (duplicate, target)] {
         events::record(
             &txn,
-            NewEvent {
-                customer_id,
-                kind: kinds::MERGED,
-                connection_id: None,
-                other_customer_id: Some(other),
-                fields: json!([]),
-                actor,
-                at: now,
-            },
+            NewEvent::admin(customer_id, kinds::MERGED, Some(other), actor, now),
         )
         .await?;
     }
@@ -162,15 +154,7 @@ pub async fn unmerge(
     for (customer_id, other) in [(parent, id), (id, parent)] {
         events::record(
             &txn,
-            NewEvent {
-                customer_id,
-                kind: kinds::UNMERGED,
-                connection_id: None,
-                other_customer_id: Some(other),
-                fields: json!([]),
-                actor,
-                at: now,
-            },
+            NewEvent::admin(customer_id, kinds::UNMERGED, Some(other), actor, now),
         )
         .await?;
     }
