@@ -261,30 +261,6 @@ mod tests {
 
     use super::*;
 
-    fn blank() -> customer::Model {
-        customer::Model {
-            id: uuid::Uuid::nil(),
-            email: None,
-            phone: None,
-            first_name: None,
-            last_name: None,
-            date_of_birth: None,
-            medical_id: None,
-            medical_id_expires: None,
-            address: None,
-            city: None,
-            state: None,
-            postal_code: None,
-            preferences: Value::Object(Map::new()),
-            marketing_opt_in: false,
-            merged_into_id: None,
-            anonymized_at: None,
-            field_modified_at: None,
-            created_at: DateTime::UNIX_EPOCH,
-            updated_at: DateTime::UNIX_EPOCH,
-        }
-    }
-
     fn pos(city: &str) -> ExternalCustomer {
         ExternalCustomer {
             external_id: "1".into(),
@@ -307,7 +283,7 @@ mod tests {
     #[test]
     fn last_writer_wins_per_field_and_the_pos_wins_ties() {
         let t0 = DateTime::UNIX_EPOCH + TimeDelta::days(10_000);
-        let mut row = blank();
+        let mut row = crate::customers::profile::empty(uuid::Uuid::nil(), DateTime::UNIX_EPOCH);
         let first = merge_pos(&mut row, &pos("Oakland"), None, t0);
         assert_eq!(first.changed, vec![Field::FirstName, Field::City]);
 

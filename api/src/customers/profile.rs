@@ -4,7 +4,7 @@
 //! it to each POS holding the customer, or records that the POS keeps no such edit).
 
 use async_graphql::{ID, InputObject};
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use entities::{customer, customer_external_ref, location};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
@@ -24,6 +24,31 @@ use crate::{
     graphql::types::{enums::ProductCategory, ids::parse_id},
     orders::{enqueue::enqueue, outbox::queue::kinds::PUSH_CUSTOMER},
 };
+
+/// A profile `id` with nothing known yet, created at `at`.
+pub fn empty(id: Uuid, at: DateTime<Utc>) -> customer::Model {
+    customer::Model {
+        id,
+        email: None,
+        phone: None,
+        first_name: None,
+        last_name: None,
+        date_of_birth: None,
+        medical_id: None,
+        medical_id_expires: None,
+        address: None,
+        city: None,
+        state: None,
+        postal_code: None,
+        preferences: Value::Object(serde_json::Map::new()),
+        marketing_opt_in: false,
+        merged_into_id: None,
+        anonymized_at: None,
+        field_modified_at: None,
+        created_at: at,
+        updated_at: at,
+    }
+}
 
 /// Changes to a profile; omitted fields stay as they are.
 #[derive(Clone, Debug, Default, InputObject)]

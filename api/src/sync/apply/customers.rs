@@ -21,7 +21,7 @@ use crate::{
         events::{self, NewEvent, kinds},
         fields::{self, PosMerge},
         identity::{Candidates, Keys, Match},
-        merge, validate,
+        merge, profile, validate,
     },
     sync::{alerts::NewAlert, effects::Effects, lookup},
 };
@@ -134,15 +134,9 @@ pub async fn apply_customers(
                 }
                 merged
             };
-            pending.events.push(events::row(NewEvent {
-                customer_id: id,
-                kind: kinds::LINKED,
-                connection_id: Some(ctx.connection_id),
-                other_customer_id: None,
-                fields: fields::names(&merged.changed),
-                actor: "pos",
-                at: ctx.now,
-            }));
+            pending
+                .events
+                .push(pos_event(ctx, id, kinds::LINKED, &merged));
             pending
                 .refs
                 .push(reference(ctx, id, external, merged.hashes));
@@ -170,17 +164,11 @@ pub async fn apply_customers(
                 ),
             });
         }
-        let mut row = blank(ctx);
+        let mut row = profile::empty(Uuid::now_v7(), ctx.now);
         let merged = fields::merge_pos(&mut row, external, None, at);
-        pending.events.push(events::row(NewEvent {
-            customer_id: row.id,
-            kind: kinds::POS_MERGED,
-            connection_id: Some(ctx.connection_id),
-            other_customer_id: None,
-            fields: fields::names(&merged.changed),
-            actor: "pos",
-            at: ctx.now,
-        }));
+        pending
+            .events
+            .push(pos_event(ctx, row.id, kinds::POS_MERGED, &merged));
         pending
             .refs
             .push(reference(ctx, row.id, external, merged.hashes));
@@ -213,15 +201,9 @@ async fn save(
         .update(db)
         .await?;
     effects.customer_changed(row.id);
-    pending.events.push(events::row(NewEvent {
-        customer_id: row.id,
-        kind: kinds::POS_MERGED,
-        connection_id: Some(ctx.connection_id),
-        other_customer_id: None,
-        fields: fields::names(&merged.changed),
-        actor: "pos",
-        at: ctx.now,
-    }));
+    pending
+        .events
+        .push(pos_event(ctx, row.id, kinds::POS_MERGED, merged));
     Ok(())
 }
 
@@ -277,26 +259,20 @@ fn reference(
     .reset_all()
 }
 
-fn blank(ctx: &ApplyContext) -> customer::Model {
-    customer::Model {
-        id: Uuid::now_v7(),
-        email: None,
-        phone: None,
-        first_name: None,
-        last_name: None,
-        date_of_birth: None,
-        medical_id: None,
-        medical_id_expires: None,
-        address: None,
-        city: None,
-        state: None,
-        postal_code: None,
-        preferences: serde_json::Value::Object(serde_json::Map::new()),
-        marketing_opt_in: false,
-        merged_into_id: None,
-        anonymized_at: None,
-        field_modified_at: None,
-        created_at: ctx.now,
-        updated_at: ctx.now,
-    }
+/// The event of POS record `merged` changing profile `customer_id` (`kind`).
+fn pos_event(
+    ctx: &ApplyContext,
+    customer_id: Uuid,
+    kind: &'static str,
+    merged: &PosMerge,
+) -> customer_event::ActiveModel {
+    events::row(NewEvent {
+        customer_id,
+        kind,
+        connection_id: Some(ctx.connection_id),
+        other_customer_id: None,
+        fields: fields::names(&merged.changed),
+        actor: "pos",
+        at: ctx.now,
+    })
 }
