@@ -383,6 +383,14 @@ fn cart_products(lines: &[crate::model::OrderLineSubmission]) -> Vec<CartProduct
         .collect()
 }
 
+/// The latest `updated_at_time` of `carts`: where a changed-since pull of them may resume.
+fn newest_update(carts: &[Cart]) -> Option<DateTime<Utc>> {
+    carts
+        .iter()
+        .filter_map(|c| mapping::parse_time(c.updated_at_time.as_deref()))
+        .max()
+}
+
 fn full_name(first: &str, last: &str) -> String {
     format!("{} {}", first.trim(), last.trim())
         .trim()
@@ -520,10 +528,7 @@ impl PosProvider for JaneProvider {
             .collect();
         items.sort_by(|a, b| a.external_id.cmp(&b.external_id));
         Ok(Batch {
-            high_water_mark: carts
-                .iter()
-                .filter_map(|c| mapping::parse_time(c.updated_at_time.as_deref()))
-                .max(),
+            high_water_mark: newest_update(&carts),
             items,
             rejected,
         })
@@ -549,10 +554,7 @@ impl PosProvider for JaneProvider {
             .collect();
         let items = dedupe(history, &mut rejected, CARTS.name, |t| &t.external_id);
         Ok(Batch {
-            high_water_mark: carts
-                .iter()
-                .filter_map(|c| mapping::parse_time(c.updated_at_time.as_deref()))
-                .max(),
+            high_water_mark: newest_update(&carts),
             items,
             rejected,
         })
