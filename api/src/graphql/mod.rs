@@ -5,7 +5,7 @@
 //! [`schema`]. Resolvers stay thin: they read the [`Viewer`](crate::auth::Viewer) and the
 //! [`AppState`](crate::state::AppState) from the context and call services.
 
-mod aliases;
+pub mod document;
 mod errors;
 mod federation;
 pub mod loaders;
