@@ -25,20 +25,24 @@ pub(super) fn cap(errors: &mut Vec<ServerError>) {
 /// Cuts the lines of `error`'s message longer than [`MAX_LINE_CHARS`] characters.
 pub(super) fn cut(error: &mut ServerError) {
     if error.message.lines().any(is_long) {
-        error.message = error
-            .message
-            .lines()
-            .map(|line| {
-                if is_long(line) {
-                    let kept: String = line.chars().take(MAX_LINE_CHARS).collect();
-                    format!("{kept}…")
-                } else {
-                    line.to_owned()
-                }
-            })
-            .collect::<Vec<_>>()
-            .join("\n");
+        error.message = cut_lines(&error.message);
     }
+}
+
+/// `text` with every line longer than [`MAX_LINE_CHARS`] characters cut there (for
+/// messages that may quote client input).
+pub(crate) fn cut_lines(text: &str) -> String {
+    text.lines()
+        .map(|line| {
+            if is_long(line) {
+                let kept: String = line.chars().take(MAX_LINE_CHARS).collect();
+                format!("{kept}…")
+            } else {
+                line.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn is_long(line: &str) -> bool {

@@ -6,7 +6,7 @@
 //! [`AppState`](crate::state::AppState) from the context and call services.
 
 pub mod document;
-mod error_size;
+pub(crate) mod error_size;
 mod errors;
 mod federation;
 pub mod loaders;

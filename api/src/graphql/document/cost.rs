@@ -209,6 +209,8 @@ impl<'a> Counter<'a> {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
+
     use std::fmt::Write as _;
 
     use async_graphql::{Variables, parser::parse_query};

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use async_graphql::{
-    Request, ServerError, ServerResult,
+    Request, ServerError, ServerResult, Variables,
     extensions::{Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest},
 };
 
@@ -39,7 +39,15 @@ impl DocumentGuard {
     /// Checks `request`, leaving its document parsed (so it is not parsed again).
     fn check(&self, request: &mut Request) -> ServerResult<()> {
         check_nesting(&request.query, self.max_nesting).map_err(refuse)?;
-        let variables = request.variables.clone();
+        // Taken out for the check (`parsed_query` borrows the whole request), not cloned.
+        let variables = std::mem::take(&mut request.variables);
+        let checked = self.check_document(request, &variables);
+        request.variables = variables;
+        checked
+    }
+
+    /// The cost checks of [`Self::check`] on the parsed document.
+    fn check_document(&self, request: &mut Request, variables: &Variables) -> ServerResult<()> {
         let document = request.parsed_query()?;
         let too_deep = || {
             format!(
@@ -47,8 +55,8 @@ impl DocumentGuard {
                 self.max_nesting
             )
         };
-        let cost = measure(document, &variables, self.max_nesting)
-            .map_err(|TooTall| refuse(too_deep()))?;
+        let cost =
+            measure(document, variables, self.max_nesting).map_err(|TooTall| refuse(too_deep()))?;
         if cost.height > self.max_nesting {
             return Err(refuse(too_deep()));
         }
