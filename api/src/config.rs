@@ -159,7 +159,9 @@ pub struct Limits {
     #[arg(long, env = "CANOPY_MAX_DEPTH", default_value_t = 12, global = true)]
     pub max_depth: usize,
 
-    /// Highest complexity score a query may have.
+    /// Highest complexity score a query may have; also the most selections (fields and
+    /// directives, fragments and each `_entities` representation counted in full) a
+    /// document may execute, counted before anything expands it.
     #[arg(
         long,
         env = "CANOPY_MAX_COMPLEXITY",
