@@ -159,7 +159,9 @@ pub struct Limits {
     #[arg(long, env = "CANOPY_MAX_DEPTH", default_value_t = 12, global = true)]
     pub max_depth: usize,
 
-    /// Highest complexity score a query may have.
+    /// Highest complexity score a query may have; also the most selections (fields and
+    /// directives, fragments and each `_entities` representation counted in full) a
+    /// document may execute, counted before anything expands it.
     #[arg(
         long,
         env = "CANOPY_MAX_COMPLEXITY",
@@ -171,6 +173,20 @@ pub struct Limits {
     /// Most field aliases one document may use.
     #[arg(long, env = "CANOPY_MAX_ALIASES", default_value_t = 30, global = true)]
     pub max_aliases: usize,
+
+    /// Deepest nesting of `[`, `{` and `(` in a GraphQL document's text, and of selection
+    /// sets through fragment spreads; deeper documents are refused before parsing.
+    #[arg(long, env = "CANOPY_MAX_NESTING", default_value_t = 64, global = true)]
+    pub max_nesting: usize,
+
+    /// Most `_entities` representations one request may pass.
+    #[arg(
+        long,
+        env = "CANOPY_MAX_ENTITIES",
+        default_value_t = 100,
+        global = true
+    )]
+    pub max_entities: usize,
 
     /// Largest page size (`first`) a connection field accepts.
     #[arg(long, env = "CANOPY_MAX_FIRST", default_value_t = 100, global = true)]

@@ -5,7 +5,8 @@
 //! and writes the code and details. Errors raised by async-graphql itself (parse,
 //! validation, limits, input coercion) carry no source and are the client's:
 //! `BAD_USER_INPUT`. Any other source is a foreign error leaked with `?`: it is logged
-//! and shown as `INTERNAL` with a generic message.
+//! and shown as `INTERNAL` with a generic message. The errors are then bounded in number
+//! and size by [`super::error_size`].
 
 use std::sync::Arc;
 
@@ -15,6 +16,7 @@ use async_graphql::{
 };
 use futures::{StreamExt, stream::BoxStream};
 
+use super::error_size;
 use crate::error::{ApiError, ErrorCode};
 
 /// The extension factory installed on the schema.
@@ -30,7 +32,7 @@ impl ExtensionFactory for ErrorCodes {
 impl Extension for ErrorCodes {
     async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
         let mut response = next.run(ctx).await;
-        response.errors.iter_mut().for_each(classify);
+        finish(&mut response.errors);
         response
     }
 
@@ -42,10 +44,19 @@ impl Extension for ErrorCodes {
     ) -> BoxStream<'s, Response> {
         next.run(ctx, stream)
             .map(|mut response| {
-                response.errors.iter_mut().for_each(classify);
+                finish(&mut response.errors);
                 response
             })
             .boxed()
+    }
+}
+
+/// Caps the number of `errors`, classifies each and cuts its long lines.
+fn finish(errors: &mut Vec<ServerError>) {
+    error_size::cap(errors);
+    for error in errors {
+        classify(error);
+        error_size::cut(error);
     }
 }
 

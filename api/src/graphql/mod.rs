@@ -5,7 +5,8 @@
 //! [`schema`]. Resolvers stay thin: they read the [`Viewer`](crate::auth::Viewer) and the
 //! [`AppState`](crate::state::AppState) from the context and call services.
 
-mod aliases;
+pub mod document;
+pub(crate) mod error_size;
 mod errors;
 mod federation;
 pub mod loaders;

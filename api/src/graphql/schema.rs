@@ -8,7 +8,7 @@
 use async_graphql::{MergedObject, MergedSubscription, SDLExportOptions, Schema, SchemaBuilder};
 
 use super::{
-    aliases::AliasLimit,
+    document::DocumentGuard,
     errors::ErrorCodes,
     federation::FederationQuery,
     loaders::Loaders,
@@ -65,7 +65,8 @@ fn builder(limits: &Limits) -> SchemaBuilder<Query, Mutation, Subscription> {
     .enable_subscription_in_federation()
     .limit_depth(limits.max_depth)
     .limit_complexity(limits.max_complexity)
-    .extension(AliasLimit::new(limits.max_aliases))
+    // First, so nothing parses or expands a document before it is checked.
+    .extension(DocumentGuard::new(limits))
     .extension(NoNulBytes)
     .extension(ErrorCodes)
 }

@@ -32,7 +32,11 @@ use self::{
     response_cache::{Lookup, public_max_age, shares_public_responses},
 };
 use super::{GRAPHQL_PATH, HttpState, WS_PATH};
-use crate::{auth::Viewer, error::ApiError};
+use crate::{
+    auth::Viewer,
+    error::ApiError,
+    graphql::{document::check_nesting, error_size::cut_lines},
+};
 
 /// `GET /graphql`: GraphiQL for browsers, queries for everyone else.
 pub(super) async fn get(
@@ -44,7 +48,8 @@ pub(super) async fn get(
         Ok(Query(params)) => params,
         Err(rejection) => {
             let media = negotiate(&headers).unwrap_or(ResponseMedia::Json);
-            let error = ApiError::bad_input(format!("invalid URL parameters: {rejection}"));
+            let error =
+                ApiError::bad_input(cut_lines(&format!("invalid URL parameters: {rejection}")));
             return error_response(media, StatusCode::BAD_REQUEST, &error);
         }
     };
@@ -117,6 +122,11 @@ async fn run(
     mut request: async_graphql::Request,
     transport: Transport,
 ) -> Response {
+    // Before the response cache and `operation_type` parse anything (see `check_nesting`).
+    if let Err(error) = check_nesting(&request.query, state.app.config.limits.max_nesting) {
+        let error = ApiError::bad_input(error.to_string());
+        return error_response(media, StatusCode::BAD_REQUEST, &error);
+    }
     let key = match state.responses.lookup(&viewer, &request).await {
         Lookup::Hit(entry) => {
             let caching = http_caching(transport, Some(entry.remaining_max_age()));

@@ -4,7 +4,7 @@ use async_graphql::{Extensions, Request, Value, Variables, parser::types::Operat
 use serde::Deserialize;
 use serde_json::Map;
 
-use crate::error::ApiError;
+use crate::{error::ApiError, graphql::error_size::cut_lines};
 
 /// A JSON request body: these four members and no others.
 #[derive(Deserialize)]
@@ -44,8 +44,10 @@ impl GetParams {
 
 /// The request in a JSON body.
 pub(super) fn from_json(body: &[u8]) -> Result<Request, ApiError> {
-    let body: Body = serde_json::from_slice(body)
-        .map_err(|error| ApiError::bad_input(format!("malformed request body: {error}")))?;
+    let body: Body = serde_json::from_slice(body).map_err(|error| {
+        // serde quotes unknown member names, which can be of any length.
+        ApiError::bad_input(cut_lines(&format!("malformed request body: {error}")))
+    })?;
     build(
         body.query,
         body.operation_name,

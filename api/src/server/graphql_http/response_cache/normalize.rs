@@ -8,6 +8,8 @@
 //! that differ in more than layout (field order, aliases) keep different texts: that costs
 //! a cache miss, never a wrong answer.
 
+use crate::graphql::document::{comment_len, string_literal_len};
+
 /// Punctuators that no neighbouring token can merge with (`...` is left out: a space
 /// beside `.` is kept).
 const fn is_punctuator(byte: u8) -> bool {
@@ -46,9 +48,7 @@ pub(super) fn normalize(query: &str) -> String {
             }
             b'#' => {
                 separated = true;
-                at = query[at..]
-                    .find(['\n', '\r'])
-                    .map_or(query.len(), |end| at + end);
+                at += comment_len(&query[at..]);
             }
             0xEF if query[at..].starts_with(BOM) => {
                 separated = true;
@@ -77,34 +77,6 @@ pub(super) fn normalize(query: &str) -> String {
         }
     }
     out
-}
-
-/// The length in bytes of the string literal `text` starts with (its quotes included);
-/// the rest of `text` when the literal is unterminated (the document then fails to parse,
-/// and is never cached).
-fn string_literal_len(text: &str) -> usize {
-    if let Some(body) = text.strip_prefix("\"\"\"") {
-        // A block string ends at the first `"""` not escaped as `\"""`.
-        let mut offset = 0;
-        while let Some(found) = body[offset..].find("\"\"\"") {
-            let at = offset + found;
-            if !body[..at].ends_with('\\') {
-                return 3 + at + 3;
-            }
-            offset = at + 3;
-        }
-        return text.len();
-    }
-    let mut escaped = false;
-    for (index, c) in text.char_indices().skip(1) {
-        match c {
-            '\\' if !escaped => escaped = true,
-            '"' if !escaped => return index + 1,
-            '\n' | '\r' => return index,
-            _ => escaped = false,
-        }
-    }
-    text.len()
 }
 
 #[cfg(test)]
