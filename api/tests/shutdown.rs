@@ -1,10 +1,19 @@
-//! Graceful shutdown: the server future completes once the shutdown token is cancelled.
+//! Graceful shutdown: the server future completes once the shutdown token is cancelled,
+//! and `canopy serve` exits within its grace after SIGTERM however busy its workers are.
 #![allow(clippy::unwrap_used)]
 
 mod common;
+mod orders_support;
+mod sync_support;
 
-use common::spawn_app;
+use std::time::{Duration, Instant};
+
+use common::{WAIT, process::ServerProcess, spawn_app};
+use providers::{model::PosKind, simulator::faults::Fault};
 use reqwest::StatusCode;
+
+/// Dutchie's order status endpoint, which the status poller calls per open order.
+const STATUS_PATH: &str = "/preorder/Status";
 
 #[tokio::test]
 async fn server_stops_after_the_shutdown_signal() {
@@ -18,4 +27,50 @@ async fn server_stops_after_the_shutdown_signal() {
 
     let after = reqwest::Client::new().get(&url).send().await;
     assert!(after.is_err(), "the listener is closed after shutdown");
+}
+
+/// SIGTERM to a `canopy serve` process whose order-status poller is stuck in a round of
+/// slow POS calls: the process exits within the grace (2 s here) plus a second, leaving
+/// the polls to the next process (before: it finished the round first, 10 s here and
+/// 83–130 s in production).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_ends_a_slow_status_round_within_the_grace() {
+    let Some(env) = orders_support::postgres().await else {
+        return;
+    };
+    let (sim, connection) = env.imported(PosKind::Dutchie).await;
+    for _ in 0..8 {
+        env.place(&connection, 1).await;
+    }
+    env.drain(&orders_support::fast_outbox()).await;
+    // every status poll now hangs until the adapter's 5 s timeout
+    sim.faults()
+        .push_for(STATUS_PATH, Fault::Delay { millis: 60_000 }, 1_000);
+    let before = sim.faults().requests_under(STATUS_PATH);
+    let mut server = ServerProcess::start(
+        env.url().unwrap(),
+        None,
+        &[
+            ("CANOPY_MASTER_KEY", env.master_key.as_str()),
+            ("CANOPY_SHUTDOWN_GRACE", "2s"),
+        ],
+    )
+    .await;
+    tokio::time::timeout(WAIT, async {
+        while sim.faults().requests_under(STATUS_PATH) == before {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .expect("the status poller did not start its round");
+
+    let signalled = Instant::now();
+    server.signal("TERM");
+    let status = tokio::time::timeout(Duration::from_secs(60), server.exited())
+        .await
+        .expect("canopy serve did not exit within a minute of SIGTERM");
+    let took = signalled.elapsed();
+    eprintln!("exit {took:?} after SIGTERM (grace 2 s)");
+    assert!(status.success(), "{status}");
+    assert!(took < Duration::from_secs(3), "exit took {took:?}");
 }
