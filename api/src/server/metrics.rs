@@ -136,3 +136,53 @@ pub(super) async fn track(request: Request, next: Next) -> Response {
         .record(started.elapsed().as_secs_f64());
     response
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use std::time::Duration;
+
+    use axum::body::Body;
+
+    use super::*;
+
+    fn request(peer: Option<&str>, bearer: Option<&str>) -> Request {
+        let mut request = Request::builder().uri("/metrics");
+        if let Some(token) = bearer {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        let mut request = request.body(Body::empty()).unwrap();
+        if let Some(peer) = peer {
+            request
+                .extensions_mut()
+                .insert(ConnectInfo::<SocketAddr>(peer.parse().unwrap()));
+        }
+        request
+    }
+
+    #[test]
+    fn without_token_only_admins_and_loopback_peers_read_metrics() {
+        let keys = Arc::new(JwtKeys::hs256(b"a-test-secret-long-enough-for-hs256", None));
+        let admin = keys
+            .mint(Role::Admin, "ops", Duration::from_secs(60))
+            .unwrap();
+        let storefront = keys
+            .mint(Role::Storefront, "shop", Duration::from_secs(60))
+            .unwrap();
+        let access = Access::AdminOrLoopback(keys);
+        assert!(access.allows(&request(Some("127.0.0.1:5000"), None)));
+        assert!(access.allows(&request(Some("[::1]:5000"), None)));
+        assert!(access.allows(&request(Some("203.0.113.9:5000"), Some(&admin))));
+        assert!(!access.allows(&request(Some("203.0.113.9:5000"), None)));
+        assert!(!access.allows(&request(Some("203.0.113.9:5000"), Some(&storefront))));
+        assert!(!access.allows(&request(None, Some("not-a-jwt"))));
+    }
+
+    #[test]
+    fn a_token_is_compared_whole() {
+        let access = Access::Token("s3cret-token".parse().unwrap());
+        assert!(access.allows(&request(Some("127.0.0.1:1"), Some("s3cret-token"))));
+        assert!(!access.allows(&request(Some("127.0.0.1:1"), Some("s3cret"))));
+        assert!(!access.allows(&request(Some("127.0.0.1:1"), None)));
+    }
+}
