@@ -16,7 +16,7 @@ use crate::{
     graphql::sdl,
     notify::{Notifier, NotifyError},
     orders::delivery::Delivery,
-    server::{Server, shutdown},
+    server::{Server, metrics, shutdown},
     simulate::{self, SimulateArgs},
     state::{AppState, StartupError},
     sync::{SyncWorkers, Synchronizer, workers::WorkerConfig},
@@ -145,6 +145,7 @@ async fn serve(config: Config, args: ServeArgs) -> Result<(), CliError> {
     let state = AppState::build(config, secrets).await?;
     let shutdown = CancellationToken::new();
     shutdown::cancel_on_signal(shutdown.clone());
+    let grace_over = shutdown::after_grace(&shutdown, state.config.shutdown_grace);
     // Background work (workers, demo seeding) is spawned on this tracker with the
     // shutdown token, so the process exits only once it has stopped.
     let background = TaskTracker::new();
@@ -175,11 +176,21 @@ async fn serve(config: Config, args: ServeArgs) -> Result<(), CliError> {
         Delivery::for_state(&state).start(&state, &background, &shutdown);
         crate::orders::expiry::start(state.clone(), &background, shutdown.clone());
     }
+    if let Some(addr) = metrics::serve_separately(&state.config, shutdown.clone()).await? {
+        tracing::info!(%addr, "metrics listening");
+    }
     let server = Server::bind(args.addr, state, shutdown.clone()).await?;
     tracing::info!(addr = %server.local_addr()?, "canopy listening");
     server.run(shutdown).await?;
     background.close();
-    background.wait().await;
+    // whatever still runs at the grace's end (a POS call, a sync batch) is dropped with
+    // the runtime: leases expire and outbox rows come due again for the next process
+    tokio::select! {
+        () = background.wait() => {}
+        () = grace_over.cancelled() => {
+            tracing::warn!(tasks = background.len(), "background work still running after the grace period; abandoning it");
+        }
+    }
     tracing::info!("canopy stopped");
     Ok(())
 }

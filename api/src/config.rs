@@ -42,6 +42,20 @@ pub struct Config {
     #[arg(long, env = "CANOPY_REDIS_TIMEOUT", default_value = "2s", value_parser = humantime::parse_duration, global = true)]
     pub redis_timeout: Duration,
 
+    /// Consecutive failed or timed-out Redis commands that open the Redis circuit breaker:
+    /// while open, cache reads miss at once, writes are skipped and events are dropped.
+    #[arg(
+        long,
+        env = "CANOPY_REDIS_BREAKER_THRESHOLD",
+        default_value_t = 3,
+        global = true
+    )]
+    pub redis_breaker_threshold: u32,
+
+    /// How often an open Redis circuit breaker probes Redis (one `PING`) to close again.
+    #[arg(long, env = "CANOPY_REDIS_PROBE_INTERVAL", default_value = "5s", value_parser = humantime::parse_duration, global = true)]
+    pub redis_probe_interval: Duration,
+
     /// Prefix of every Redis key and pub/sub channel, so several deployments can share a Redis.
     #[arg(
         long,
@@ -123,9 +137,25 @@ pub struct Config {
     #[arg(long, env = "CANOPY_REQUEST_TIMEOUT", default_value = "30s", value_parser = humantime::parse_duration, global = true)]
     pub request_timeout: Duration,
 
-    /// Time in-flight requests get to finish after a shutdown signal.
+    /// Time in-flight requests and background work (POS calls) get to finish after a
+    /// shutdown signal; the process exits at its end.
     #[arg(long, env = "CANOPY_SHUTDOWN_GRACE", default_value = "10s", value_parser = humantime::parse_duration, global = true)]
     pub shutdown_grace: Duration,
+
+    /// Bearer token that `/metrics` requires (compared in constant time). Without it and
+    /// without `CANOPY_METRICS_ADDR`, `/metrics` answers only admin tokens and loopback peers.
+    #[arg(
+        long,
+        env = "CANOPY_METRICS_TOKEN",
+        hide_env_values = true,
+        global = true
+    )]
+    pub metrics_token: Option<Secret>,
+
+    /// A separate address serving `/metrics` alone (for example an internal interface);
+    /// the API address then has no `/metrics`.
+    #[arg(long, env = "CANOPY_METRICS_ADDR", global = true)]
+    pub metrics_addr: Option<std::net::SocketAddr>,
 
     /// Abuse limits of the GraphQL endpoint.
     #[command(flatten)]

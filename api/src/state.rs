@@ -7,7 +7,7 @@ use sea_orm::{DatabaseConnection, DbErr};
 
 use crate::{
     auth::JwtKeys,
-    cache::{MemoryCache, RedisCache, SharedCache},
+    cache::{MemoryCache, RedisCache, RedisCircuit, SharedCache},
     config::{Config, ConfigError, MasterKey, Secrets},
     db,
     events::{MemoryEventBus, RedisEventBus, SharedEventBus},
@@ -92,10 +92,15 @@ async fn backends(config: &Config) -> Result<(SharedCache, SharedEventBus), redi
                 .set_number_of_retries(3),
         )
         .await?;
-    let cache = RedisCache::new(manager.clone(), &config.redis_prefix);
+    let circuit = Arc::new(RedisCircuit::new(
+        config.redis_breaker_threshold,
+        config.redis_probe_interval,
+    ));
+    let cache = RedisCache::start(manager.clone(), &config.redis_prefix, Arc::clone(&circuit));
     let events = RedisEventBus::start(
         client,
         manager,
+        circuit,
         &config.redis_prefix,
         config.event_buffer,
         config.redis_timeout,

@@ -120,7 +120,8 @@ async fn redis_cache_keeps_the_contract() {
         .await
         .unwrap();
     let prefix = format!("canopy-test-{}", uuid::Uuid::new_v4().simple());
-    cache_contract(&RedisCache::new(manager, &prefix)).await;
+    let circuit = std::sync::Arc::new(api::cache::RedisCircuit::new(3, Duration::from_secs(1)));
+    cache_contract(&RedisCache::start(manager, &prefix, circuit)).await;
 }
 
 #[tokio::test]

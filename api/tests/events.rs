@@ -152,6 +152,7 @@ async fn redis_bus(url: &str, listener_url: &str) -> RedisEventBus {
     RedisEventBus::start(
         redis::Client::open(listener_url).unwrap(),
         publisher,
+        std::sync::Arc::new(api::cache::RedisCircuit::new(3, Duration::from_secs(1))),
         &prefix,
         2,
         Duration::from_secs(2),

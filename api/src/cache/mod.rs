@@ -5,8 +5,11 @@
 //! bytes with a time to live; invalidation is by tag: a key built with [`CacheExt::tagged_key`]
 //! embeds the current version of each tag, and [`Cache::invalidate_tags`] bumps those
 //! versions so every key built on them is never read again (and expires on its own).
-//! This module stores; it does not decide what to cache or when to invalidate.
+//! This module stores; it does not decide what to cache or when to invalidate. Redis is
+//! guarded by a circuit breaker ([`RedisCircuit`]) so a hung Redis costs one timeout.
 
+pub mod circuit;
+mod lost;
 mod memory;
 mod redis;
 pub mod tags;
@@ -17,7 +20,7 @@ use async_trait::async_trait;
 use bytes::Bytes;
 use serde::{Serialize, de::DeserializeOwned};
 
-pub use self::{memory::MemoryCache, redis::RedisCache};
+pub use self::{circuit::RedisCircuit, memory::MemoryCache, redis::RedisCache};
 
 /// A cache failure. Callers usually fall back to the database.
 #[derive(Debug, thiserror::Error)]
@@ -25,6 +28,9 @@ pub enum CacheError {
     /// The Redis command failed or timed out.
     #[error("redis cache command failed")]
     Redis(#[from] ::redis::RedisError),
+    /// Redis is skipped while its circuit breaker is open.
+    #[error("redis cache skipped: its circuit is open")]
+    Unavailable,
     /// A cached value could not be encoded or decoded.
     #[error("cached value could not be (de)serialized")]
     Codec(#[from] serde_json::Error),

@@ -1,6 +1,19 @@
-//! `/healthz` (the process answers) and `/readyz` (its database and cache answer).
+//! `/healthz` (the process answers) and `/readyz` (it can serve: its database answers).
+//!
+//! The database is required; the cache (Redis) is not, since reads fall back to the
+//! database and orders go on without it: `/readyz` answers 200 with
+//! `{"database":"ok","cache":"degraded"}` while Redis is unreachable or its circuit is
+//! open, so one Redis outage does not pull every replica out of its load balancer.
+//! `/readyz?strict` requires both (503 unless both are `ok`).
 
-use axum::{Json, extract::State, http::StatusCode, response::IntoResponse};
+use std::collections::HashMap;
+
+use axum::{
+    Json,
+    extract::{Query, State},
+    http::StatusCode,
+    response::IntoResponse,
+};
 use serde_json::json;
 use tokio::time::timeout;
 
@@ -11,8 +24,11 @@ pub(super) async fn live() -> &'static str {
     "ok"
 }
 
-/// Readiness: the database and the cache answer within their timeouts.
-pub(super) async fn ready(State(state): State<HttpState>) -> impl IntoResponse {
+/// Readiness: the database answers within its timeout (and, with `?strict`, the cache).
+pub(super) async fn ready(
+    State(state): State<HttpState>,
+    Query(params): Query<HashMap<String, String>>,
+) -> impl IntoResponse {
     let app = &state.app;
     let (database, cache) = tokio::join!(
         timeout(app.config.db_timeout, app.db.ping()),
@@ -32,25 +48,27 @@ pub(super) async fn ready(State(state): State<HttpState>) -> impl IntoResponse {
     let cache_ok = match cache {
         Ok(Ok(())) => true,
         Ok(Err(error)) => {
-            tracing::warn!(%error, backend = app.cache.backend(), "readiness: cache ping failed");
+            tracing::warn!(%error, backend = app.cache.backend(), "readiness: cache degraded");
             false
         }
         Err(_) => {
             tracing::warn!(
                 backend = app.cache.backend(),
-                "readiness: cache ping timed out"
+                "readiness: cache ping timed out; degraded"
             );
             false
         }
     };
-    let status = if database_ok && cache_ok {
+    let strict = params.contains_key("strict");
+    let status = if database_ok && (cache_ok || !strict) {
         StatusCode::OK
     } else {
         StatusCode::SERVICE_UNAVAILABLE
     };
-    let word = |ok: bool| if ok { "ok" } else { "unavailable" };
+    let database = if database_ok { "ok" } else { "unavailable" };
+    let cache = if cache_ok { "ok" } else { "degraded" };
     (
         status,
-        Json(json!({ "database": word(database_ok), "cache": word(cache_ok) })),
+        Json(json!({ "database": database, "cache": cache })),
     )
 }

@@ -10,7 +10,7 @@ mod admin_page;
 mod graphql_http;
 mod health;
 mod limits;
-mod metrics;
+pub mod metrics;
 pub mod shutdown;
 mod widget;
 mod ws;
@@ -76,6 +76,7 @@ pub fn router(app: AppState, schema: CanopySchema, shutdown: CancellationToken) 
     crate::telemetry::metrics();
     let config = &app.config;
     let webhooks = crate::webhooks::router(&app);
+    let metrics_route = metrics::router(config, Arc::clone(&app.jwt));
     let graphql = Router::new()
         .route(
             GRAPHQL_PATH,
@@ -104,7 +105,6 @@ pub fn router(app: AppState, schema: CanopySchema, shutdown: CancellationToken) 
         .merge(graphql)
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
-        .route("/metrics", get(metrics::render))
         .merge(admin_page::router())
         .merge(widget::router())
         .with_state(HttpState(Arc::new(Handles {
@@ -115,6 +115,7 @@ pub fn router(app: AppState, schema: CanopySchema, shutdown: CancellationToken) 
             shutdown,
         })))
         .merge(webhooks)
+        .merge(metrics_route)
         .layer(middleware)
 }
 

@@ -1,6 +1,22 @@
-//! Turns SIGTERM and Ctrl-C into the cancellation of a shutdown token.
+//! Turns SIGTERM and Ctrl-C into the cancellation of a shutdown token, and a shutdown
+//! token into the end of its grace period.
+
+use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
+
+/// A token cancelled `grace` after `shutdown` is: when work still running (requests,
+/// POS calls) is abandoned, left to the next process as leases and outbox rows.
+pub fn after_grace(shutdown: &CancellationToken, grace: Duration) -> CancellationToken {
+    let ended = CancellationToken::new();
+    let (shutdown, end) = (shutdown.clone(), ended.clone());
+    tokio::spawn(async move {
+        shutdown.cancelled().await;
+        tokio::time::sleep(grace).await;
+        end.cancel();
+    });
+    ended
+}
 
 /// Cancels `token` on the first SIGTERM or Ctrl-C.
 pub fn cancel_on_signal(token: CancellationToken) {

@@ -4,7 +4,10 @@
 //! and is killed when dropped.
 #![allow(dead_code, clippy::unwrap_used)]
 
-use std::{net::SocketAddr, process::Stdio};
+use std::{
+    net::SocketAddr,
+    process::{ExitStatus, Stdio},
+};
 
 use base64::{Engine, engine::general_purpose::STANDARD};
 use rand::RngCore;
@@ -80,4 +83,24 @@ impl ServerProcess {
     pub fn pid(&self) -> Option<u32> {
         self.child.id()
     }
+
+    /// Sends the process `signal` (`TERM`, `STOP`, …) with `kill`.
+    pub fn signal(&self, signal: &str) {
+        send_signal(self.child.id().unwrap(), signal);
+    }
+
+    /// Waits for the process to exit.
+    pub async fn exited(&mut self) -> ExitStatus {
+        self.child.wait().await.unwrap()
+    }
+}
+
+/// Sends `signal` (`TERM`, `STOP`, `CONT`, …) to process `pid` with `kill`.
+pub fn send_signal(pid: u32, signal: &str) {
+    let status = std::process::Command::new("kill")
+        .arg(format!("-{signal}"))
+        .arg(pid.to_string())
+        .status()
+        .unwrap();
+    assert!(status.success(), "kill -{signal} {pid} failed");
 }

@@ -54,6 +54,8 @@ pub struct OrdersEnv {
     pub sync: Synchronizer,
     /// The delivery side under test.
     pub delivery: Delivery,
+    /// The master key sealing the connections' secrets, base64 (`CANOPY_MASTER_KEY`).
+    pub master_key: String,
     url: Option<String>,
     _dir: Option<TempDir>,
 }
@@ -94,9 +96,18 @@ impl OrdersEnv {
             keyring,
             sync,
             delivery,
+            master_key: base64::Engine::encode(
+                &base64::engine::general_purpose::STANDARD,
+                master.expose(),
+            ),
             url,
             _dir: dir,
         }
+    }
+
+    /// The database URL, PostgreSQL only (for a `canopy serve` process on it).
+    pub fn url(&self) -> Option<&str> {
+        self.url.as_deref()
     }
 
     /// A second delivery side over its own connection pool to the same database (a

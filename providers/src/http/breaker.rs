@@ -5,7 +5,9 @@
 //!
 //! A small state machine rather than a crate: the maintained breaker crates
 //! wrap the call themselves (tower layers, `failsafe`'s futures), while the
-//! policy needs to ask before a call and report after its retries.
+//! policy needs to ask before a call and report after its retries. The API
+//! server reuses it around Redis, where ordinary calls ask with
+//! [`Breaker::acquire_if_closed`] and a background probe makes the trial.
 
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
@@ -25,6 +27,15 @@ pub struct Breaker {
     threshold: u32,
     open_for: Duration,
     state: Mutex<State>,
+}
+
+/// A change of state reported by [`Breaker::record`], for logs and metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// The breaker was closed and now refuses calls.
+    Opened,
+    /// A trial call succeeded: the breaker lets every call through again.
+    Closed,
 }
 
 /// Permission to make one call; report its outcome with [`Breaker::record`].
@@ -74,14 +85,24 @@ impl Breaker {
         }
     }
 
+    /// Permission for an ordinary call while the breaker is closed, `None`
+    /// otherwise: for callers that leave the half-open trial to a probe, so
+    /// that no caller's request waits on a backend still down.
+    pub fn acquire_if_closed(&self) -> Option<Permit> {
+        let state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        matches!(*state, State::Closed { .. }).then_some(Permit { trial: false })
+    }
+
     /// Reports the outcome of a permitted call: `failed` when the POS was
     /// unavailable or timed out (answers, even errors, count as success).
-    pub fn record(&self, permit: Permit, failed: bool) {
+    /// Returns the change of state the outcome caused, if any.
+    pub fn record(&self, permit: Permit, failed: bool) -> Option<Change> {
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         let open = State::Open {
             until: Instant::now() + self.open_for,
         };
-        *state = match (*state, failed) {
+        let before = *state;
+        *state = match (before, failed) {
             (_, false) => State::Closed { failures: 0 },
             (State::HalfOpen { .. }, true) if permit.trial => open,
             (State::Closed { failures }, true) if failures + 1 >= self.threshold => open,
@@ -91,6 +112,13 @@ impl Breaker {
             // A call permitted while closed that failed after the breaker opened: stays as is.
             (current, true) => current,
         };
+        match (before, *state) {
+            (State::Closed { .. }, State::Open { .. }) => Some(Change::Opened),
+            (State::Open { .. } | State::HalfOpen { .. }, State::Closed { .. }) => {
+                Some(Change::Closed)
+            }
+            _ => None,
+        }
     }
 
     /// Whether the breaker currently refuses calls.
@@ -142,6 +170,18 @@ mod tests {
         assert!(b.acquire().is_err(), "only one trial at a time");
         b.record(trial, false);
         assert!(b.acquire().is_ok());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn ordinary_calls_wait_for_the_probe_and_changes_are_reported() {
+        let b = Breaker::new(1, OPEN_FOR);
+        let p = b.acquire_if_closed().unwrap();
+        assert_eq!(b.record(p, true), Some(Change::Opened));
+        tokio::time::advance(OPEN_FOR).await;
+        assert!(b.acquire_if_closed().is_none(), "the trial is the probe's");
+        let trial = b.acquire().unwrap();
+        assert_eq!(b.record(trial, false), Some(Change::Closed));
+        assert!(b.acquire_if_closed().is_some());
     }
 
     #[tokio::test(start_paused = true)]

@@ -14,5 +14,6 @@ mod config;
 mod limiter;
 mod policy;
 
+pub use breaker::{Breaker, Change, Permit};
 pub use config::{Endpoint, PolicyConfig, PolicyOverrides, RateLimit};
 pub use policy::{HttpPolicy, HttpResponse};

@@ -56,7 +56,12 @@ impl StatusPoller {
             // returns stored shortly before start-up are looked at once more
             let mut since = Utc::now() - TimeDelta::minutes(10);
             loop {
-                since = self.round(since).await;
+                // a round waits on rate-limited POS calls; a shutdown drops it at once
+                // (each order's status is read again by the next process)
+                since = tokio::select! {
+                    () = shutdown.cancelled() => break,
+                    next = self.round(since) => next,
+                };
                 tokio::select! {
                     () = shutdown.cancelled() => break,
                     () = tokio::time::sleep(self.config.poll_interval) => {}

@@ -1,0 +1,222 @@
+//! A failing dependency degrades the server, never stalls it: with its Redis hung
+//! (SIGSTOP, not down), reads and orders pay the Redis timeout a few times until the
+//! circuit breaker opens, then go on at database speed; `/readyz` stays 200 with the
+//! cache `degraded` (`?strict` answers 503); after SIGCONT the probe closes the circuit,
+//! the invalidations skipped meanwhile are applied (no stale read) and the cache serves
+//! again. Each test runs a Redis of its own (`redis-server` on a free port); without
+//! `redis-server` it is skipped, except under `CI=true`.
+#![allow(clippy::unwrap_used)]
+
+mod checkout_support;
+mod common;
+
+use std::{
+    net::TcpListener,
+    process::Stdio,
+    time::{Duration, Instant},
+};
+
+use checkout_support::Shop;
+use common::{TestApp, WAIT, process::send_signal, spawn_app_with};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use tokio::process::{Child, Command};
+
+/// The Redis timeout of these tests (production: 2 s).
+const REDIS_TIMEOUT: Duration = Duration::from_millis(1_000);
+/// Consecutive Redis failures that open the circuit.
+const THRESHOLD: usize = 3;
+/// Slower than this is a request that waited on Redis.
+const FAST: Duration = Duration::from_millis(400);
+
+/// A `redis-server` child process of the test's own, killed when dropped.
+struct OwnRedis {
+    child: Child,
+    port: u16,
+}
+
+impl OwnRedis {
+    /// Starts one on a free port and waits until it answers; `None` (skip) without
+    /// `redis-server`, a failure under `CI=true`.
+    async fn start() -> Option<Self> {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let spawned = Command::new("redis-server")
+            .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+            .args(["--save", "", "--appendonly", "no"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn();
+        let child = match spawned {
+            Ok(child) => child,
+            Err(_) if std::env::var("CI").is_ok_and(|ci| ci == "true") => {
+                panic!("redis-server must be installed when CI=true")
+            }
+            Err(error) => {
+                eprintln!("skipped: redis-server cannot run ({error})");
+                return None;
+            }
+        };
+        let redis = Self { child, port };
+        let client = redis::Client::open(redis.url()).unwrap();
+        tokio::time::timeout(WAIT, async {
+            loop {
+                if let Ok(mut connection) = client.get_multiplexed_async_connection().await
+                    && redis::cmd("PING")
+                        .query_async::<String>(&mut connection)
+                        .await
+                        .is_ok()
+                {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        })
+        .await
+        .expect("redis-server did not answer in time");
+        Some(redis)
+    }
+
+    fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
+    }
+
+    /// SIGSTOP (`STOP`) or SIGCONT (`CONT`).
+    fn signal(&self, signal: &str) {
+        send_signal(self.child.id().unwrap(), signal);
+    }
+}
+
+/// The product's stock through a public (response-cached) query, and how long it took.
+async fn read_stock(app: &TestApp, shop: &Shop) -> (Value, Duration) {
+    let query = format!(
+        "{{ product(id: \"{}\") {{ id stock {{ reserved available }} }} }}",
+        shop.flower.id
+    );
+    let started = Instant::now();
+    let response = app.post_graphql(&json!({ "query": query })).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: Value = response.json().await.unwrap();
+    let took = started.elapsed();
+    assert!(body["errors"].is_null(), "{body}");
+    (body["data"]["product"]["stock"][0].clone(), took)
+}
+
+/// `/readyz` (with `query`): status, body and time taken.
+async fn ready(app: &TestApp, query: &str) -> (StatusCode, Value, Duration) {
+    let started = Instant::now();
+    let response = app
+        .client
+        .get(app.url(&format!("/readyz{query}")))
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let body = response.json().await.unwrap();
+    (status, body, started.elapsed())
+}
+
+/// A sample of the process's metrics.
+async fn metric(app: &TestApp, line_start: &str) -> f64 {
+    let text = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .find_map(|line| line.strip_prefix(line_start))
+        .and_then(|value| value.trim().parse().ok())
+        .unwrap_or(0.0)
+}
+
+const CACHE_HITS: &str = "graphql_response_cache_total{outcome=\"hit\"}";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hung_redis_costs_a_few_timeouts_then_reads_and_orders_go_on() {
+    let Some(redis) = OwnRedis::start().await else {
+        return;
+    };
+    let url = redis.url();
+    let app = spawn_app_with(|config| {
+        config.redis_url = Some(url.parse().unwrap());
+        config.redis_timeout = REDIS_TIMEOUT;
+        config.redis_breaker_threshold = u32::try_from(THRESHOLD).unwrap();
+        config.redis_probe_interval = Duration::from_millis(300);
+    })
+    .await;
+    let shop = Shop::open(&app, 100).await;
+    let (_, token) = shop.customer(&app).await;
+    let (stock, _) = read_stock(&app, &shop).await;
+    assert_eq!(stock["reserved"], 0);
+    read_stock(&app, &shop).await; // cached now
+
+    redis.signal("STOP");
+    let mut reads = Vec::new();
+    for _ in 0..10 {
+        let (stock, took) = read_stock(&app, &shop).await;
+        assert_eq!(stock["reserved"], 0);
+        reads.push(took);
+    }
+    let mut orders = Vec::new();
+    for i in 0..3 {
+        let started = Instant::now();
+        let body = shop
+            .place(&app, &token, &[(shop.flower.id, 1)], &format!("hung-{i}"))
+            .await;
+        orders.push(started.elapsed());
+        assert_eq!(body["data"]["placeOrder"]["status"], "PENDING", "{body}");
+    }
+    let (status, body, readyz_took) = ready(&app, "").await;
+    let (strict, _, _) = ready(&app, "?strict").await;
+    eprintln!(
+        "redis hung: reads {reads:?}; placeOrder {orders:?}; /readyz {status} {body} in {readyz_took:?}; /readyz?strict {strict}"
+    );
+    let slow = reads.iter().filter(|took| **took >= FAST).count();
+    assert!(slow <= THRESHOLD, "{slow} slow reads: {reads:?}");
+    assert!(
+        reads[THRESHOLD..].iter().all(|took| *took < FAST),
+        "reads after the circuit opened: {reads:?}"
+    );
+    assert!(orders.iter().all(|took| *took < FAST), "{orders:?}");
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body, json!({ "database": "ok", "cache": "degraded" }));
+    assert!(readyz_took < FAST, "{readyz_took:?}");
+    assert_eq!(strict, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(metric(&app, "canopy_redis_circuit_open ").await, 1.0);
+    let (stock, _) = read_stock(&app, &shop).await;
+    assert_eq!(stock["reserved"], 3, "reads come from the database");
+
+    redis.signal("CONT");
+    let recovered = Instant::now();
+    tokio::time::timeout(WAIT, async {
+        while ready(&app, "?strict").await.0 != StatusCode::OK {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await
+    .expect("the circuit did not close after SIGCONT");
+    eprintln!("circuit closed {:?} after SIGCONT", recovered.elapsed());
+    assert_eq!(metric(&app, "canopy_redis_circuit_open ").await, 0.0);
+    let (stock, _) = read_stock(&app, &shop).await;
+    assert_eq!(
+        stock["reserved"], 3,
+        "the entry cached before the hang was invalidated"
+    );
+    let hits = metric(&app, CACHE_HITS).await;
+    let (stock, took) = read_stock(&app, &shop).await;
+    assert_eq!(stock["reserved"], 3);
+    assert!(took < FAST, "{took:?}");
+    assert!(
+        metric(&app, CACHE_HITS).await > hits,
+        "the cache serves again"
+    );
+    app.stop().await.unwrap();
+}
