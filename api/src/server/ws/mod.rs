@@ -4,11 +4,16 @@
 //! The token travels in the `connection_init` payload as `{"Authorization": "Bearer …"}`;
 //! a bad token refuses the connection (close code 4403 `Forbidden`, as
 //! graphql-transport-ws specifies), none makes the session anonymous. A client holding
-//! its maximum of open sessions is refused the upgrade (429 `RATE_LIMITED`).
+//! its maximum of open sessions is refused the upgrade (429 `RATE_LIMITED`). A client
+//! that sends no `connection_init` within `CANOPY_WS_INIT_TIMEOUT` is closed with 4408.
+//! [`gate`] enforces the rest of the protocol and the subscriptions-per-session cap
+//! before async-graphql sees a message; closing the session drops every subscription.
+
+mod gate;
 
 use std::{
     sync::{
-        Arc,
+        Arc, Mutex, MutexGuard, PoisonError,
         atomic::{AtomicBool, Ordering},
     },
     time::Duration,
@@ -27,13 +32,21 @@ use axum::{
     http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Response},
 };
-use futures::{SinkExt, StreamExt, future};
+use bytes::Bytes;
+use futures::{SinkExt, Stream, StreamExt, future};
+use tokio::sync::mpsc;
 
+use self::gate::{Gate, Verdict};
 use super::{HttpState, limits::client::ClientIp};
 use crate::{auth::Viewer, error::ApiError};
 
 /// graphql-transport-ws close code for a refused `connection_init`.
 const FORBIDDEN: u16 = 4403;
+/// graphql-transport-ws close code for a `connection_init` that did not come in time.
+const INIT_TIMEOUT: u16 = 4408;
+/// The gate's answers waiting to be sent; a client that floods refused subscriptions
+/// without reading waits for them to drain.
+const ANSWER_BUFFER: usize = 16;
 /// What a client over its session limit is told to wait before trying again.
 const SESSION_RETRY: Duration = Duration::from_secs(5);
 /// Read buffer of one session. The websocket library zero-fills its whole read buffer
@@ -70,18 +83,18 @@ pub(super) async fn upgrade(
         })
 }
 
-/// Runs one session: async-graphql's protocol state machine between the socket's halves,
-/// with the token checked at `connection_init`.
+/// Runs one session: the client's messages pass the [`gate::Gate`] into async-graphql's
+/// protocol state machine, whose output goes back with the gate's own answers; the token
+/// is checked at `connection_init`, which must come within the init timeout.
 async fn serve(socket: Socket, state: &HttpState, protocol: WebSocketProtocols) {
+    let limits = &state.app.config.limits;
     let (mut sink, stream) = socket.split();
-    let input = stream
-        .take_while(|message| future::ready(message.is_ok()))
-        .filter_map(|message| {
-            future::ready(match message {
-                Ok(message @ (Message::Text(_) | Message::Binary(_))) => Some(message.into_data()),
-                _ => None,
-            })
-        });
+    let gate = Arc::new(Mutex::new(Gate::new(
+        protocol,
+        limits.max_subscriptions_per_socket,
+    )));
+    let (answer, mut answers) = mpsc::channel(ANSWER_BUFFER);
+    let input = gated(stream, Arc::clone(&gate), answer);
     let refused = Arc::new(AtomicBool::new(false));
     let keys = Arc::clone(&state.app.jwt);
     let on_init = {
@@ -97,28 +110,81 @@ async fn serve(socket: Socket, state: &HttpState, protocol: WebSocketProtocols) 
             Ok(data)
         }
     };
-    let mut output = WebSocket::new(state.schema.clone(), input, protocol)
+    let observer = Arc::clone(&gate);
+    let output = WebSocket::new(state.schema.clone(), input, protocol)
         .on_connection_init(on_init)
-        .map(|message| match message {
-            WsMessage::Text(text) => Message::Text(text.into()),
-            WsMessage::Close(code, reason) => {
-                // async-graphql closes a refused init with 1002; the protocol says 4403.
-                let code = if refused.load(Ordering::Relaxed) {
-                    FORBIDDEN
-                } else {
-                    code
-                };
-                Message::Close(Some(CloseFrame {
-                    code,
-                    reason: reason.into(),
-                }))
+        .map(move |message| match message {
+            WsMessage::Text(text) => {
+                lock(&observer).observe(&text);
+                Message::Text(text.into())
             }
+            // async-graphql closes a refused init with 1002; the protocol says 4403.
+            WsMessage::Close(_, reason) if refused.load(Ordering::Relaxed) => {
+                close(FORBIDDEN, reason)
+            }
+            WsMessage::Close(code, reason) => close(code, reason),
         });
-    while let Some(message) = output.next().await {
-        if sink.send(message).await.is_err() {
+    let init_deadline = tokio::time::sleep(limits.ws_init_timeout);
+    tokio::pin!(output, init_deadline);
+    loop {
+        let message = tokio::select! {
+            message = output.next() => match message {
+                Some(message) => message,
+                None => break,
+            },
+            Some(message) = answers.recv() => message,
+            () = &mut init_deadline, if !lock(&gate).initialised() => {
+                close(INIT_TIMEOUT, "Connection initialisation timeout".to_owned())
+            }
+        };
+        let closing = matches!(message, Message::Close(_));
+        if sink.send(message).await.is_err() || closing {
             break;
         }
     }
+}
+
+/// The client's text and binary messages that the gate passes, until the socket fails;
+/// the gate's answers and close frames go to `answer`.
+fn gated(
+    stream: impl Stream<Item = Result<Message, axum::Error>>,
+    gate: Arc<Mutex<Gate>>,
+    answer: mpsc::Sender<Message>,
+) -> impl Stream<Item = Bytes> {
+    stream
+        .take_while(|message| future::ready(message.is_ok()))
+        .filter_map(move |message| {
+            let data = match message {
+                Ok(message @ (Message::Text(_) | Message::Binary(_))) => Some(message.into_data()),
+                _ => None,
+            };
+            let verdict = data.map(|data| (lock(&gate).check(&data), data));
+            let answer = answer.clone();
+            async move {
+                let reply = match verdict? {
+                    (Verdict::Pass, data) => return Some(data),
+                    (Verdict::Drop, _) => return None,
+                    (Verdict::Answer(text), _) => Message::Text(text.into()),
+                    (Verdict::Close(code, reason), _) => close(code, reason),
+                };
+                // Fails only once the session has ended.
+                let _ = answer.send(reply).await;
+                None
+            }
+        })
+}
+
+/// A close frame.
+fn close(code: u16, reason: String) -> Message {
+    Message::Close(Some(CloseFrame {
+        code,
+        reason: reason.into(),
+    }))
+}
+
+/// The gate, even if a panic elsewhere poisoned its lock (its state stays consistent).
+fn lock(gate: &Mutex<Gate>) -> MutexGuard<'_, Gate> {
+    gate.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// The first GraphQL subprotocol the client offers in `Sec-WebSocket-Protocol`.
