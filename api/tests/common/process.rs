@@ -71,6 +71,11 @@ impl ServerProcess {
         Self { addr, child }
     }
 
+    /// Its operating-system process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id().unwrap()
+    }
+
     /// `http://127.0.0.1:port{path}`.
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
