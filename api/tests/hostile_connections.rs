@@ -187,6 +187,37 @@ async fn subscriptions_per_socket_are_capped_and_complete_frees_a_slot() {
     app.stop().await.unwrap();
 }
 
+#[tokio::test]
+async fn shutdown_closes_idle_connections_at_once() {
+    let app = spawn_app_with(|config| config.header_read_timeout = Duration::from_secs(60)).await;
+    let mut silent = TcpStream::connect(app.addr).await.unwrap();
+    let mut kept_alive = TcpStream::connect(app.addr).await.unwrap();
+    kept_alive
+        .write_all(b"GET /healthz HTTP/1.1\r\nhost: canopy\r\n\r\n")
+        .await
+        .unwrap();
+    let mut response = [0; 512];
+    assert!(kept_alive.read(&mut response).await.unwrap() > 0);
+    let mut socket = open(&app).await;
+    send(&mut socket, json!({ "type": "connection_init" })).await;
+    assert_eq!(receive(&mut socket).await["type"], "connection_ack");
+
+    let started = Instant::now();
+    timeout(Duration::from_secs(1), app.stop())
+        .await
+        .expect("idle connections held the shutdown")
+        .unwrap();
+    eprintln!(
+        "shutdown with idle connections took {:?}",
+        started.elapsed()
+    );
+    for stream in [&mut silent, &mut kept_alive] {
+        let closed = timeout(WAIT, stream.read(&mut response)).await.unwrap();
+        assert!(closed.is_err() || closed.is_ok_and(|n| n == 0));
+    }
+    assert_eq!(close_code(&mut socket).await.unwrap_or(1000), 1000);
+}
+
 /// Subscriptions one socket asks for in the memory test.
 const FLOOD: usize = 20_000;
 /// The default cap on subscriptions per socket.
