@@ -218,6 +218,37 @@ async fn shutdown_closes_idle_connections_at_once() {
     assert_eq!(close_code(&mut socket).await.unwrap_or(1000), 1000);
 }
 
+#[tokio::test]
+async fn the_legacy_graphql_ws_protocol_works_and_is_capped() {
+    let app = spawn_app_with(|config| config.limits.max_subscriptions_per_socket = 1).await;
+    let mut socket = open_with(app.addr, "graphql-ws").await;
+    send(
+        &mut socket,
+        json!({ "type": "connection_init", "payload": {} }),
+    )
+    .await;
+    assert_eq!(receive(&mut socket).await["type"], "connection_ack");
+    let start =
+        |id: &str| json!({ "id": id, "type": "start", "payload": { "query": STOCK_CHANGED } });
+    send(&mut socket, start("1")).await;
+    send(&mut socket, start("2")).await;
+    let refused = receive(&mut socket).await;
+    assert_eq!(
+        (&refused["type"], &refused["id"]),
+        (&json!("error"), &json!("2"))
+    );
+    send(&mut socket, json!({ "id": "1", "type": "stop" })).await;
+    assert_eq!(receive(&mut socket).await["type"], "complete");
+    send(&mut socket, start("3")).await;
+    send(&mut socket, start("4")).await;
+    let refused = receive(&mut socket).await;
+    assert_eq!(
+        (&refused["type"], &refused["id"]),
+        (&json!("error"), &json!("4"))
+    );
+    app.stop().await.unwrap();
+}
+
 /// Subscriptions one socket asks for in the memory test.
 const FLOOD: usize = 20_000;
 /// The default cap on subscriptions per socket.
@@ -343,13 +374,16 @@ async fn open(app: &TestApp) -> Socket {
 }
 
 async fn open_at(addr: std::net::SocketAddr) -> Socket {
+    open_with(addr, "graphql-transport-ws").await
+}
+
+async fn open_with(addr: std::net::SocketAddr, protocol: &'static str) -> Socket {
     let mut request = format!("ws://{addr}/graphql/ws")
         .into_client_request()
         .unwrap();
-    request.headers_mut().insert(
-        "sec-websocket-protocol",
-        HeaderValue::from_static("graphql-transport-ws"),
-    );
+    request
+        .headers_mut()
+        .insert("sec-websocket-protocol", HeaderValue::from_static(protocol));
     timeout(WAIT, connect_async(request))
         .await
         .unwrap()
