@@ -137,6 +137,12 @@ pub struct Config {
     #[arg(long, env = "CANOPY_REQUEST_TIMEOUT", default_value = "30s", value_parser = humantime::parse_duration, global = true)]
     pub request_timeout: Duration,
 
+    /// Time a connection may take to send a request's headers, counted from when it
+    /// opens or from the end of its previous response: a silent connection, a trickled
+    /// request head and an idle keep-alive connection are closed after it.
+    #[arg(long, env = "CANOPY_HEADER_READ_TIMEOUT", default_value = "10s", value_parser = humantime::parse_duration, global = true)]
+    pub header_read_timeout: Duration,
+
     /// Time in-flight requests and background work (POS calls) get to finish after a
     /// shutdown signal; the process exits at its end.
     #[arg(long, env = "CANOPY_SHUTDOWN_GRACE", default_value = "10s", value_parser = humantime::parse_duration, global = true)]
@@ -257,6 +263,21 @@ pub struct Limits {
         global = true
     )]
     pub max_ws_per_client: usize,
+
+    /// Time a websocket client has to send `connection_init` after the upgrade; the
+    /// session is then closed with 4408.
+    #[arg(long, env = "CANOPY_WS_INIT_TIMEOUT", default_value = "10s", value_parser = humantime::parse_duration, global = true)]
+    pub ws_init_timeout: Duration,
+
+    /// Subscriptions one websocket session may run at once; one more is refused with an
+    /// `error` message (`RATE_LIMITED`) until another completes. `0` disables the limit.
+    #[arg(
+        long,
+        env = "CANOPY_MAX_SUBSCRIPTIONS_PER_SOCKET",
+        default_value_t = 100,
+        global = true
+    )]
+    pub max_subscriptions_per_socket: usize,
 
     /// Reverse proxies in front of the server that append to `X-Forwarded-For`; the
     /// client's address is the entry this many places from the right. `0` (no proxy)

@@ -382,16 +382,6 @@ async fn request_errors_do_not_echo_long_input() {
     assert!(body.contains("BAD_USER_INPUT"), "{body}");
 }
 
-/// VmRSS of process `pid` in KiB.
-fn resident_kib(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))
-        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap()
-}
-
 const ENTITIES: &str = "query($r: [_Any!]!) { _entities(representations: $r) { \
     ... on Product { stock { id product { id stock { id product { id name } } } } } } }";
 
@@ -438,12 +428,11 @@ async fn entities_floods_are_refused_and_memory_stays_bounded() {
     let allowed: Value = allowed.json().await.unwrap();
     assert!(allowed["errors"].is_null(), "{allowed}");
 
-    let pid = server.pid().unwrap();
-    let before = resident_kib(pid);
+    let before = server.rss_kib();
     let started = Instant::now();
     let floods = join_all((0..4).map(|_| post(12_000))).await;
     let elapsed = started.elapsed();
-    let after = resident_kib(pid);
+    let after = server.rss_kib();
     let mut outcomes = Vec::new();
     for flood in floods {
         let flood = flood.unwrap();

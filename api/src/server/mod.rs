@@ -3,19 +3,22 @@
 //! `POST/GET /graphql` (GraphQL over HTTP, GraphiQL for browsers), `GET /graphql/ws`
 //! (subscriptions), `POST /webhooks/{connection_id}` (POS webhooks, see
 //! [`crate::webhooks`]), `/healthz`, `/readyz`, `/metrics`, the `/admin` page and the live
-//! stock `/widget`. Every request gets an `x-request-id` (kept when the client sends one) that appears in its trace span and its
-//! response, is counted and timed in the metrics, and has a time limit.
+//! stock `/widget`. Every request gets an `x-request-id` (kept when the client sends one)
+//! that appears in its trace span and its response, is counted and timed in the metrics,
+//! and has a time limit. [`listen`] owns the connections: their timeouts and graceful
+//! shutdown.
 
 mod admin_page;
 mod graphql_http;
 mod health;
 mod limits;
+mod listen;
 pub mod metrics;
 pub mod shutdown;
 mod widget;
 mod ws;
 
-use std::{future::IntoFuture, io, net::SocketAddr, ops::Deref, sync::Arc, time::Duration};
+use std::{io, net::SocketAddr, ops::Deref, sync::Arc, time::Duration};
 
 use axum::{
     Router,
@@ -140,6 +143,7 @@ pub struct Server {
     listener: TcpListener,
     router: Router,
     grace: Duration,
+    header_read_timeout: Duration,
 }
 
 impl Server {
@@ -152,6 +156,7 @@ impl Server {
     ) -> io::Result<Self> {
         let listener = TcpListener::bind(addr).await?;
         let grace = app.config.shutdown_grace;
+        let header_read_timeout = app.config.header_read_timeout;
         let schema = build_schema(app.clone());
         tokio::spawn(watch_jwks(
             Arc::clone(&app.jwt),
@@ -162,6 +167,7 @@ impl Server {
             listener,
             router: router(app, schema, shutdown),
             grace,
+            header_read_timeout,
         })
     }
 
@@ -173,24 +179,14 @@ impl Server {
     /// Serves until `shutdown` is cancelled, then lets in-flight requests finish for up to
     /// the configured grace period.
     pub async fn run(self, shutdown: CancellationToken) -> io::Result<()> {
-        let signal = shutdown.clone();
-        let serve = axum::serve(
+        listen::serve(
             self.listener,
-            self.router
-                .into_make_service_with_connect_info::<SocketAddr>(),
+            self.router,
+            self.header_read_timeout,
+            shutdown,
+            self.grace,
         )
-        .with_graceful_shutdown(async move { signal.cancelled().await })
-        .into_future();
-        let deadline = async {
-            shutdown.cancelled().await;
-            tokio::time::sleep(self.grace).await;
-        };
-        tokio::select! {
-            result = serve => result,
-            () = deadline => {
-                tracing::warn!(grace = ?self.grace, "requests still running after the grace period; closing them");
-                Ok(())
-            }
-        }
+        .await;
+        Ok(())
     }
 }

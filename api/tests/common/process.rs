@@ -74,19 +74,29 @@ impl ServerProcess {
         Self { addr, child }
     }
 
+    /// Its operating-system process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id().unwrap()
+    }
+
+    /// Its resident set size (`VmRSS`), in KiB.
+    pub fn rss_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).unwrap();
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmRSS:"))
+            .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap()
+    }
+
     /// `http://127.0.0.1:port{path}`.
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }
 
-    /// The process id, while the process runs.
-    pub fn pid(&self) -> Option<u32> {
-        self.child.id()
-    }
-
     /// Sends the process `signal` (`TERM`, `STOP`, …) with `kill`.
     pub fn signal(&self, signal: &str) {
-        send_signal(self.child.id().unwrap(), signal);
+        send_signal(self.pid(), signal);
     }
 
     /// Waits for the process to exit.
