@@ -86,7 +86,7 @@ impl Dispatcher {
 
     async fn submit(&self, row: &outbox::Model, ctx: &OrderContext) -> Result<(), SendError> {
         let order = &ctx.order;
-        if order.external_id.is_some() || !self.sendable(row, order.clone()).await? {
+        if order.external_id.is_some() || !self.sendable(row, order).await? {
             return Ok(());
         }
         let db = self.applier.db();
@@ -105,7 +105,7 @@ impl Dispatcher {
                 .one(db)
                 .await?
                 .ok_or(SendError::Unsendable("the order no longer exists".into()))?;
-            if !self.sendable(row, current).await? {
+            if !self.sendable(row, &current).await? {
                 return Ok(());
             }
         }
@@ -189,7 +189,7 @@ impl Dispatcher {
     /// (cancelled, stock released, a `cancel_order` row written). A cancelled or expired
     /// order is not sent, unless an earlier attempt may have reached the POS, whose
     /// order we must then learn of so the cancellation can follow it there.
-    async fn sendable(&self, row: &outbox::Model, order: order::Model) -> Result<bool, SendError> {
+    async fn sendable(&self, row: &outbox::Model, order: &order::Model) -> Result<bool, SendError> {
         let now = Utc::now();
         let mut status = order.status;
         if status == OrderStatus::Pending
