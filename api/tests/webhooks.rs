@@ -1,7 +1,8 @@
 //! Webhook ingestion: `POST /webhooks/{connection_id}` verifies with the adapter, stores
 //! each delivery once and acknowledges; the worker applies deliveries from the durable
-//! queue (stock through the same newer-than-stored rule as polling). SQLite and
-//! PostgreSQL.
+//! queue (stock through the same newer-than-stored rule as polling); an authentic but
+//! unusable body is 400 with the reason, and a NUL anywhere in a cart is stored and
+//! applied. SQLite and PostgreSQL.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -234,7 +235,174 @@ async fn stock_deliveries_apply_once_and_in_order(postgres: bool) {
     app.stop().await.unwrap();
 }
 
+/// A running Jane simulator and a server with a connection to it.
+async fn jane_app(postgres: bool) -> Option<(TestApp, provider_connection::Model)> {
+    let app = app(postgres).await?;
+    let sim =
+        providers::jane::simulator::start(seed::seeded(&Default::default()), Default::default())
+            .await
+            .unwrap();
+    let jane = store(&app.state, &sim).await;
+    Some((app, jane))
+}
+
+const SECRET: &str = "sim-jane-webhook-secret";
+
+/// Authentic deliveries whose body is unusable are the sender's bug: 400 with the
+/// reason (a 401 would send the vendor to check its secret), nothing stored, never 500.
+async fn unusable_bodies_answer_400_with_the_reason(postgres: bool) {
+    let Some((app, jane)) = jane_app(postgres).await else {
+        return;
+    };
+    let deep = format!("{}{}", "[".repeat(5000), "]".repeat(5000));
+    let long_string = format!(
+        r#"{{"cart": {{"id": 1, "status": ["{}"]}}}}"#,
+        "x".repeat(10_000)
+    );
+    let bodies: Vec<(&str, Vec<u8>)> = vec![
+        ("empty", Vec::new()),
+        ("not JSON", b"<html>oops</html>".to_vec()),
+        ("truncated", CART[..CART.len() / 2].to_vec()),
+        ("not UTF-8", b"{\"cart\": \"\xff\xfe\"}".to_vec()),
+        ("an array", b"[]".to_vec()),
+        (
+            "no cart (unknown event)",
+            br#"{"event": "store.updated", "data": {}}"#.to_vec(),
+        ),
+        ("cart not an object", br#"{"cart": "771234"}"#.to_vec()),
+        (
+            "cart without id",
+            br#"{"cart": {"status": "verification"}}"#.to_vec(),
+        ),
+        (
+            "status of the wrong type",
+            br#"{"cart": {"id": 1, "status": 5}}"#.to_vec(),
+        ),
+        ("nested 5,000 deep", deep.into_bytes()),
+        ("a long wrong value", long_string.into_bytes()),
+    ];
+    for (case, body) in &bodies {
+        let (status, answer) = post(&app, jane.id, SECRET, body).await;
+        assert_eq!(status, 400, "{case}: {answer}");
+        let error = &answer["errors"][0];
+        assert_eq!(error["extensions"]["code"], "BAD_USER_INPUT", "{case}");
+        let message = error["message"].as_str().unwrap();
+        assert!(
+            message.starts_with("the webhook body is unusable: ") && message.len() > 32,
+            "{case}: {message}"
+        );
+        assert!(message.len() < 300, "{case}: the reason is cut short");
+        // the secret is checked first
+        let (status, answer) = post(&app, jane.id, "wrong-secret", body).await;
+        assert_eq!(status, 401, "{case}: {answer}");
+    }
+    assert!(
+        queue::deliveries(&app.state.db, jane.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    app.stop().await.unwrap();
+}
+
+/// Puts a NUL in the middle of the string form of `value`.
+fn with_nul(value: &Value) -> Value {
+    let text = match value {
+        Value::String(text) => text.clone(),
+        Value::Null => "v".to_owned(),
+        other => other.to_string(),
+    };
+    let mut chars = text.chars();
+    let first: String = chars.by_ref().take(1).collect();
+    Value::String(format!("{first}\u{0}{}", chars.as_str()))
+}
+
+/// A NUL in any text field of a Jane cart is accepted, stored and applied on both
+/// databases (PostgreSQL text cannot hold it: it is stored as U+FFFD).
+async fn nul_in_any_cart_field_is_stored_and_applied(postgres: bool) {
+    let Some((app, jane)) = jane_app(postgres).await else {
+        return;
+    };
+    let worker = worker(&app.state);
+    let cart: Value = serde_json::from_slice(CART).unwrap();
+    let mut fields: Vec<String> = cart["cart"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(key, _)| *key != "amount")
+        .map(|(key, _)| key.clone())
+        .collect();
+    fields.extend(["cancellation_reason", "external_order_id", "tags"].map(str::to_owned));
+    let db = &app.state.db;
+    for (n, field) in fields.iter().enumerate() {
+        let mut body = cart.clone();
+        // each cart newer than the last, so the customer rules take its values
+        body["cart"]["updated_at_time"] = Value::from(format!("2024-05-04 10:{n:02}:00"));
+        body["cart"][field] = match &cart["cart"][field] {
+            Value::Array(items) => Value::Array(items.iter().map(with_nul).collect()),
+            other => with_nul(other),
+        };
+        // and one in a key nobody reads
+        body["cart"][format!("extra\u{0}{field}")] = Value::from("x\u{0}y");
+        let bytes = serde_json::to_vec(&body).unwrap();
+        assert!(bytes.windows(6).any(|w| w == b"\\u0000"));
+        let (status, answer) = post(&app, jane.id, SECRET, &bytes).await;
+        assert_eq!(
+            (status, answer["status"].as_str()),
+            (202, Some("accepted")),
+            "{field}: {answer}"
+        );
+        worker.drain().await;
+        let rows = queue::deliveries(db, jane.id).await.unwrap();
+        let last = rows.last().unwrap();
+        assert_eq!(
+            (last.status, last.attempts, last.last_error.as_deref()),
+            (QueueStatus::Done, 1, None),
+            "{field}"
+        );
+        assert!(!last.payload.to_string().contains("\\u0000"), "{field}");
+        // the person on the cart, with the field as received (NUL shown as U+FFFD)
+        let user = if field == "user_id" {
+            "5\u{fffd}56677"
+        } else {
+            "556677"
+        };
+        let reference = customer_external_ref::Entity::find()
+            .filter(customer_external_ref::Column::ConnectionId.eq(jane.id))
+            .filter(customer_external_ref::Column::ExternalId.eq(user))
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("{field}: the cart's customer was applied"));
+        let person = customer::Entity::find_by_id(reference.customer_id)
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap();
+        match field.as_str() {
+            "customer_name" => assert_eq!(person.first_name.as_deref(), Some("A\u{fffd}da")),
+            "customer_email_address" => {
+                assert_eq!(person.email.as_deref(), Some("a\u{fffd}da@example.com"))
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(
+        queue::deliveries(db, jane.id).await.unwrap().len(),
+        fields.len()
+    );
+    app.stop().await.unwrap();
+}
+
 mod sqlite {
+    #[tokio::test]
+    async fn unusable_bodies_answer_400_with_the_reason() {
+        super::unusable_bodies_answer_400_with_the_reason(false).await
+    }
+    #[tokio::test]
+    async fn nul_in_any_cart_field_is_stored_and_applied() {
+        super::nul_in_any_cart_field_is_stored_and_applied(false).await
+    }
     #[tokio::test]
     async fn jane_deliveries_are_verified_stored_once_and_processed() {
         super::jane_deliveries_are_verified_stored_once_and_processed(false).await
@@ -246,6 +414,14 @@ mod sqlite {
 }
 
 mod postgres {
+    #[tokio::test]
+    async fn unusable_bodies_answer_400_with_the_reason() {
+        super::unusable_bodies_answer_400_with_the_reason(true).await
+    }
+    #[tokio::test]
+    async fn nul_in_any_cart_field_is_stored_and_applied() {
+        super::nul_in_any_cart_field_is_stored_and_applied(true).await
+    }
     #[tokio::test]
     async fn jane_deliveries_are_verified_stored_once_and_processed() {
         super::jane_deliveries_are_verified_stored_once_and_processed(true).await

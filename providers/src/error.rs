@@ -38,7 +38,8 @@ pub enum ProviderErrorKind {
         /// When the breaker lets a trial call through.
         retry_after: Duration,
     },
-    /// The POS answered with a body Canopy cannot read (an HTML page, truncated JSON, wrong types).
+    /// The POS answered (or sent an authentic webhook) with a body Canopy cannot read
+    /// (an HTML page, truncated JSON, wrong types).
     #[error("malformed response: {0}")]
     Malformed(String),
     /// The connection's configuration is unusable (bad URL, missing setting).
@@ -47,7 +48,8 @@ pub enum ProviderErrorKind {
     /// The vendor's API has no such operation.
     #[error("not supported by this POS: {0}")]
     Unsupported(&'static str),
-    /// A webhook failed verification (bad or missing secret, bad body).
+    /// A webhook failed verification (bad or missing secret). An authentic webhook
+    /// whose body is unusable is [`ProviderErrorKind::Malformed`].
     #[error("webhook rejected: {0}")]
     WebhookRejected(String),
 }

@@ -207,8 +207,14 @@ async fn parse_webhook_checks_the_shared_secret() {
             "{err}"
         );
     }
+    // authentic but unreadable: the body's fault, not the secret's
     let err = jane
         .parse_webhook(&with_auth("Bearer shh-its-a-secret"), b"<html>")
+        .unwrap_err();
+    assert!(matches!(err.kind, ProviderErrorKind::Malformed(_)), "{err}");
+    // the secret is checked first: a wrong one with a bad body is still refused as such
+    let err = jane
+        .parse_webhook(&with_auth("Bearer wrong"), b"<html>")
         .unwrap_err();
     assert!(
         matches!(err.kind, ProviderErrorKind::WebhookRejected(_)),

@@ -3,6 +3,9 @@
 //! released and the change recorded as an order event, like any other cancellation
 //! (with a `cancel_order` outbox row in case a submission attempt did reach the POS).
 //!
+//! The outbox sender makes the same check just before it sends an order, so an order
+//! that ran out while its row waited in the queue is expired, never sent.
+//!
 //! Every replica may sweep: each order is re-read under a row lock and only moved while
 //! it is still PENDING and expired, so a sweep never races a submission into a wrong
 //! state and no order is expired twice.
@@ -23,7 +26,10 @@ use super::{
     enqueue::enqueue,
     events,
     outbox::queue::kinds,
-    status_sync::apply::{self, Applied, Authority, Observation},
+    status_sync::{
+        StatusApplier,
+        apply::{self, Applied, Authority, Observation},
+    },
     txn::begin_write,
 };
 use crate::{state::AppState, sync::effects::Effects};
@@ -58,6 +64,7 @@ pub fn start(state: AppState, tracker: &TaskTracker, shutdown: CancellationToken
 
 /// Expires every order whose reservation ran out by `now`; returns how many.
 pub async fn sweep(state: &AppState, now: DateTime<Utc>) -> Result<usize, DbErr> {
+    let applier = events::applier(state);
     let mut expired = 0;
     loop {
         let due: Vec<Uuid> = order::Entity::find()
@@ -72,7 +79,7 @@ pub async fn sweep(state: &AppState, now: DateTime<Utc>) -> Result<usize, DbErr>
             .await?;
         let found = due.len();
         for order_id in due {
-            if expire(state, order_id, now).await? {
+            if expire(&applier, order_id, now).await? {
                 expired += 1;
             }
         }
@@ -82,9 +89,14 @@ pub async fn sweep(state: &AppState, now: DateTime<Utc>) -> Result<usize, DbErr>
     }
 }
 
-/// Expires one order if it is still PENDING and expired.
-async fn expire(state: &AppState, order_id: Uuid, now: DateTime<Utc>) -> Result<bool, DbErr> {
-    let txn = begin_write(&state.db).await?;
+/// Expires one order if it is still PENDING and expired by `now`; returns whether it
+/// did. The outbox sender calls it too, just before it would send an order.
+pub async fn expire(
+    applier: &StatusApplier,
+    order_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let txn = begin_write(applier.db()).await?;
     let current = order::Entity::find_by_id(order_id)
         .lock_exclusive()
         .one(&txn)
@@ -127,7 +139,7 @@ async fn expire(state: &AppState, order_id: Uuid, now: DateTime<Utc>) -> Result<
     .await?;
     txn.commit().await?;
     tracing::info!(order = %order_id, "reservation expired; order cancelled");
-    events::applier(state)
+    applier
         .announce(&applied, effects, ChangeSource::System)
         .await;
     Ok(true)

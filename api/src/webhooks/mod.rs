@@ -9,11 +9,17 @@
 //! changes through the orders module's webhook hook
 //! ([`crate::orders::status_sync::webhook::on_order_status`]).
 //!
+//! The adapter checks the secret before it reads the body: a wrong secret is 401, an
+//! authentic delivery whose body is unusable (not JSON, not the vendor's shape) is 400
+//! with the reason, so the vendor fixes the right thing. Text is stored with any NUL
+//! replaced ([`text`]), which PostgreSQL could not hold.
+//!
 //! This module never talks to the POS and never logs a payload (carts carry customers).
 
 mod error;
 pub mod queue;
 mod receive;
+mod text;
 pub mod worker;
 
 pub use self::{

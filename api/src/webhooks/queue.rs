@@ -21,6 +21,8 @@ use sea_orm::{
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use super::text;
+
 /// What storing a delivery did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Enqueued {
@@ -42,7 +44,9 @@ pub fn delivery_id(events: &[WebhookEvent], body: &[u8]) -> String {
         .unwrap_or_else(|| format!("sha256:{}", hex::encode(Sha256::digest(body))))
 }
 
-/// Stores `events` as a pending delivery of `connection_id`, once per `delivery_id`.
+/// Stores `events` as a pending delivery of `connection_id`, once per `delivery_id`,
+/// with any NUL in their text replaced so that both databases can hold it
+/// ([`super::text`]).
 pub async fn enqueue(
     db: &impl ConnectionTrait,
     connection_id: Uuid,
@@ -50,12 +54,13 @@ pub async fn enqueue(
     events: &[WebhookEvent],
     now: DateTime<Utc>,
 ) -> Result<Enqueued, DbErr> {
-    let payload = serde_json::to_value(events).map_err(|e| DbErr::Json(e.to_string()))?;
+    let mut payload = serde_json::to_value(events).map_err(|e| DbErr::Json(e.to_string()))?;
+    text::make_storable(&mut payload);
     let id = Uuid::now_v7();
     let row = Model {
         id,
         connection_id,
-        delivery_id: delivery_id.to_owned(),
+        delivery_id: text::storable(delivery_id),
         payload,
         status: QueueStatus::Pending,
         attempts: 0,

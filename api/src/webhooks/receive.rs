@@ -73,7 +73,8 @@ impl Receiver {
 }
 
 /// Verifies the delivery with the connection's adapter, stores it (once) and answers
-/// 202 `{"status": "accepted" | "duplicate"}`; the worker applies it afterwards.
+/// 202 `{"status": "accepted" | "duplicate"}`; the worker applies it afterwards. A wrong
+/// secret answers 401, an authentic but unusable body 400 with the reason.
 async fn receive(
     State(receiver): State<Receiver>,
     Path(connection_id): Path<String>,
@@ -99,9 +100,13 @@ async fn receive(
             let refused = match error.kind {
                 ProviderErrorKind::Unsupported(_) => WebhookError::NotSupported,
                 ProviderErrorKind::Config(_) => WebhookError::NotConfigured,
+                ProviderErrorKind::Malformed(reason) => WebhookError::bad_body(&reason),
                 _ => WebhookError::Rejected,
             };
-            outcome("refused");
+            outcome(match refused {
+                WebhookError::BadBody(_) => "unusable",
+                _ => "refused",
+            });
             refused
         })?;
     let delivery_id = queue::delivery_id(&events, &body);

@@ -130,16 +130,31 @@ impl OrdersEnv {
         &self,
         kind: PosKind,
     ) -> (Box<dyn Simulator>, provider_connection::Model) {
-        let sim = simulator(kind).await;
+        let http = serde_json::json!({ "disable_rate_limits": true });
+        self.connect(simulator(kind).await, http).await
+    }
+
+    /// A connection to `sim`, fully imported, with the test's fast retries and `http`'s
+    /// own policy settings on top.
+    pub async fn connect(
+        &self,
+        sim: Box<dyn Simulator>,
+        http: serde_json::Value,
+    ) -> (Box<dyn Simulator>, provider_connection::Model) {
+        let kind = sim.kind();
         let mut config = sim.connection_config(Uuid::nil());
-        config.settings["http"] = serde_json::json!({
+        let mut settings = serde_json::json!({
             "max_retries": 0,
             "base_backoff_ms": 1,
             "max_backoff_ms": 5,
             "request_timeout_ms": 5000,
             "breaker_failure_threshold": 1000,
-            "disable_rate_limits": true
         });
+        if let (Some(settings), serde_json::Value::Object(http)) = (settings.as_object_mut(), http)
+        {
+            settings.extend(http);
+        }
+        config.settings["http"] = settings;
         let input = ConnectionInput::from_config(format!("test {kind}"), config);
         let connection = connections::create(&self.db, self.sync.keyring(), &input)
             .await

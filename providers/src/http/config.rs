@@ -5,6 +5,7 @@
 //! `http` object of [`crate::ConnectionConfig::settings`] overrides any of them
 //! (see [`PolicyOverrides`]), which is also how tests shorten backoffs.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -144,6 +145,11 @@ impl PolicyConfig {
         if let Some(v) = o.breaker_open_for_ms {
             self.breaker_open_for = ms(v);
         }
+        for limit in &mut self.limits {
+            if let Some(given) = o.rate_limits.get(limit.bucket) {
+                *limit = RateLimit::new(limit.bucket, given.calls, ms(given.window_ms));
+            }
+        }
         if o.disable_rate_limits {
             self.limits.clear();
         }
@@ -174,8 +180,21 @@ pub struct PolicyOverrides {
     pub breaker_failure_threshold: Option<u32>,
     /// [`PolicyConfig::breaker_open_for`], milliseconds.
     pub breaker_open_for_ms: Option<u64>,
+    /// Replaces the vendor's documented limits by bucket name, e.g.
+    /// `{"api": {"calls": 1000, "window_ms": 300000}}` for a negotiated higher limit
+    /// (or a low one in tests). Buckets the vendor does not have are ignored.
+    pub rate_limits: BTreeMap<String, LimitOverride>,
     /// Drops the client-side limits (benchmarks against a local simulator).
     pub disable_rate_limits: bool,
+}
+
+/// A bucket's limit given in a connection's settings: `calls` per `window_ms`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LimitOverride {
+    /// Calls allowed per window (also the burst).
+    pub calls: u32,
+    /// The window, milliseconds.
+    pub window_ms: u64,
 }
 
 #[cfg(test)]
@@ -202,6 +221,23 @@ mod tests {
         assert_eq!(c.base_backoff, Duration::from_millis(2));
         assert!(c.limits.is_empty());
         assert_eq!(c.connect_timeout, Duration::from_secs(5));
+    }
+
+    #[test]
+    fn settings_replace_a_bucket_limit() {
+        let base = PolicyConfig {
+            limits: vec![RateLimit::per_minute("api", 100)],
+            ..PolicyConfig::default()
+        };
+        let settings = serde_json::json!({"http": {"rate_limits": {
+            "api": {"calls": 20, "window_ms": 1000},
+            "unknown": {"calls": 1, "window_ms": 1}
+        }}});
+        let c = base.with_settings(&settings).unwrap();
+        assert_eq!(
+            c.limits,
+            vec![RateLimit::new("api", 20, Duration::from_secs(1))]
+        );
     }
 
     #[test]

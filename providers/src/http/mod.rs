@@ -2,7 +2,9 @@
 //! bounded retries with exponential backoff and full jitter on 5xx, timeouts
 //! and connection failures, `Retry-After` honoured on 429, the vendor's
 //! `X-RateLimit-Remaining` read, a client-side limiter per rate-limit bucket,
-//! a circuit breaker per connection, and a tracing span per call.
+//! a circuit breaker per connection, and a tracing span per call. Calls run
+//! inside [`background`] (order-status polls) yield the shared rate budget to
+//! the others (order delivery) and keep to a share of it.
 //!
 //! Adapters build one [`HttpPolicy`] per connection from their vendor's
 //! [`PolicyConfig`] defaults (overridable by connection settings) and make
@@ -13,7 +15,9 @@ mod classify;
 mod config;
 mod limiter;
 mod policy;
+mod priority;
 
 pub use breaker::{Breaker, Change, Permit};
-pub use config::{Endpoint, PolicyConfig, PolicyOverrides, RateLimit};
+pub use config::{Endpoint, LimitOverride, PolicyConfig, PolicyOverrides, RateLimit};
 pub use policy::{HttpPolicy, HttpResponse};
+pub use priority::{BudgetShare, background};

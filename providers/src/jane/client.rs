@@ -646,11 +646,12 @@ impl PosProvider for JaneProvider {
         })?;
         let rejected = |e: webhook::WebhookError| {
             tracing::warn!(vendor = "jane", %connection_id, error = %e, "Jane webhook rejected");
-            ProviderError::new(
-                connection_id,
-                WEBHOOK,
-                ProviderErrorKind::WebhookRejected(e.to_string()),
-            )
+            // authentic but unusable is the sender's bug, not a wrong secret
+            let kind = match e {
+                webhook::WebhookError::BadBody(reason) => ProviderErrorKind::Malformed(reason),
+                other => ProviderErrorKind::WebhookRejected(other.to_string()),
+            };
+            ProviderError::new(connection_id, WEBHOOK, kind)
         };
         webhook::verify(headers, secret).map_err(rejected)?;
         Ok(vec![webhook::parse(body).map_err(rejected)?])

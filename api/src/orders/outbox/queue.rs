@@ -6,7 +6,8 @@
 //! lease. On PostgreSQL the inner select takes `FOR UPDATE SKIP LOCKED`, so replicas
 //! claiming at once take disjoint rows without waiting on each other; on SQLite writes
 //! are serialised, so the one statement is atomic by itself. A row whose sender died
-//! mid-send is due again when its lease runs out.
+//! mid-send is due again when its lease runs out, and is claimed ahead of the rows merely
+//! due (its `next_attempt_at`, the end of its lease, is later than theirs).
 
 use std::time::Duration;
 
@@ -36,7 +37,8 @@ pub mod kinds {
     pub const ALL: [&str; 4] = [SUBMIT_ORDER, CANCEL_ORDER, RETURN_ORDER, PUSH_CUSTOMER];
 }
 
-/// Claims up to `limit` due rows for one attempt each, leased for `lease`.
+/// Claims up to `limit` due rows for one attempt each, leased for `lease`: rows whose
+/// lease expired first, then the others by `next_attempt_at` and age.
 pub async fn claim(
     db: &impl ConnectionTrait,
     limit: u32,
@@ -52,7 +54,16 @@ pub async fn claim(
                 .add(Column::Status.is_in([QueueStatus::Pending, QueueStatus::InFlight]))
                 .add(Column::NextAttemptAt.lte(now)),
         )
+        // expired leases first: their rows were sent, or nearly, before a sender died,
+        // and must not wait behind every row written since
+        .order_by_expr(
+            Expr::case(Column::Status.eq(QueueStatus::InFlight), 0)
+                .finally(1)
+                .into(),
+            sea_orm::Order::Asc,
+        )
         .order_by(Column::NextAttemptAt, sea_orm::Order::Asc)
+        .order_by(Column::CreatedAt, sea_orm::Order::Asc)
         .limit(u64::from(limit));
     if db.get_database_backend() == DbBackend::Postgres {
         due.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);

@@ -1,9 +1,10 @@
 //! One attempt at one outbox row: read what the POS needs, call the adapter, record the
 //! POS's answer on the order (through the status applier).
 
+use chrono::Utc;
 use entities::{
     enums::{ChangeSource, OrderStatus, QueueStatus},
-    outbox,
+    order, outbox,
 };
 use providers::model::{PosOrderStatus, ReturnRequest};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
@@ -17,6 +18,7 @@ use super::{
 };
 use crate::orders::{
     adapters::Adapters,
+    expiry,
     status_sync::{
         apply::{Authority, Observation, StatusApplier},
         mapping,
@@ -84,13 +86,7 @@ impl Dispatcher {
 
     async fn submit(&self, row: &outbox::Model, ctx: &OrderContext) -> Result<(), SendError> {
         let order = &ctx.order;
-        if order.external_id.is_some() {
-            return Ok(());
-        }
-        // Cancelled (or expired) before the POS saw it: nothing to send, unless an
-        // earlier attempt may have reached the POS, whose order we must then learn of
-        // so the cancellation can follow it there.
-        if order.status != OrderStatus::Pending && row.attempts <= 1 {
+        if order.external_id.is_some() || !self.sendable(row, order).await? {
             return Ok(());
         }
         let db = self.applier.db();
@@ -104,6 +100,14 @@ impl Dispatcher {
                 .await?;
             ctx.remember_customer(db, customer.id, &external).await?;
             submission.customer.external_id = Some(external);
+            // that call may have waited for the POS's rate limit: look again
+            let current = order::Entity::find_by_id(order.id)
+                .one(db)
+                .await?
+                .ok_or(SendError::Unsendable("the order no longer exists".into()))?;
+            if !self.sendable(row, &current).await? {
+                return Ok(());
+            }
         }
         let submitted = adapter.submit_order(&submission).await?;
         let mut observed = observation(&submitted.status);
@@ -178,6 +182,23 @@ impl Dispatcher {
             )
             .await?;
         Ok(())
+    }
+
+    /// Whether `order`, read just now, is still to be sent by `row`. One whose
+    /// reservation ran out while the row waited is expired first, as the sweeper would
+    /// (cancelled, stock released, a `cancel_order` row written). A cancelled or expired
+    /// order is not sent, unless an earlier attempt may have reached the POS, whose
+    /// order we must then learn of so the cancellation can follow it there.
+    async fn sendable(&self, row: &outbox::Model, order: &order::Model) -> Result<bool, SendError> {
+        let now = Utc::now();
+        let mut status = order.status;
+        if status == OrderStatus::Pending
+            && order.reservation_expires_at.is_some_and(|at| at <= now)
+            && expiry::expire(&self.applier, order.id, now).await?
+        {
+            status = OrderStatus::Cancelled;
+        }
+        Ok(status == OrderStatus::Pending || row.attempts > 1)
     }
 
     /// Whether the order's submission may still reach the POS.

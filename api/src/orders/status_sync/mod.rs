@@ -17,6 +17,7 @@ pub mod webhook;
 use std::time::Duration;
 
 use clap::Args;
+use providers::http::BudgetShare;
 
 pub use self::{
     apply::{Applied, Observation, StatusApplier},
@@ -39,6 +40,17 @@ pub struct StatusSyncConfig {
         global = true
     )]
     pub concurrency: usize,
+
+    /// The share of each POS connection's rate limit that status polls may use when
+    /// order delivery draws on the same limit (a fraction in (0, 1]); polls also wait
+    /// while a delivery is waiting, so open orders never starve new ones.
+    #[arg(
+        long = "status-poll-budget-share",
+        env = "CANOPY_STATUS_POLL_BUDGET_SHARE",
+        default_value_t = BudgetShare::HALF,
+        global = true
+    )]
+    pub poll_budget_share: BudgetShare,
 }
 
 impl Default for StatusSyncConfig {
@@ -46,6 +58,7 @@ impl Default for StatusSyncConfig {
         Self {
             poll_interval: Duration::from_secs(15),
             concurrency: 4,
+            poll_budget_share: BudgetShare::HALF,
         }
     }
 }

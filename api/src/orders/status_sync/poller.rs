@@ -1,6 +1,8 @@
 //! Polling the POSes without order webhooks (Dutchie, Dispense): every interval, the
 //! status of each open order at each such connection, and the return transactions the
-//! sync engine stored since the last round.
+//! sync engine stored since the last round. Polls are background calls on the POS rate
+//! budget ([`providers::http::background`]): they keep to their configured share of a
+//! connection's limit and wait while an order delivery is waiting.
 
 use chrono::{DateTime, TimeDelta, Utc};
 use entities::{
@@ -78,7 +80,12 @@ impl StatusPoller {
         match connections::enabled(self.applier.db()).await {
             Ok(connections) => {
                 for connection in connections {
-                    if let Err(error) = self.poll_connection(&connection).await {
+                    // the POS budget goes to order delivery first
+                    let polled = providers::http::background(
+                        self.config.poll_budget_share,
+                        self.poll_connection(&connection),
+                    );
+                    if let Err(error) = polled.await {
                         tracing::warn!(connection = %connection.id, %error, "order status poll failed");
                     }
                 }
