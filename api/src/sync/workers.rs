@@ -32,25 +32,26 @@ use crate::{
     events::Received,
 };
 
-/// How the workers pace themselves and identify themselves to their peers.
-#[derive(Clone, Debug)]
+/// How the workers pace themselves and identify themselves to their peers (flags and
+/// environment variables of `serve`).
+#[derive(clap::Args, Clone, Debug)]
 pub struct WorkerConfig {
     /// Time between scans for new connections.
+    #[arg(long = "sync-rescan-interval", env = "CANOPY_SYNC_RESCAN_INTERVAL", default_value = "15s", value_parser = humantime::parse_duration)]
     pub rescan_interval: Duration,
     /// How long a poller's lease lasts without renewal: the longest a connection goes
     /// unpolled after its poller's replica dies.
+    #[arg(long = "sync-lease-period", env = "CANOPY_SYNC_LEASE_PERIOD", default_value = "30s", value_parser = humantime::parse_duration)]
     pub lease_period: Duration,
     /// This replica's name in the lease table (unique per process).
+    #[arg(skip = format!("canopy-{}", Uuid::new_v4().simple()))]
     pub holder: String,
 }
 
 impl Default for WorkerConfig {
+    /// The clap defaults, without flags or environment, under a fresh holder name.
     fn default() -> Self {
-        Self {
-            rescan_interval: Duration::from_secs(15),
-            lease_period: Duration::from_secs(30),
-            holder: format!("canopy-{}", Uuid::new_v4().simple()),
-        }
+        crate::config::clap_defaults()
     }
 }
 
