@@ -249,6 +249,8 @@ const fn role_name(role: Role) -> &'static str {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
+
     use clap::{CommandFactory, FromArgMatches};
 
     use super::*;
