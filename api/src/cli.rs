@@ -289,6 +289,7 @@ mod tests {
         let workers = WorkerConfig::default();
         assert_eq!(serve.workers.rescan_interval, workers.rescan_interval);
         assert_eq!(serve.workers.lease_period, workers.lease_period);
+        assert_eq!(serve.workers.retry_interval, workers.retry_interval);
         assert_ne!(
             serve.workers.holder, workers.holder,
             "each replica names itself"

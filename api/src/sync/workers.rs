@@ -43,6 +43,10 @@ pub struct WorkerConfig {
     /// unpolled after its poller's replica dies.
     #[arg(long = "sync-lease-period", env = "CANOPY_SYNC_LEASE_PERIOD", default_value = "30s", value_parser = humantime::parse_duration)]
     pub lease_period: Duration,
+    /// Time a poller waits before trying again when it cannot load its connection or
+    /// build its adapter.
+    #[arg(long = "sync-retry-interval", env = "CANOPY_SYNC_RETRY_INTERVAL", default_value = "30s", value_parser = humantime::parse_duration)]
+    pub retry_interval: Duration,
     /// This replica's name in the lease table (unique per process).
     #[arg(skip = format!("canopy-{}", Uuid::new_v4().simple()))]
     pub holder: String,
@@ -171,6 +175,7 @@ impl SyncWorkers {
                 wake: handle.wake.clone(),
                 holding: handle.holding.clone(),
                 shutdown: shutdown.clone(),
+                retry: config.retry_interval,
                 adapter: None,
             };
             pollers.insert(connection.id, handle);
@@ -207,6 +212,8 @@ struct Poller {
     wake: Arc<Notify>,
     holding: Arc<AtomicBool>,
     shutdown: CancellationToken,
+    /// Time to wait after failing to load the connection or build its adapter.
+    retry: Duration,
     /// The adapter, kept across runs (its token cache, limiters and breaker live in
     /// it) until the connection row changes.
     adapter: Option<(DateTime<Utc>, Arc<dyn PosProvider>)>,
@@ -283,7 +290,7 @@ impl Poller {
     /// One run; `Ok(None)` when the connection is gone or disabled, otherwise the
     /// time to wait before the next.
     async fn once(&mut self) -> Result<Option<Duration>, Duration> {
-        let retry = Duration::from_secs(30);
+        let retry = self.retry;
         let row = match connections::find(self.sync.db(), self.connection_id).await {
             Ok(row) if row.enabled => row,
             Ok(_) | Err(ConnectionError::NotFound(_)) => return Ok(None),
