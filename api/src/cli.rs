@@ -311,5 +311,15 @@ mod tests {
             AdminConfig::default().probe_timeout,
             Duration::from_secs(20)
         );
+        assert_eq!(AdminConfig::default().sync_timeout, Duration::from_secs(25));
+        let workers = WorkerConfig::default();
+        assert_eq!(workers.lease_period, Duration::from_secs(30));
+        assert_eq!(workers.retry_interval, Duration::from_secs(30));
+        let (config, _) = serve_without_flags();
+        assert_eq!(config.db_min_connections, 1);
+        assert_eq!(config.db_idle_timeout, Duration::from_secs(300));
+        assert_eq!(config.db_statement_timeout, Duration::from_secs(30));
+        assert_eq!(config.notify.notify_min_backoff, Duration::from_millis(200));
+        assert_eq!(config.notify.notify_max_backoff, Duration::from_secs(10));
     }
 }
