@@ -319,6 +319,8 @@ mod tests {
         assert_eq!(config.db_min_connections, 1);
         assert_eq!(config.db_idle_timeout, Duration::from_secs(300));
         assert_eq!(config.db_statement_timeout, Duration::from_secs(30));
+        assert_eq!(config.redis_heartbeat, Duration::from_secs(15));
+        assert_eq!(config.redis_max_reconnect_delay, Duration::from_secs(5));
         assert_eq!(config.notify.notify_min_backoff, Duration::from_millis(200));
         assert_eq!(config.notify.notify_max_backoff, Duration::from_secs(10));
     }

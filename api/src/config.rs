@@ -59,6 +59,14 @@ pub struct Config {
     #[arg(long, env = "CANOPY_REDIS_TIMEOUT", default_value = "2s", value_parser = humantime::parse_duration, global = true)]
     pub redis_timeout: Duration,
 
+    /// How often the event bus checks its Redis pub/sub connection is alive (one `PING`).
+    #[arg(long, env = "CANOPY_REDIS_HEARTBEAT", default_value = "15s", value_parser = humantime::parse_duration, global = true)]
+    pub redis_heartbeat: Duration,
+
+    /// Longest wait between two attempts to restore a lost Redis pub/sub connection.
+    #[arg(long, env = "CANOPY_REDIS_MAX_RECONNECT_DELAY", default_value = "5s", value_parser = humantime::parse_duration, global = true)]
+    pub redis_max_reconnect_delay: Duration,
+
     /// Consecutive failed or timed-out Redis commands that open the Redis circuit breaker:
     /// while open, cache reads miss at once, writes are skipped and events are dropped.
     #[arg(
