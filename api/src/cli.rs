@@ -73,6 +73,12 @@ pub struct ServeArgs {
     /// Serve the API only; run no background workers (pollers, outbox, reconciler) here.
     #[arg(long, env = "CANOPY_NO_WORKERS")]
     pub no_workers: bool,
+    /// How the sync pollers pace themselves.
+    #[command(flatten)]
+    pub workers: WorkerConfig,
+    /// How stored POS webhooks are applied.
+    #[command(flatten)]
+    pub webhooks: WebhookConfig,
 }
 
 /// Options of `canopy token`.
@@ -167,12 +173,11 @@ async fn serve(config: Config, args: ServeArgs) -> Result<(), CliError> {
         SyncWorkers::start(
             sync.clone(),
             &state.sync,
-            WorkerConfig::default(),
+            args.workers,
             &background,
             shutdown.clone(),
         );
-        WebhookWorker::new(sync, &state.sync, WebhookConfig::default())
-            .start(&background, shutdown.clone());
+        WebhookWorker::new(sync, &state.sync, args.webhooks).start(&background, shutdown.clone());
         Delivery::for_state(&state).start(&state, &background, &shutdown);
         crate::orders::expiry::start(state.clone(), &background, shutdown.clone());
     }
@@ -239,5 +244,84 @@ const fn role_name(role: Role) -> &'static str {
         Role::Admin => "admin",
         Role::Storefront => "storefront",
         Role::Customer => "customer",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use clap::{CommandFactory, FromArgMatches};
+
+    use super::*;
+    use crate::{
+        admin::validate::AdminConfig,
+        orders::{config::CheckoutConfig, outbox::OutboxConfig, status_sync::StatusSyncConfig},
+    };
+
+    /// `canopy serve` without flags, whatever the environment holds.
+    fn serve_without_flags() -> (Config, ServeArgs) {
+        let matches = Cli::command()
+            .mut_subcommand("serve", |serve| serve.mut_args(|arg| arg.env(None)))
+            .mut_args(|arg| arg.env(None))
+            .try_get_matches_from(["canopy", "serve"])
+            .unwrap();
+        let cli = Cli::from_arg_matches(&matches).unwrap();
+        match cli.command {
+            Command::Serve(args) => (cli.config, args),
+            other => panic!("parsed {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_settings_default_is_the_command_line_default() {
+        let (config, serve) = serve_without_flags();
+        assert_eq!(config.checkout, CheckoutConfig::default());
+        assert_eq!(config.outbox, OutboxConfig::default());
+        assert_eq!(config.order_status, StatusSyncConfig::default());
+        assert_eq!(config.admin, AdminConfig::default());
+        assert_eq!(serve.webhooks, WebhookConfig::default());
+        let workers = WorkerConfig::default();
+        assert_eq!(serve.workers.rescan_interval, workers.rescan_interval);
+        assert_eq!(serve.workers.lease_period, workers.lease_period);
+        assert_eq!(serve.workers.retry_interval, workers.retry_interval);
+        assert_ne!(
+            serve.workers.holder, workers.holder,
+            "each replica names itself"
+        );
+    }
+
+    #[test]
+    fn defaults_are_the_documented_values() {
+        let checkout = CheckoutConfig::default();
+        assert_eq!(checkout.reservation_ttl, Duration::from_secs(30 * 60));
+        assert_eq!(checkout.max_quantity, 100);
+        let outbox = OutboxConfig::default();
+        assert_eq!(outbox.poll_interval, Duration::from_millis(500));
+        assert_eq!(outbox.max_backoff, Duration::from_secs(300));
+        let webhooks = WebhookConfig::default();
+        assert_eq!(webhooks.stale_after, Duration::from_secs(120));
+        assert_eq!(webhooks.max_attempts, 5);
+        assert_eq!(
+            AdminConfig::default().probe_timeout,
+            Duration::from_secs(20)
+        );
+        assert_eq!(AdminConfig::default().sync_timeout, Duration::from_secs(25));
+        let workers = WorkerConfig::default();
+        assert_eq!(workers.lease_period, Duration::from_secs(30));
+        assert_eq!(workers.retry_interval, Duration::from_secs(30));
+        let (config, _) = serve_without_flags();
+        assert_eq!(config.db_min_connections, 1);
+        assert_eq!(config.db_idle_timeout, Duration::from_secs(300));
+        assert_eq!(config.db_statement_timeout, Duration::from_secs(30));
+        assert_eq!(config.redis_heartbeat, Duration::from_secs(15));
+        assert_eq!(config.redis_max_reconnect_delay, Duration::from_secs(5));
+        assert_eq!(config.notify.notify_min_backoff, Duration::from_millis(200));
+        assert_eq!(config.notify.notify_max_backoff, Duration::from_secs(10));
     }
 }

@@ -7,7 +7,7 @@
 use std::{fmt, str::FromStr, sync::Arc, time::Duration};
 
 use base64::{Engine, engine::general_purpose::STANDARD as BASE64};
-use clap::{Args, ValueEnum};
+use clap::{Args, FromArgMatches, ValueEnum};
 use rand::RngCore;
 use secrecy::{ExposeSecret, SecretBox, SecretString};
 
@@ -30,6 +30,23 @@ pub struct Config {
     )]
     pub db_max_connections: u32,
 
+    /// Pooled database connections kept open even when idle.
+    #[arg(
+        long,
+        env = "CANOPY_DB_MIN_CONNECTIONS",
+        default_value_t = 1,
+        global = true
+    )]
+    pub db_min_connections: u32,
+
+    /// Time an idle pooled database connection is kept above the minimum.
+    #[arg(long, env = "CANOPY_DB_IDLE_TIMEOUT", default_value = "5m", value_parser = humantime::parse_duration, global = true)]
+    pub db_idle_timeout: Duration,
+
+    /// Longest a single PostgreSQL statement may run (SQLite ignores it).
+    #[arg(long, env = "CANOPY_DB_STATEMENT_TIMEOUT", default_value = "30s", value_parser = humantime::parse_duration, global = true)]
+    pub db_statement_timeout: Duration,
+
     /// Time allowed to connect to the database or to borrow a pooled connection.
     #[arg(long, env = "CANOPY_DB_TIMEOUT", default_value = "5s", value_parser = humantime::parse_duration, global = true)]
     pub db_timeout: Duration,
@@ -41,6 +58,14 @@ pub struct Config {
     /// Time allowed for one Redis connection attempt or command.
     #[arg(long, env = "CANOPY_REDIS_TIMEOUT", default_value = "2s", value_parser = humantime::parse_duration, global = true)]
     pub redis_timeout: Duration,
+
+    /// How often the event bus checks its Redis pub/sub connection is alive (one `PING`).
+    #[arg(long, env = "CANOPY_REDIS_HEARTBEAT", default_value = "15s", value_parser = humantime::parse_duration, global = true)]
+    pub redis_heartbeat: Duration,
+
+    /// Longest wait between two attempts to restore a lost Redis pub/sub connection.
+    #[arg(long, env = "CANOPY_REDIS_MAX_RECONNECT_DELAY", default_value = "5s", value_parser = humantime::parse_duration, global = true)]
+    pub redis_max_reconnect_delay: Duration,
 
     /// Consecutive failed or timed-out Redis commands that open the Redis circuit breaker:
     /// while open, cache reads miss at once, writes are skipped and events are dropped.
@@ -289,6 +314,23 @@ pub struct Limits {
         global = true
     )]
     pub trusted_proxy_hops: usize,
+}
+
+/// The settings of the clap [`Args`] struct `T` when no flag is given, whatever the
+/// environment holds: its `#[arg(default_value…)]` attributes, the one place its defaults
+/// are written. A settings struct's `Default` impl returns this.
+///
+/// # Panics
+/// When a default does not parse, a mistake in the struct's attributes that its tests catch.
+pub fn clap_defaults<T: Args + FromArgMatches>() -> T {
+    let command = T::augment_args(clap::Command::new("defaults").no_binary_name(true))
+        .mut_args(|arg| arg.env(None));
+    command
+        .try_get_matches_from(std::iter::empty::<&str>())
+        .and_then(|matches| T::from_arg_matches(&matches))
+        .unwrap_or_else(|error| {
+            panic!("the clap defaults of a settings struct do not parse: {error}")
+        })
 }
 
 /// How log lines are written.

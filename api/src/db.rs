@@ -4,8 +4,6 @@
 //! the writer and concurrent writers wait instead of failing; PostgreSQL gets a statement
 //! timeout. Both get bounded connect and acquire timeouts.
 
-use std::time::Duration;
-
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
     ConnectOptions, Database, DatabaseConnection, DbErr,
@@ -14,21 +12,18 @@ use sea_orm::{
 
 use crate::config::Config;
 
-/// Longest a single PostgreSQL statement may run (SQLite ignores it).
-const STATEMENT_TIMEOUT: Duration = Duration::from_secs(30);
-
 /// Connects to `config.database_url` with the configured pool settings.
 pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbErr> {
     let busy_timeout = config.db_timeout;
     let mut options = ConnectOptions::new(config.database_url.expose());
     options
         .max_connections(config.db_max_connections)
-        .min_connections(1)
+        .min_connections(config.db_min_connections)
         .connect_timeout(config.db_timeout)
         .acquire_timeout(config.db_timeout)
-        .idle_timeout(Duration::from_secs(300))
+        .idle_timeout(config.db_idle_timeout)
         .sqlx_logging(false)
-        .statement_timeout(STATEMENT_TIMEOUT)
+        .statement_timeout(config.db_statement_timeout)
         .map_sqlx_sqlite_opts(move |sqlite| {
             sqlite
                 .journal_mode(SqliteJournalMode::Wal)

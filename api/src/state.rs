@@ -10,7 +10,7 @@ use crate::{
     cache::{MemoryCache, RedisCache, RedisCircuit, SharedCache},
     config::{Config, ConfigError, MasterKey, Secrets},
     db,
-    events::{MemoryEventBus, RedisEventBus, SharedEventBus},
+    events::{ListenerTiming, MemoryEventBus, RedisEventBus, SharedEventBus},
     sync::SyncControl,
 };
 
@@ -103,7 +103,11 @@ async fn backends(config: &Config) -> Result<(SharedCache, SharedEventBus), redi
         circuit,
         &config.redis_prefix,
         config.event_buffer,
-        config.redis_timeout,
+        ListenerTiming {
+            io_timeout: config.redis_timeout,
+            heartbeat: config.redis_heartbeat,
+            max_reconnect_delay: config.redis_max_reconnect_delay,
+        },
     );
     Ok((Arc::new(cache), Arc::new(events)))
 }

@@ -53,11 +53,8 @@ impl OwnRedis {
             .spawn();
         let child = match spawned {
             Ok(child) => child,
-            Err(_) if std::env::var("CI").is_ok_and(|ci| ci == "true") => {
-                panic!("redis-server must be installed when CI=true")
-            }
             Err(error) => {
-                eprintln!("skipped: redis-server cannot run ({error})");
+                common::skip::skip(format_args!("redis-server cannot run ({error})"));
                 return None;
             }
         };

@@ -6,7 +6,9 @@ mod common;
 
 use std::{future::Future, time::Duration};
 
-use api::events::{EventBus, EventBusExt, MemoryEventBus, Received, RedisEventBus, Topic};
+use api::events::{
+    EventBus, EventBusExt, ListenerTiming, MemoryEventBus, Received, RedisEventBus, Topic,
+};
 use common::{WAIT, service_url};
 use futures::{Stream, StreamExt};
 use serde::{Deserialize, Serialize};
@@ -155,7 +157,11 @@ async fn redis_bus(url: &str, listener_url: &str) -> RedisEventBus {
         std::sync::Arc::new(api::cache::RedisCircuit::new(3, Duration::from_secs(1))),
         &prefix,
         2,
-        Duration::from_secs(2),
+        ListenerTiming {
+            io_timeout: Duration::from_secs(2),
+            heartbeat: Duration::from_secs(15),
+            max_reconnect_delay: Duration::from_secs(5),
+        },
     )
 }
 

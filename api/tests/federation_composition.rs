@@ -55,28 +55,10 @@ async fn run(command: &mut Command, limit: Duration) -> Vec<u8> {
     output.stdout
 }
 
-/// Node.js is needed to run Apollo's composition; without it the test skips, except
-/// under `CI=true`.
-async fn node_available() -> bool {
-    let found = Command::new("node")
-        .arg("--version")
-        .stdout(Stdio::null())
-        .status()
-        .await
-        .is_ok_and(|status| status.success());
-    if !found {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "node must be installed when CI=true"
-        );
-        eprintln!("skipped: node is not installed");
-    }
-    found
-}
-
 #[tokio::test]
 async fn the_exported_sdl_composes_into_a_supergraph() {
-    if !node_available().await {
+    // Node.js runs Apollo's composition
+    if !common::skip::require_program("node") {
         return;
     }
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/federation");

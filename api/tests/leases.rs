@@ -65,6 +65,7 @@ async fn one_poller_per_connection_and_takeover(env: SyncEnv) {
                 rescan_interval: Duration::from_millis(50),
                 lease_period: PERIOD,
                 holder: holder.to_owned(),
+                ..WorkerConfig::default()
             },
             tracker,
             shutdown.clone(),

@@ -10,13 +10,13 @@ use chrono::Utc;
 use entities::audit_log::{self, Column, Entity, Model};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Select,
+    QueryFilter, Select,
 };
 use serde_json::Value;
 use uuid::Uuid;
 
 use super::validate::looks_secret;
-use crate::services::paging::{Page, PageRequest};
+use crate::services::paging::{Direction, Page, PageRequest, read_page};
 
 /// What replaces a secret value in the audit log.
 pub const REDACTED: &str = "[REDACTED]";
@@ -111,16 +111,14 @@ pub async fn find_entries(
     filter: &AuditFilter,
     request: &PageRequest<Uuid>,
 ) -> Result<Page<Model>, DbErr> {
-    let mut select = filter.select();
-    if let Some(after) = request.after {
-        select = select.filter(Column::Id.lt(after));
-    }
-    let rows = select
-        .order_by_desc(Column::Id)
-        .limit(request.limit())
-        .all(db)
-        .await?;
-    Ok(Page::from_rows(rows, request))
+    read_page(
+        db,
+        filter.select(),
+        &[Column::Id],
+        Direction::Descending,
+        request,
+    )
+    .await
 }
 
 /// How many audit rows `filter` matches.

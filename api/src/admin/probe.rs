@@ -17,9 +17,6 @@ use super::{
 };
 use crate::{connections, error::ApiError, secrets::Keyring, state::AppState};
 
-/// The longest a connection test may take, whatever the adapter's retry policy.
-pub const PROBE_TIMEOUT: Duration = Duration::from_secs(20);
-
 /// What a connection test reached.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProbeResult {
@@ -48,7 +45,7 @@ pub async fn test_connection(
     let row = require(&state.db, id).await?;
     let keyring = Keyring::new(&state.master_key);
     let config = connections::connection_config(&keyring, &row).map_err(from_connection)?;
-    let result = probe(config).await;
+    let result = probe(config, state.config.admin.probe_timeout).await;
     let outcome = json!({
         "ok": result.ok,
         "identity": result.identity,
@@ -64,8 +61,8 @@ pub async fn test_connection(
     Ok(result)
 }
 
-/// Builds the adapter for `config` and asks the POS who we are.
-async fn probe(config: ConnectionConfig) -> ProbeResult {
+/// Builds the adapter for `config` and asks the POS who we are, for at most `timeout`.
+async fn probe(config: ConnectionConfig, timeout: Duration) -> ProbeResult {
     let started = Instant::now();
     let secrets: Vec<String> = std::iter::once(&config.api_key)
         .chain(config.api_secret.as_ref())
@@ -73,7 +70,7 @@ async fn probe(config: ConnectionConfig) -> ProbeResult {
         .filter(|secret| !secret.is_empty())
         .collect();
     let outcome = match providers::connect(config) {
-        Ok(provider) => tokio::time::timeout(PROBE_TIMEOUT, provider.test_connection())
+        Ok(provider) => tokio::time::timeout(timeout, provider.test_connection())
             .await
             .unwrap_or_else(|_| Err(timeout_error())),
         Err(error) => Err(error),

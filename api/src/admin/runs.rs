@@ -1,7 +1,7 @@
 //! `triggerSync`: a sync of one connection now, through the sync engine, audited.
 //!
-//! The run happens inside the request (bounded by [`SYNC_TIMEOUT`]) so the answer shows
-//! its outcome; a POS failure is recorded on the connection's sync status by the
+//! The run happens inside the request (bounded by `CANOPY_ON_DEMAND_SYNC_TIMEOUT`) so
+//! the answer shows its outcome; a POS failure is recorded on the connection's sync status by the
 //! engine, not returned as an error. [`RunningSyncs`] remembers which connections this
 //! process is syncing on demand, so `syncStatus.running` can say so and a second
 //! trigger for the same connection is refused with `CONFLICT` instead of queueing.
@@ -9,7 +9,7 @@
 use std::{
     collections::HashSet,
     sync::{Arc, Mutex, PoisonError},
-    time::{Duration, Instant},
+    time::Instant,
 };
 
 use serde_json::json;
@@ -25,9 +25,6 @@ use crate::{
     state::AppState,
     sync::{RunMode, SyncError, Synchronizer},
 };
-
-/// The longest an on-demand sync may run before the request gives up on it.
-pub const SYNC_TIMEOUT: Duration = Duration::from_secs(25);
 
 /// The connections being synced on demand in this process.
 #[derive(Clone, Debug, Default)]
@@ -91,7 +88,11 @@ pub async fn trigger_sync(
         Ok(false) => RunMode::Incremental,
         Err(error) => return Err(ApiError::internal(error)),
     };
-    let outcome = tokio::time::timeout(SYNC_TIMEOUT, sync.sync_connection(id, mode)).await;
+    let outcome = tokio::time::timeout(
+        state.config.admin.sync_timeout,
+        sync.sync_connection(id, mode),
+    )
+    .await;
     let (ok, stock_changes, error) = match outcome {
         Ok(Ok(report)) => (true, report.stock_changes, None),
         Ok(Err(error @ SyncError::Connection(_))) => return Err(ApiError::internal(error)),

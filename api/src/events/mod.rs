@@ -21,7 +21,10 @@ use bytes::Bytes;
 use futures::{StreamExt, stream::BoxStream};
 use serde::{Serialize, de::DeserializeOwned};
 
-pub use self::{memory::MemoryEventBus, redis::RedisEventBus};
+pub use self::{
+    memory::MemoryEventBus,
+    redis::{ListenerTiming, RedisEventBus},
+};
 
 /// An event bus failure.
 #[derive(Debug, thiserror::Error)]

@@ -24,10 +24,16 @@ use tokio_util::sync::{CancellationToken, DropGuard};
 use super::{EventBus, EventError, RawSubscription, hub::Hub};
 use crate::cache::RedisCircuit;
 
-/// How often the listener checks its pub/sub connection is alive.
-const HEARTBEAT: Duration = Duration::from_secs(15);
-/// Longest wait between two reconnection attempts.
-const MAX_RECONNECT_DELAY: Duration = Duration::from_secs(5);
+/// How the listener watches and restores its pub/sub connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ListenerTiming {
+    /// Bound on each connection attempt, subscription and heartbeat.
+    pub io_timeout: Duration,
+    /// How often the listener checks its pub/sub connection is alive.
+    pub heartbeat: Duration,
+    /// Longest wait between two reconnection attempts.
+    pub max_reconnect_delay: Duration,
+}
 
 /// Events shared by every replica through Redis pub/sub.
 pub struct RedisEventBus {
@@ -42,15 +48,14 @@ pub struct RedisEventBus {
 impl RedisEventBus {
     /// Starts a bus on `client` (for the listener's pub/sub connection) and `publisher`
     /// (guarded by `circuit`), with channels under `{prefix}:events:`, buffering
-    /// `capacity` events per subscriber; `io_timeout` bounds each connection attempt and
-    /// heartbeat.
+    /// `capacity` events per subscriber; `timing` paces the listener's connection.
     pub fn start(
         client: Client,
         publisher: ConnectionManager,
         circuit: Arc<RedisCircuit>,
         prefix: &str,
         capacity: usize,
-        io_timeout: Duration,
+        timing: ListenerTiming,
     ) -> Self {
         let channel_prefix = format!("{prefix}:events:");
         let hub = Arc::new(Hub::new(capacity));
@@ -61,7 +66,7 @@ impl RedisEventBus {
             channel_prefix: channel_prefix.clone(),
             hub: Arc::clone(&hub),
             subscribed,
-            io_timeout,
+            timing,
         };
         tokio::spawn(listener.run(stop.clone()));
         Self {
@@ -112,14 +117,14 @@ struct Listener {
     channel_prefix: String,
     hub: Arc<Hub>,
     subscribed: watch::Sender<u64>,
-    io_timeout: Duration,
+    timing: ListenerTiming,
 }
 
 impl Listener {
     async fn run(self, stop: CancellationToken) {
         let backoff = ExponentialBuilder::new()
             .with_min_delay(Duration::from_millis(50))
-            .with_max_delay(MAX_RECONNECT_DELAY)
+            .with_max_delay(self.timing.max_reconnect_delay)
             .with_jitter()
             .without_max_times();
         let mut delays = backoff.build();
@@ -135,7 +140,7 @@ impl Listener {
                 }
                 Err(error) => tracing::warn!(%error, "redis pub/sub subscription failed; retrying"),
             }
-            let delay = delays.next().unwrap_or(MAX_RECONNECT_DELAY);
+            let delay = delays.next().unwrap_or(self.timing.max_reconnect_delay);
             tokio::select! {
                 () = stop.cancelled() => return,
                 () = tokio::time::sleep(delay) => {}
@@ -145,18 +150,18 @@ impl Listener {
 
     /// One connection's life: subscribe, then forward until the connection fails (`Ok`).
     async fn session(&self) -> Result<(), SessionError> {
-        let pubsub = timeout(self.io_timeout, self.client.get_async_pubsub())
+        let pubsub = timeout(self.timing.io_timeout, self.client.get_async_pubsub())
             .await
             .map_err(|_| SessionError::Timeout)??;
         let (mut sink, mut messages) = pubsub.split();
         let pattern = format!("{}*", self.channel_prefix);
-        timeout(self.io_timeout, sink.psubscribe(&pattern))
+        timeout(self.timing.io_timeout, sink.psubscribe(&pattern))
             .await
             .map_err(|_| SessionError::Timeout)??;
         self.subscribed.send_modify(|count| *count += 1);
         tracing::debug!("redis pub/sub subscribed");
 
-        let mut heartbeat = tokio::time::interval(HEARTBEAT);
+        let mut heartbeat = tokio::time::interval(self.timing.heartbeat);
         heartbeat.tick().await;
         loop {
             tokio::select! {
@@ -165,7 +170,7 @@ impl Listener {
                     None => return Ok(()),
                 },
                 _ = heartbeat.tick() => {
-                    let pong = timeout(self.io_timeout, sink.ping::<redis::Value>()).await;
+                    let pong = timeout(self.timing.io_timeout, sink.ping::<redis::Value>()).await;
                     if !matches!(pong, Ok(Ok(_))) {
                         return Ok(());
                     }

@@ -85,6 +85,15 @@ pub struct NotifyConfig {
         global = true
     )]
     pub notify_retries: usize,
+
+    /// Wait before the first retry of a failed delivery; it doubles with each retry
+    /// (with jitter).
+    #[arg(long, env = "CANOPY_NOTIFY_MIN_BACKOFF", default_value = "200ms", value_parser = humantime::parse_duration, global = true)]
+    pub notify_min_backoff: Duration,
+
+    /// Longest wait between two retries of a failed delivery.
+    #[arg(long, env = "CANOPY_NOTIFY_MAX_BACKOFF", default_value = "10s", value_parser = humantime::parse_duration, global = true)]
+    pub notify_max_backoff: Duration,
 }
 
 /// Alert severities, ordered from least to most severe.

@@ -13,7 +13,7 @@ pub mod config;
 pub mod email;
 pub mod webhook;
 
-use std::{sync::Arc, time::Duration};
+use std::sync::Arc;
 
 use backon::{ExponentialBuilder, Retryable};
 use futures::StreamExt;
@@ -33,11 +33,6 @@ use crate::{
         alert::{ALERT_TOPIC, AlertEvent},
     },
 };
-
-/// Shortest wait before a retry.
-const MIN_BACKOFF: Duration = Duration::from_millis(200);
-/// Longest wait between retries.
-const MAX_BACKOFF: Duration = Duration::from_secs(10);
 
 /// Why a notification could not be set up or delivered. Never carries a URL or secret.
 #[derive(Debug, thiserror::Error)]
@@ -89,7 +84,8 @@ impl NotifyError {
 pub struct Notifier {
     webhook: Option<WebhookChannel>,
     email: Option<EmailChannel>,
-    retries: usize,
+    /// When to retry a failed delivery.
+    backoff: ExponentialBuilder,
 }
 
 impl Notifier {
@@ -114,7 +110,11 @@ impl Notifier {
         Ok((webhook.is_some() || email.is_some()).then(|| Self {
             webhook,
             email,
-            retries: config.notify_retries,
+            backoff: ExponentialBuilder::default()
+                .with_min_delay(config.notify_min_backoff)
+                .with_max_delay(config.notify_max_backoff)
+                .with_max_times(config.notify_retries)
+                .with_jitter(),
         }))
     }
 
@@ -125,7 +125,7 @@ impl Notifier {
             match serde_json::to_vec(alert) {
                 Ok(body) => {
                     let sent = (|| webhook.send(severity, &body))
-                        .retry(self.backoff())
+                        .retry(self.backoff)
                         .when(NotifyError::is_transient)
                         .await;
                     self.report("webhook", alert, sent);
@@ -135,7 +135,7 @@ impl Notifier {
         }
         if let Some(email) = self.email.as_ref().filter(|e| e.wants(severity)) {
             let sent = (|| email.send(alert))
-                .retry(self.backoff())
+                .retry(self.backoff)
                 .when(NotifyError::is_transient)
                 .await;
             self.report("email", alert, sent);
@@ -174,14 +174,6 @@ impl Notifier {
                 }
             }
         });
-    }
-
-    fn backoff(&self) -> ExponentialBuilder {
-        ExponentialBuilder::default()
-            .with_min_delay(MIN_BACKOFF)
-            .with_max_delay(MAX_BACKOFF)
-            .with_max_times(self.retries)
-            .with_jitter()
     }
 
     fn report(&self, channel: &'static str, alert: &AlertEvent, sent: Result<(), NotifyError>) {

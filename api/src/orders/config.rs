@@ -54,14 +54,8 @@ pub struct CheckoutConfig {
 }
 
 impl Default for CheckoutConfig {
+    /// The clap defaults, without flags or environment.
     fn default() -> Self {
-        Self {
-            max_quantity: 100,
-            max_lines: 50,
-            max_idempotency_key: 128,
-            reservation_ttl: Duration::from_secs(30 * 60),
-            sweep_interval: Duration::from_secs(15),
-            default_min_age: 21,
-        }
+        crate::config::clap_defaults()
     }
 }

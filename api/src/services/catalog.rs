@@ -3,13 +3,13 @@
 use entities::{enums::ProductCategory, product, stock_level};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, sea_query::Query,
+    sea_query::Query,
 };
 use uuid::Uuid;
 
 use super::{
-    paging::{Page, PageRequest},
-    text::contains_ignore_case,
+    paging::{Direction, Page, PageRequest, read_page},
+    text::search_any,
 };
 
 /// Which products a catalog listing shows. Every listing shows active products only.
@@ -30,16 +30,11 @@ impl ProductFilter {
         if let Some(category) = self.category {
             condition = condition.add(product::Column::Category.eq(category));
         }
-        if let Some(term) = self
-            .search
-            .as_deref()
-            .filter(|term| !term.trim().is_empty())
-        {
-            condition = condition.add(
-                Condition::any()
-                    .add(contains_ignore_case(product::Column::Name, term))
-                    .add(contains_ignore_case(product::Column::Brand, term)),
-            );
+        if let Some(search) = search_any(
+            &[product::Column::Name, product::Column::Brand],
+            self.search.as_deref(),
+        ) {
+            condition = condition.add(search);
         }
         if let Some(location_id) = self.location_id {
             condition = condition.add(
@@ -62,16 +57,15 @@ pub async fn find_products(
     filter: &ProductFilter,
     page: &PageRequest<Uuid>,
 ) -> Result<Page<product::Model>, DbErr> {
-    let mut query = product::Entity::find().filter(filter.condition());
-    if let Some(after) = page.after {
-        query = query.filter(product::Column::Id.gt(after));
-    }
-    let rows = query
-        .order_by_asc(product::Column::Id)
-        .limit(page.limit())
-        .all(db)
-        .await?;
-    Ok(Page::from_rows(rows, page))
+    let select = product::Entity::find().filter(filter.condition());
+    read_page(
+        db,
+        select,
+        &[product::Column::Id],
+        Direction::Ascending,
+        page,
+    )
+    .await
 }
 
 /// How many products match `filter`, across all pages.

@@ -5,13 +5,13 @@ use chrono::{DateTime, Utc};
 use entities::{customer, purchase};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    Value,
 };
 use uuid::Uuid;
 
 use super::{
-    paging::{Page, PageRequest},
-    text::contains_ignore_case,
+    paging::{Direction, KeysetPosition, Page, PageRequest, read_page},
+    text::search_any,
 };
 
 /// Which customers a listing shows. Profiles merged into another never appear.
@@ -24,18 +24,16 @@ pub struct CustomerFilter {
 impl CustomerFilter {
     fn condition(&self) -> Condition {
         let mut condition = Condition::all().add(customer::Column::MergedIntoId.is_null());
-        if let Some(term) = self
-            .search
-            .as_deref()
-            .filter(|term| !term.trim().is_empty())
-        {
-            condition = condition.add(
-                Condition::any()
-                    .add(contains_ignore_case(customer::Column::Email, term))
-                    .add(contains_ignore_case(customer::Column::Phone, term))
-                    .add(contains_ignore_case(customer::Column::FirstName, term))
-                    .add(contains_ignore_case(customer::Column::LastName, term)),
-            );
+        if let Some(search) = search_any(
+            &[
+                customer::Column::Email,
+                customer::Column::Phone,
+                customer::Column::FirstName,
+                customer::Column::LastName,
+            ],
+            self.search.as_deref(),
+        ) {
+            condition = condition.add(search);
         }
         condition
     }
@@ -47,16 +45,15 @@ pub async fn find_customers(
     filter: &CustomerFilter,
     page: &PageRequest<Uuid>,
 ) -> Result<Page<customer::Model>, DbErr> {
-    let mut query = customer::Entity::find().filter(filter.condition());
-    if let Some(after) = page.after {
-        query = query.filter(customer::Column::Id.gt(after));
-    }
-    let rows = query
-        .order_by_asc(customer::Column::Id)
-        .limit(page.limit())
-        .all(db)
-        .await?;
-    Ok(Page::from_rows(rows, page))
+    let select = customer::Entity::find().filter(filter.condition());
+    read_page(
+        db,
+        select,
+        &[customer::Column::Id],
+        Direction::Ascending,
+        page,
+    )
+    .await
 }
 
 /// How many customers match `filter`.
@@ -79,6 +76,12 @@ pub struct PurchasePosition {
     pub id: Uuid,
 }
 
+impl KeysetPosition for PurchasePosition {
+    fn values(&self) -> Vec<Value> {
+        vec![self.occurred_at.into(), self.id.into()]
+    }
+}
+
 impl From<&purchase::Model> for PurchasePosition {
     fn from(purchase: &purchase::Model) -> Self {
         Self {
@@ -95,26 +98,16 @@ pub async fn purchase_history(
     customers: &[Uuid],
     page: &PageRequest<PurchasePosition>,
 ) -> Result<Page<purchase::Model>, DbErr> {
-    let mut query = purchase::Entity::find()
+    let select = purchase::Entity::find()
         .filter(purchase::Column::CustomerId.is_in(customers.iter().copied()));
-    if let Some(after) = page.after {
-        query = query.filter(
-            Condition::any()
-                .add(purchase::Column::OccurredAt.lt(after.occurred_at))
-                .add(
-                    Condition::all()
-                        .add(purchase::Column::OccurredAt.eq(after.occurred_at))
-                        .add(purchase::Column::Id.lt(after.id)),
-                ),
-        );
-    }
-    let rows = query
-        .order_by_desc(purchase::Column::OccurredAt)
-        .order_by_desc(purchase::Column::Id)
-        .limit(page.limit())
-        .all(db)
-        .await?;
-    Ok(Page::from_rows(rows, page))
+    read_page(
+        db,
+        select,
+        &[purchase::Column::OccurredAt, purchase::Column::Id],
+        Direction::Descending,
+        page,
+    )
+    .await
 }
 
 /// How many purchases `customers` (one person's profiles) have.

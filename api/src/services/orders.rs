@@ -3,11 +3,10 @@
 use entities::{enums::OrderStatus, order};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
-use super::paging::{Page, PageRequest};
+use super::paging::{Direction, Page, PageRequest, read_page};
 use crate::{auth::Viewer, error::ApiError};
 
 /// The orders a viewer may read.
@@ -93,16 +92,15 @@ pub async fn find_orders(
     filter: &OrderFilter,
     page: &PageRequest<Uuid>,
 ) -> Result<Page<order::Model>, DbErr> {
-    let mut query = order::Entity::find().filter(filter.condition());
-    if let Some(after) = page.after {
-        query = query.filter(order::Column::Id.lt(after));
-    }
-    let rows = query
-        .order_by_desc(order::Column::Id)
-        .limit(page.limit())
-        .all(db)
-        .await?;
-    Ok(Page::from_rows(rows, page))
+    let select = order::Entity::find().filter(filter.condition());
+    read_page(
+        db,
+        select,
+        &[order::Column::Id],
+        Direction::Descending,
+        page,
+    )
+    .await
 }
 
 /// How many orders match `filter`.

@@ -2,7 +2,14 @@
 //!
 //! Lists are read with `WHERE key > position ORDER BY key LIMIT first + 1`: the extra row
 //! only says whether another page follows, so a page costs one statement however deep it
-//! is, and concurrent inserts never shift rows between pages.
+//! is, and concurrent inserts never shift rows between pages. [`read_page`] is that query
+//! for any entity and any key (one column or several), so every list pages the same way.
+
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, Order, QueryFilter, QueryOrder,
+    QuerySelect, Select, Value,
+};
+use uuid::Uuid;
 
 /// Up to `first` rows strictly after `after` (from the start when `None`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,6 +66,82 @@ impl<T> Page<T> {
     }
 }
 
+/// Which way a list runs along its key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    /// Smallest key first (oldest first for time-ordered ids).
+    Ascending,
+    /// Largest key first (newest first).
+    Descending,
+}
+
+/// A position in a keyset list: the values of the list's key columns at one row, most
+/// significant first.
+pub trait KeysetPosition {
+    /// One value per key column, in the key's order.
+    fn values(&self) -> Vec<Value>;
+}
+
+impl KeysetPosition for Uuid {
+    fn values(&self) -> Vec<Value> {
+        vec![Value::from(*self)]
+    }
+}
+
+/// One page of `select`, ordered by the key columns `keys` (most significant first; the
+/// last unique, so the order is total) in `direction`, starting after `page.after`.
+pub async fn read_page<E, P>(
+    db: &impl ConnectionTrait,
+    select: Select<E>,
+    keys: &[E::Column],
+    direction: Direction,
+    page: &PageRequest<P>,
+) -> Result<Page<E::Model>, DbErr>
+where
+    E: EntityTrait,
+    P: KeysetPosition,
+{
+    let mut select = select;
+    if let Some(after) = &page.after {
+        select = select.filter(after_condition(keys, direction, &after.values()));
+    }
+    let order = match direction {
+        Direction::Ascending => Order::Asc,
+        Direction::Descending => Order::Desc,
+    };
+    for key in keys {
+        select = select.order_by(*key, order.clone());
+    }
+    let rows = select.limit(page.limit()).all(db).await?;
+    Ok(Page::from_rows(rows, page))
+}
+
+/// The rows past `values` along `keys`: `k0 > v0 OR (k0 = v0 AND k1 > v1) OR …` (`<` when
+/// descending), the row comparison `(k0, k1, …) > (v0, v1, …)` spelled so that SQLite and
+/// PostgreSQL both read it.
+fn after_condition<C: ColumnTrait>(
+    keys: &[C],
+    direction: Direction,
+    values: &[Value],
+) -> Condition {
+    let mut after = Condition::any();
+    for (depth, (key, value)) in keys.iter().zip(values).enumerate() {
+        let ties = keys
+            .iter()
+            .zip(values)
+            .take(depth)
+            .fold(Condition::all(), |ties, (tied, value)| {
+                ties.add(tied.eq(value.clone()))
+            });
+        let beyond = match direction {
+            Direction::Ascending => key.gt(value.clone()),
+            Direction::Descending => key.lt(value.clone()),
+        };
+        after = after.add(ties.add(beyond));
+    }
+    after
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,5 +169,28 @@ mod tests {
         let page = Page::from_rows(vec![1], &request);
         assert!(page.items.is_empty());
         assert!(page.has_next_page);
+    }
+
+    #[test]
+    fn a_position_on_two_keys_breaks_ties_on_the_second() {
+        use entities::purchase::{Column, Entity};
+        use sea_orm::sea_query::{Query, SqliteQueryBuilder};
+
+        let after = after_condition(
+            &[Column::OccurredAt, Column::Id],
+            Direction::Descending,
+            &[Value::from(7), Value::from(9)],
+        );
+        let sql = Query::select()
+            .column(Column::Id)
+            .from(Entity)
+            .cond_where(after)
+            .to_string(SqliteQueryBuilder);
+        assert!(
+            sql.ends_with(
+                r#"WHERE "purchases"."occurred_at" < 7 OR ("purchases"."occurred_at" = 7 AND "purchases"."id" < 9)"#
+            ),
+            "{sql}"
+        );
     }
 }

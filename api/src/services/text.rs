@@ -5,14 +5,29 @@
 //! not everything. (SQLite's `LOWER` folds ASCII only, so non-ASCII letters match
 //! case-sensitively there.)
 
-use sea_orm::sea_query::{Expr, ExprTrait, Func, IntoColumnRef, LikeExpr};
+use sea_orm::{
+    Condition,
+    sea_query::{Expr, ExprTrait, Func, IntoColumnRef, LikeExpr},
+};
 
 /// The escape character of the generated `LIKE` patterns.
 const ESCAPE: char = '\\';
 
 /// `LOWER(column) LIKE '%term%'`, with `term` lower-cased and its wildcards escaped.
-pub(crate) fn contains_ignore_case(column: impl IntoColumnRef, term: &str) -> Expr {
+fn contains_ignore_case(column: impl IntoColumnRef, term: &str) -> Expr {
     Expr::expr(Func::lower(Expr::col(column))).like(LikeExpr::new(pattern(term)).escape(ESCAPE))
+}
+
+/// The rows where any of `columns` contains `term` (ignoring case); `None` when there is no
+/// term or it is blank, which filters nothing.
+pub(crate) fn search_any<C: IntoColumnRef + Copy>(
+    columns: &[C],
+    term: Option<&str>,
+) -> Option<Condition> {
+    let term = term.filter(|term| !term.trim().is_empty())?;
+    Some(columns.iter().fold(Condition::any(), |any, column| {
+        any.add(contains_ignore_case(*column, term))
+    }))
 }
 
 /// `%term%`, lower-cased, with `%`, `_` and the escape character escaped.

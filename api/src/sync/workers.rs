@@ -32,25 +32,30 @@ use crate::{
     events::Received,
 };
 
-/// How the workers pace themselves and identify themselves to their peers.
-#[derive(Clone, Debug)]
+/// How the workers pace themselves and identify themselves to their peers (flags and
+/// environment variables of `serve`).
+#[derive(clap::Args, Clone, Debug)]
 pub struct WorkerConfig {
     /// Time between scans for new connections.
+    #[arg(long = "sync-rescan-interval", env = "CANOPY_SYNC_RESCAN_INTERVAL", default_value = "15s", value_parser = humantime::parse_duration)]
     pub rescan_interval: Duration,
     /// How long a poller's lease lasts without renewal: the longest a connection goes
     /// unpolled after its poller's replica dies.
+    #[arg(long = "sync-lease-period", env = "CANOPY_SYNC_LEASE_PERIOD", default_value = "30s", value_parser = humantime::parse_duration)]
     pub lease_period: Duration,
+    /// Time a poller waits before trying again when it cannot load its connection or
+    /// build its adapter.
+    #[arg(long = "sync-retry-interval", env = "CANOPY_SYNC_RETRY_INTERVAL", default_value = "30s", value_parser = humantime::parse_duration)]
+    pub retry_interval: Duration,
     /// This replica's name in the lease table (unique per process).
+    #[arg(skip = format!("canopy-{}", Uuid::new_v4().simple()))]
     pub holder: String,
 }
 
 impl Default for WorkerConfig {
+    /// The clap defaults, without flags or environment, under a fresh holder name.
     fn default() -> Self {
-        Self {
-            rescan_interval: Duration::from_secs(15),
-            lease_period: Duration::from_secs(30),
-            holder: format!("canopy-{}", Uuid::new_v4().simple()),
-        }
+        crate::config::clap_defaults()
     }
 }
 
@@ -170,6 +175,7 @@ impl SyncWorkers {
                 wake: handle.wake.clone(),
                 holding: handle.holding.clone(),
                 shutdown: shutdown.clone(),
+                retry: config.retry_interval,
                 adapter: None,
             };
             pollers.insert(connection.id, handle);
@@ -206,6 +212,8 @@ struct Poller {
     wake: Arc<Notify>,
     holding: Arc<AtomicBool>,
     shutdown: CancellationToken,
+    /// Time to wait after failing to load the connection or build its adapter.
+    retry: Duration,
     /// The adapter, kept across runs (its token cache, limiters and breaker live in
     /// it) until the connection row changes.
     adapter: Option<(DateTime<Utc>, Arc<dyn PosProvider>)>,
@@ -282,7 +290,7 @@ impl Poller {
     /// One run; `Ok(None)` when the connection is gone or disabled, otherwise the
     /// time to wait before the next.
     async fn once(&mut self) -> Result<Option<Duration>, Duration> {
-        let retry = Duration::from_secs(30);
+        let retry = self.retry;
         let row = match connections::find(self.sync.db(), self.connection_id).await {
             Ok(row) if row.enabled => row,
             Ok(_) | Err(ConnectionError::NotFound(_)) => return Ok(None),

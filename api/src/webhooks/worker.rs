@@ -32,24 +32,29 @@ use crate::{
     },
 };
 
-/// How the worker paces itself.
-#[derive(Clone, Copy, Debug)]
+/// How the worker paces itself (flags and environment variables of `serve`).
+#[derive(clap::Args, Clone, Copy, Debug, PartialEq, Eq)]
 pub struct WebhookConfig {
     /// Time between sweeps for deliveries nobody signalled (or left in flight).
+    #[arg(id = "webhook_sweep_interval", long = "webhook-sweep-interval", env = "CANOPY_WEBHOOK_SWEEP_INTERVAL", default_value = "10s", value_parser = humantime::parse_duration)]
     pub sweep_interval: Duration,
     /// How long a delivery may stay in flight before it counts as abandoned.
+    #[arg(long = "webhook-stale-after", env = "CANOPY_WEBHOOK_STALE_AFTER", default_value = "2m", value_parser = humantime::parse_duration)]
     pub stale_after: Duration,
     /// Attempts before a delivery is given up (`DEAD`, with an alert).
+    #[arg(
+        id = "webhook_max_attempts",
+        long = "webhook-max-attempts",
+        env = "CANOPY_WEBHOOK_MAX_ATTEMPTS",
+        default_value_t = 5
+    )]
     pub max_attempts: i32,
 }
 
 impl Default for WebhookConfig {
+    /// The clap defaults, without flags or environment.
     fn default() -> Self {
-        Self {
-            sweep_interval: Duration::from_secs(10),
-            stale_after: Duration::from_secs(120),
-            max_attempts: 5,
-        }
+        crate::config::clap_defaults()
     }
 }
 

@@ -20,12 +20,12 @@ const NPM_CI_TIMEOUT: Duration = Duration::from_secs(300);
 /// is a failure) and the scripts' npm packages are installed (installed here if not).
 pub async fn ready() -> bool {
     if !Path::new(CHROMIUM).exists() {
-        let ci = std::env::var("CI").is_ok_and(|ci| ci == "true");
-        assert!(
-            !ci,
-            "{CHROMIUM} is missing; CI must install Debian's chromium package"
-        );
-        eprintln!("skipped: {CHROMIUM} is missing (apt-get install chromium)");
+        crate::common::skip::skip(format_args!(
+            "{CHROMIUM} is missing (apt-get install chromium)"
+        ));
+        return false;
+    }
+    if !crate::common::skip::require_program("node") {
         return false;
     }
     install_playwright().await;

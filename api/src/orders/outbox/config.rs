@@ -53,15 +53,8 @@ pub struct OutboxConfig {
 }
 
 impl Default for OutboxConfig {
+    /// The clap defaults, without flags or environment.
     fn default() -> Self {
-        Self {
-            poll_interval: Duration::from_millis(500),
-            batch: 32,
-            concurrency: 8,
-            max_attempts: 8,
-            base_backoff: Duration::from_secs(1),
-            max_backoff: Duration::from_secs(300),
-            claim_lease: Duration::from_secs(120),
-        }
+        crate::config::clap_defaults()
     }
 }

@@ -54,11 +54,8 @@ pub struct StatusSyncConfig {
 }
 
 impl Default for StatusSyncConfig {
+    /// The clap defaults, without flags or environment.
     fn default() -> Self {
-        Self {
-            poll_interval: Duration::from_secs(15),
-            concurrency: 4,
-            poll_budget_share: BudgetShare::HALF,
-        }
+        crate::config::clap_defaults()
     }
 }
