@@ -14,6 +14,9 @@ use sea_orm::{
 
 use crate::config::Config;
 
+/// Most ids bound in one `IN (…)` list (well under SQLite's and PostgreSQL's limits).
+pub const CHUNK: usize = 500;
+
 /// Longest a single PostgreSQL statement may run (SQLite ignores it).
 const STATEMENT_TIMEOUT: Duration = Duration::from_secs(30);
 

@@ -244,15 +244,6 @@ impl ErrorExtensions for ApiError {
     }
 }
 
-impl From<crate::auth::AuthError> for ApiError {
-    fn from(error: crate::auth::AuthError) -> Self {
-        match error {
-            crate::auth::AuthError::Signing(cause) => Self::internal(cause),
-            other => Self::Unauthenticated(other.to_string()),
-        }
-    }
-}
-
 /// Outside GraphQL execution (malformed requests, bad credentials) an error is answered
 /// with its HTTP status and a GraphQL-shaped body: `{"errors":[{message, extensions}]}`.
 impl IntoResponse for ApiError {

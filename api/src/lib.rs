@@ -4,6 +4,8 @@
 //! everything else lives here so integration tests drive the same code.
 
 pub mod admin;
+pub mod alerts;
+pub mod audit;
 pub mod auth;
 pub mod cache;
 pub mod cli;
@@ -13,6 +15,7 @@ pub mod connections;
 pub mod customers;
 pub mod db;
 pub mod demo;
+pub mod effects;
 pub mod error;
 pub mod events;
 pub mod graphql;

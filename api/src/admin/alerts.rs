@@ -9,8 +9,12 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
-use super::audit::{self, AuditRecord};
-use crate::error::ApiError;
+use crate::{
+    alerts::announce,
+    audit::{self, AuditRecord},
+    error::ApiError,
+    state::AppState,
+};
 
 /// The most alerts one listing returns (newest first).
 pub const LIST_LIMIT: u64 = 500;
@@ -32,9 +36,16 @@ pub async fn list(db: &DatabaseConnection, open: Option<bool>) -> Result<Vec<Mod
         .await?)
 }
 
-/// Resolves alert `id` as `actor` and audits it; resolving a resolved alert changes
-/// nothing and is not audited again.
-pub async fn resolve(db: &DatabaseConnection, actor: &str, id: Uuid) -> Result<Model, ApiError> {
+/// Resolves alert `id` as `actor`, audits it and tells the event bus; resolving a
+/// resolved alert changes nothing and is not audited again.
+pub async fn resolve(state: &AppState, actor: &str, id: Uuid) -> Result<Model, ApiError> {
+    let resolved = resolve_row(&state.db, actor, id).await?;
+    announce(state.events.as_ref(), &resolved).await;
+    Ok(resolved)
+}
+
+/// Resolves alert `id` as `actor` in the database, audited in the same transaction.
+async fn resolve_row(db: &DatabaseConnection, actor: &str, id: Uuid) -> Result<Model, ApiError> {
     let txn = db.begin().await?;
     let current = Entity::find_by_id(id)
         .one(&txn)

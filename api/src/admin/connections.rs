@@ -18,12 +18,12 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::{
-    audit::{self, AuditRecord},
     errors::{from_connection, not_found},
     input::{ConnectionChanges, NewConnection},
     validate::{self, AdminConfig, FULL_SYNC_SECONDS, POLL_SECONDS},
 };
 use crate::{
+    audit::{self, AuditRecord},
     connections::{self, ConnectionInput},
     error::ApiError,
     secrets::Keyring,

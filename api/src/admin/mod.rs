@@ -11,7 +11,6 @@
 //! table.
 
 pub mod alerts;
-pub mod audit;
 pub mod connections;
 mod errors;
 pub mod health;
@@ -22,8 +21,6 @@ pub mod runs;
 pub mod validate;
 
 pub use self::{
-    audit::{AuditFilter, AuditRecord},
     input::{ConnectionChanges, NewConnection},
     probe::ProbeResult,
-    runs::RunningSyncs,
 };

@@ -11,11 +11,10 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::{
-    audit,
     connections::{change_record, require},
     errors::from_connection,
 };
-use crate::{connections, error::ApiError, secrets::Keyring, state::AppState};
+use crate::{audit, connections, error::ApiError, secrets::Keyring, state::AppState};
 
 /// The longest a connection test may take, whatever the adapter's retry policy.
 pub const PROBE_TIMEOUT: Duration = Duration::from_secs(20);

@@ -19,7 +19,7 @@ use super::{
     merge, normalise, push, validate,
 };
 use crate::{
-    admin::audit::{self, AuditRecord},
+    audit::{self, AuditRecord},
     error::ApiError,
     graphql::types::{enums::ProductCategory, ids::parse_id},
     orders::{enqueue::enqueue, outbox::queue::kinds::PUSH_CUSTOMER},

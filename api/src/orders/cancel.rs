@@ -22,9 +22,7 @@ use super::{
     transitions,
     txn::begin_write,
 };
-use crate::{
-    error::ApiError, services::orders::OrderScope, state::AppState, sync::effects::Effects,
-};
+use crate::{effects::Effects, error::ApiError, services::orders::OrderScope, state::AppState};
 
 /// Cancels order `order_id` for a viewer of `scope`; `CONFLICT` when its status no
 /// longer allows it, `NOT_FOUND` when the viewer cannot see it.

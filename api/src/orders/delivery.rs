@@ -13,8 +13,7 @@ use super::{
     status_sync::{StatusApplier, StatusPoller},
 };
 use crate::{
-    AppState, cache::SharedCache, events::SharedEventBus, secrets::Keyring,
-    sync::effects::Announcer,
+    AppState, cache::SharedCache, effects::Announcer, events::SharedEventBus, secrets::Keyring,
 };
 
 /// Everything that delivers orders to the POSes and brings their statuses back.

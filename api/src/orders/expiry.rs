@@ -32,7 +32,7 @@ use super::{
     },
     txn::begin_write,
 };
-use crate::{state::AppState, sync::effects::Effects};
+use crate::{effects::Effects, state::AppState};
 
 /// The reason recorded on expired orders and their events.
 pub const EXPIRED: &str = "reservation expired";

@@ -4,7 +4,7 @@
 use async_graphql::{Context, ID, Object};
 
 use crate::{
-    admin::{self, ConnectionChanges, NewConnection, RunningSyncs},
+    admin::{self, ConnectionChanges, NewConnection},
     auth::{RoleGuard, Viewer},
     error::ApiError,
     graphql::{
@@ -92,10 +92,7 @@ impl AdminMutation {
     ) -> Result<ProviderConnection, ApiError> {
         let (state, actor) = admin_call(ctx)?;
         let id = parse_id("id", &id)?;
-        let runs = ctx
-            .data::<RunningSyncs>()
-            .map_err(|_| ApiError::internal("the schema carries no RunningSyncs"))?;
-        admin::runs::trigger_sync(state, runs, actor, id).await?;
+        admin::runs::trigger_sync(state, actor, id).await?;
         Ok(ProviderConnection(
             admin::connections::require(&state.db, id).await?,
         ))
@@ -106,9 +103,7 @@ impl AdminMutation {
     async fn resolve_alert(&self, ctx: &Context<'_>, id: ID) -> Result<Alert, ApiError> {
         let (state, actor) = admin_call(ctx)?;
         let id = parse_id("id", &id)?;
-        let resolved = admin::alerts::resolve(&state.db, actor, id).await?;
-        crate::sync::alerts::announce(state.events.as_ref(), &resolved).await;
-        Ok(Alert(resolved))
+        Ok(Alert(admin::alerts::resolve(state, actor, id).await?))
     }
 }
 

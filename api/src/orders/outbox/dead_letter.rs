@@ -10,8 +10,9 @@ use entities::{
 
 use super::{SendError, queue, queue::kinds};
 use crate::{
+    alerts::NewAlert,
+    effects::Effects,
     orders::status_sync::apply::{Authority, Observation, StatusApplier},
-    sync::{alerts::NewAlert, effects::Effects},
 };
 
 /// Dead-letters `row` after `error`; an order that could not be submitted fails.
