@@ -15,7 +15,7 @@ use crate::{
     demo::{Demo, DemoConfig, DemoError},
     graphql::sdl,
     notify::{Notifier, NotifyError},
-    orders::delivery::Delivery,
+    outbox::delivery::Delivery,
     server::{Server, metrics, shutdown},
     simulate::{self, SimulateArgs},
     state::{AppState, StartupError},

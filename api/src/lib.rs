@@ -21,6 +21,7 @@ pub mod events;
 pub mod graphql;
 pub mod notify;
 pub mod orders;
+pub mod outbox;
 pub mod secrets;
 pub mod server;
 pub mod services;

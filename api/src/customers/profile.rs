@@ -21,8 +21,8 @@ use super::{
 use crate::{
     audit::{self, AuditRecord},
     error::ApiError,
+    events::outbox::{enqueue, kinds::PUSH_CUSTOMER},
     graphql::types::{enums::ProductCategory, ids::parse_id},
-    orders::{enqueue::enqueue, outbox::queue::kinds::PUSH_CUSTOMER},
 };
 
 /// A profile `id` with nothing known yet, created at `at`.

@@ -15,14 +15,18 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::{
-    enqueue::enqueue,
     events,
-    outbox::queue::kinds,
     status_sync::apply::{self, Applied, Authority, Observation},
     transitions,
     txn::begin_write,
 };
-use crate::{effects::Effects, error::ApiError, services::orders::OrderScope, state::AppState};
+use crate::{
+    effects::Effects,
+    error::ApiError,
+    events::outbox::{enqueue, kinds},
+    services::orders::OrderScope,
+    state::AppState,
+};
 
 /// Cancels order `order_id` for a viewer of `scope`; `CONFLICT` when its status no
 /// longer allows it, `NOT_FOUND` when the viewer cannot see it.

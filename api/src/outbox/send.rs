@@ -6,22 +6,24 @@ use entities::{
     enums::{ChangeSource, OrderStatus, QueueStatus},
     order, outbox,
 };
-use providers::model::{PosOrderStatus, ReturnRequest};
+use providers::model::ReturnRequest;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{
-    SendError,
-    queue::kinds,
+    SendError, customer_push,
     submission::{self, OrderContext},
 };
-use crate::orders::{
-    adapters::Adapters,
-    expiry,
-    status_sync::{
-        apply::{Authority, Observation, StatusApplier},
-        mapping,
+use crate::{
+    events::outbox::kinds,
+    orders::{
+        adapters::Adapters,
+        expiry,
+        status_sync::{
+            apply::{Authority, StatusApplier},
+            reported::observation,
+        },
     },
 };
 
@@ -68,7 +70,7 @@ impl Dispatcher {
     pub async fn send(&self, row: &outbox::Model) -> Result<(), SendError> {
         let db = self.applier.db();
         if row.kind == kinds::PUSH_CUSTOMER {
-            return crate::customers::push::send(db, &self.adapters, row).await;
+            return customer_push::send(db, &self.adapters, row).await;
         }
         let ctx = OrderContext::load(db, row.aggregate_id).await?;
         match row.kind.as_str() {
@@ -210,20 +212,6 @@ impl Dispatcher {
             .count(self.applier.db())
             .await?;
         Ok(waiting > 0)
-    }
-}
-
-/// The observation of a status the POS reported.
-pub fn observation(status: &PosOrderStatus) -> Observation {
-    Observation {
-        status: status.status.map(mapping::order_status),
-        vendor_status: Some(status.vendor_status.clone()),
-        reason: status.reason.clone(),
-        external_id: Some(status.external_id.clone()),
-        detail: status
-            .transaction_id
-            .as_ref()
-            .map(|id| serde_json::json!({ "transactionId": id })),
     }
 }
 

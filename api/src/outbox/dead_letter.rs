@@ -8,10 +8,11 @@ use entities::{
     outbox,
 };
 
-use super::{SendError, queue, queue::kinds};
+use super::{SendError, queue};
 use crate::{
     alerts::NewAlert,
     effects::Effects,
+    events::outbox::kinds,
     orders::status_sync::apply::{Authority, Observation, StatusApplier},
 };
 
