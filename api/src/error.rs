@@ -231,6 +231,13 @@ impl ApiError {
     }
 }
 
+/// The UUID a client-supplied id `text` names; anything else is `BAD_USER_INPUT` on
+/// `field`.
+pub fn parse_uuid(field: &str, text: &str) -> Result<uuid::Uuid, ApiError> {
+    uuid::Uuid::try_parse(text)
+        .map_err(|_| ApiError::bad_field(field, format!("`{field}` is not a valid id")))
+}
+
 impl From<crate::compliance::Refusal> for ApiError {
     fn from(refusal: crate::compliance::Refusal) -> Self {
         Self::ComplianceLimit(Box::new(refusal))

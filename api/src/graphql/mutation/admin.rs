@@ -4,13 +4,14 @@
 use async_graphql::{Context, ID, Object};
 
 use crate::{
-    admin::{self, ConnectionChanges, NewConnection},
+    admin,
     auth::{RoleGuard, Viewer},
     error::ApiError,
     graphql::{
         app_state,
         types::{
-            Alert, ConnectionTestResult, ProviderConnection,
+            Alert, ConnectionTestResult, CreateProviderConnectionInput, ProviderConnection,
+            UpdateProviderConnectionInput,
             ids::{parse_id, to_id},
         },
     },
@@ -29,13 +30,18 @@ impl AdminMutation {
     async fn create_provider_connection(
         &self,
         ctx: &Context<'_>,
-        input: NewConnection,
+        input: CreateProviderConnectionInput,
     ) -> Result<ProviderConnection, ApiError> {
         let (state, actor) = admin_call(ctx)?;
         let keyring = Keyring::new(&state.master_key);
-        let row =
-            admin::connections::create(&state.db, &keyring, &state.config.admin, actor, input)
-                .await?;
+        let row = admin::connections::create(
+            &state.db,
+            &keyring,
+            &state.config.admin,
+            actor,
+            input.into(),
+        )
+        .await?;
         Ok(ProviderConnection(row))
     }
 
@@ -46,14 +52,20 @@ impl AdminMutation {
         &self,
         ctx: &Context<'_>,
         id: ID,
-        input: ConnectionChanges,
+        input: UpdateProviderConnectionInput,
     ) -> Result<ProviderConnection, ApiError> {
         let (state, actor) = admin_call(ctx)?;
         let id = parse_id("id", &id)?;
         let keyring = Keyring::new(&state.master_key);
-        let row =
-            admin::connections::update(&state.db, &keyring, &state.config.admin, actor, id, input)
-                .await?;
+        let row = admin::connections::update(
+            &state.db,
+            &keyring,
+            &state.config.admin,
+            actor,
+            id,
+            input.into(),
+        )
+        .await?;
         Ok(ProviderConnection(row))
     }
 
