@@ -1,10 +1,10 @@
-//! Listing and resolving alerts.
+//! Listing, reading and resolving alerts.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use entities::alert::{self, Column, Entity, Model};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, DatabaseConnection, DbErr,
+    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -34,6 +34,29 @@ pub async fn list(db: &DatabaseConnection, open: Option<bool>) -> Result<Vec<Mod
         .limit(LIST_LIMIT)
         .all(db)
         .await?)
+}
+
+/// Alert `id` as stored, if it exists.
+pub async fn find(db: &DatabaseConnection, id: Uuid) -> Result<Option<Model>, DbErr> {
+    Entity::find_by_id(id).one(db).await
+}
+
+/// At most `limit` alerts opened or resolved since `since`, oldest first.
+pub async fn changed_since(
+    db: &DatabaseConnection,
+    since: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<Model>, DbErr> {
+    Entity::find()
+        .filter(
+            Condition::any()
+                .add(Column::CreatedAt.gte(since))
+                .add(Column::ResolvedAt.gte(since)),
+        )
+        .order_by_asc(Column::CreatedAt)
+        .limit(limit)
+        .all(db)
+        .await
 }
 
 /// Resolves alert `id` as `actor`, audits it and tells the event bus; resolving a
