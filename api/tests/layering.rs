@@ -39,7 +39,39 @@ const LAYERS: &[(&str, &[&str])] = &[
 
 /// Upward imports still to remove, each with why it is still there. The test fails when
 /// one of them disappears, so the list only shrinks.
-const ALLOWED: &[(&str, &str, &str)] = &[];
+const ALLOWED: &[(&str, &str, &str)] = &[
+    (
+        "config",
+        "admin",
+        "Config flattens admin::validate::AdminConfig; the clap sections are being reworked \
+         on the LOOSE ENDS branch of issue 11, move them below config after that merge",
+    ),
+    (
+        "config",
+        "notify",
+        "Config flattens notify::NotifyConfig (as above)",
+    ),
+    (
+        "config",
+        "orders",
+        "Config flattens orders' StatusSyncConfig and CheckoutConfig (as above)",
+    ),
+    (
+        "config",
+        "outbox",
+        "Config flattens outbox::OutboxConfig (as above)",
+    ),
+    (
+        "connections",
+        "sync",
+        "sync::mapping converts POS kinds; the ENUMS+REGISTRY branch of issue 11 deletes it",
+    ),
+    (
+        "error",
+        "compliance",
+        "ApiError::ComplianceLimit carries a compliance::Refusal for its extensions",
+    ),
+];
 
 /// `from` → `to` import pairs and one file showing each.
 type Imports = BTreeMap<(String, String), PathBuf>;
