@@ -1,6 +1,6 @@
 //! Customer pushes: a Canopy profile edit goes to each POS holding the customer as one
 //! `push_customer` outbox row per POS connection (rows queued before pushes named their
-//! connection go to every POS holding the customer); [`crate::outbox`] delivers them.
+//! connection go to every POS holding the customer); the `outbox` module delivers them.
 
 use entities::outbox;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};

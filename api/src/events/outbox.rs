@@ -1,7 +1,7 @@
 //! Writing outbox rows: the changes a POS must hear about (orders placed, cancelled or
 //! returned, customer profile edits), written in the same transaction as the change
 //! (kinds and payloads per `ORDERS_CONTRACT.md`). Unlike the bus's events they are
-//! durable; [`crate::outbox`] delivers them.
+//! durable; the `outbox` module delivers them.
 
 use chrono::{DateTime, Utc};
 use entities::{enums::QueueStatus, outbox};

@@ -1,7 +1,7 @@
 //! Online orders: placement (validation, compliance, reservation and the outbox row in
 //! one transaction), cancellation, returns and reservation expiry (checkout), the shared
 //! status transition table, and the status sync that brings the POS's changes back.
-//! Delivery to the POS is [`crate::outbox`]'s, which calls into this module, never the
+//! Delivery to the POS is the `outbox` module's, which calls into this module, never the
 //! other way round.
 
 pub mod adapters;
