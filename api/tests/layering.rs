@@ -66,11 +66,6 @@ const ALLOWED: &[(&str, &str, &str)] = &[
         "sync",
         "sync::mapping converts POS kinds; the ENUMS+REGISTRY branch of issue 11 deletes it",
     ),
-    (
-        "error",
-        "compliance",
-        "ApiError::ComplianceLimit carries a compliance::Refusal for its extensions",
-    ),
 ];
 
 /// `from` → `to` import pairs and one file showing each.
