@@ -6,9 +6,9 @@
 //! It sits above the domain modules and calls them; they never import it.
 //! - [`queue`]: claiming due rows (`FOR UPDATE SKIP LOCKED` on PostgreSQL) and settling
 //!   attempts, with the backoff persisted in `next_attempt_at`;
-//! - [`send`]: one attempt at one row, routed by kind: the order handlers there (the
-//!   POS is idempotent on our order id) or [`customer_push`];
-//! - [`submission`]: what a POS needs to take an order or a customer;
+//! - [`send`]: one attempt at one row, routed by kind to the order handlers (`order`;
+//!   the POS is idempotent on our order id) or to [`customer_push`];
+//! - `submission`: what a POS needs to take an order or a customer;
 //! - [`backoff`]: exponential backoff with full jitter;
 //! - [`dead_letter`]: after `max_attempts` or a permanent refusal, FAILED + alert;
 //! - [`retry`]: an admin's `retryOrderDelivery`;
@@ -23,6 +23,7 @@ mod config;
 pub mod customer_push;
 pub mod dead_letter;
 pub mod delivery;
+mod order;
 pub mod queue;
 pub mod retry;
 pub mod send;
