@@ -15,7 +15,7 @@ use crate::{
     demo::{Demo, DemoConfig, DemoError},
     graphql::sdl,
     notify::{Notifier, NotifyError},
-    orders::delivery::Delivery,
+    outbox::delivery::Delivery,
     server::{Server, metrics, shutdown},
     simulate::{self, SimulateArgs},
     state::{AppState, StartupError},
@@ -256,7 +256,8 @@ mod tests {
     use super::*;
     use crate::{
         admin::validate::AdminConfig,
-        orders::{config::CheckoutConfig, outbox::OutboxConfig, status_sync::StatusSyncConfig},
+        orders::{config::CheckoutConfig, status_sync::StatusSyncConfig},
+        outbox::OutboxConfig,
     };
 
     /// `canopy serve` without flags, whatever the environment holds.

@@ -202,7 +202,7 @@ pub struct Config {
 
     /// How the order outbox is delivered to the POSes.
     #[command(flatten)]
-    pub outbox: crate::orders::outbox::OutboxConfig,
+    pub outbox: crate::outbox::OutboxConfig,
 
     /// How order statuses are polled from the POSes.
     #[command(flatten)]

@@ -12,6 +12,9 @@ use sea_orm::{
 
 use crate::config::Config;
 
+/// Most ids bound in one `IN (…)` list (well under SQLite's and PostgreSQL's limits).
+pub const CHUNK: usize = 500;
+
 /// Connects to `config.database_url` with the configured pool settings.
 pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbErr> {
     let busy_timeout = config.db_timeout;

@@ -10,8 +10,8 @@ use admin_support::{
     first_extensions, list_query, sync_mutation, update_mutation,
 };
 use api::{
+    alerts::{self, NewAlert},
     auth::Role,
-    sync::alerts::{self, NewAlert},
 };
 use chrono::Utc;
 use common::{fixtures::each_backend, gql};

@@ -100,9 +100,9 @@ async fn the_log_pages_newest_first_and_filters_by_target() {
         for n in 0..3 {
             create(app, &token, &sims.dispense, &format!("Store {n}")).await;
         }
-        api::sync::alerts::raise(
+        api::alerts::raise(
             &app.state.db,
-            &api::sync::alerts::NewAlert {
+            &api::alerts::NewAlert {
                 severity: entities::enums::AlertSeverity::Info,
                 kind: "test",
                 connection_id: None,

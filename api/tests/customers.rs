@@ -602,7 +602,7 @@ async fn a_push_stands_at_its_own_pos_and_is_recorded_once(env: OrdersEnv) {
     // transient failure and then sent once more: one outcome per POS
     env.enqueue(
         person.id,
-        api::orders::outbox::queue::kinds::PUSH_CUSTOMER,
+        api::events::outbox::kinds::PUSH_CUSTOMER,
         serde_json::json!({ "fields": ["city"] }),
     )
     .await;

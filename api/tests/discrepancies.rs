@@ -5,11 +5,13 @@
 mod common;
 mod sync_support;
 
-use api::sync::{
-    RunMode,
-    apply::{self, ApplyContext},
-    discrepancy::DiscrepancyRules,
+use api::{
     effects::Effects,
+    sync::{
+        RunMode,
+        apply::{self, ApplyContext},
+        discrepancy::DiscrepancyRules,
+    },
 };
 use chrono::{DateTime, TimeDelta, Utc};
 use entities::{

@@ -9,7 +9,10 @@ mod sync_support;
 
 use std::time::Duration;
 
-use api::sync::{SyncControl, SyncWorkers, lease::Lease, workers::WorkerConfig};
+use api::{
+    state::SyncControl,
+    sync::{SyncWorkers, lease::Lease, workers::WorkerConfig},
+};
 use providers::model::PosKind;
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 

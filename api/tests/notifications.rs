@@ -7,13 +7,11 @@ mod common;
 use std::{sync::Arc, time::Duration};
 
 use api::{
+    alerts::NewAlert,
     cache::MemoryCache,
+    effects::{Announcer, Effects},
     events::{MemoryEventBus, SharedEventBus, alert::AlertEvent},
     notify::{Notifier, NotifyConfig, webhook},
-    sync::{
-        alerts::NewAlert,
-        effects::{Announcer, Effects},
-    },
 };
 use clap::Parser;
 use entities::enums::{AlertSeverity, ChangeSource};

@@ -9,7 +9,10 @@ mod common;
 mod orders_support;
 mod sync_support;
 
-use api::orders::outbox::{OutboxConfig, queue, retry::retry_delivery, sender};
+use api::{
+    events::outbox::kinds,
+    outbox::{OutboxConfig, queue, retry::retry_delivery, sender},
+};
 use entities::{
     alert,
     enums::{ChangeSource, OrderStatus, QueueStatus},
@@ -61,7 +64,7 @@ async fn an_order_reaches_its_pos_exactly_once(env: OrdersEnv, kind: PosKind) {
     );
 
     // the answer was lost and the row is sent again: the POS keeps one order
-    env.enqueue(order.id, queue::kinds::SUBMIT_ORDER, serde_json::json!({}))
+    env.enqueue(order.id, kinds::SUBMIT_ORDER, serde_json::json!({}))
         .await;
     let row = env
         .outbox_of(order.id)

@@ -11,11 +11,8 @@ mod orders_support;
 mod sync_support;
 
 use api::{
-    events::{EventBusExt, Received, order::ORDER_TOPIC},
-    orders::{
-        outbox::queue::kinds,
-        status_sync::{Applied, Observation, apply::Authority},
-    },
+    events::{EventBusExt, Received, order::ORDER_TOPIC, outbox::kinds},
+    orders::status_sync::{Applied, Observation, apply::Authority},
     sync::RunMode,
 };
 use entities::{

@@ -10,10 +10,13 @@ mod sync_support;
 
 use std::time::{Duration, Instant};
 
-use api::orders::{
-    expiry,
+use api::{
+    events::outbox::kinds,
+    orders::{
+        expiry,
+        status_sync::{Observation, StatusPoller, StatusSyncConfig, apply::Authority},
+    },
     outbox::{OutboxConfig, queue},
-    status_sync::{Observation, StatusPoller, StatusSyncConfig, apply::Authority},
 };
 use chrono::{TimeDelta, Utc};
 use entities::{
@@ -36,8 +39,7 @@ use uuid::Uuid;
 async fn expired_leases_are_claimed_first(env: OrdersEnv) {
     let db = &env.db;
     let crashed = Uuid::now_v7();
-    env.enqueue(crashed, queue::kinds::SUBMIT_ORDER, json!({}))
-        .await;
+    env.enqueue(crashed, kinds::SUBMIT_ORDER, json!({})).await;
     let lease = Duration::from_secs(1);
     let claimed_at = Utc::now();
     let in_flight = queue::claim(db, 1, lease, claimed_at).await.unwrap();
@@ -47,8 +49,7 @@ async fn expired_leases_are_claimed_first(env: OrdersEnv) {
     let mut newer = Vec::new();
     for _ in 0..40 {
         let order = Uuid::now_v7();
-        env.enqueue(order, queue::kinds::SUBMIT_ORDER, json!({}))
-            .await;
+        env.enqueue(order, kinds::SUBMIT_ORDER, json!({})).await;
         newer.push(order);
     }
     let after_lease = claimed_at + TimeDelta::seconds(2);
@@ -87,7 +88,7 @@ async fn cancel(env: &OrdersEnv, order_id: Uuid) {
         .unwrap();
     env.enqueue(
         order_id,
-        queue::kinds::CANCEL_ORDER,
+        kinds::CANCEL_ORDER,
         json!({ "reason": "changed my mind" }),
     )
     .await;

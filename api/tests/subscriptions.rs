@@ -9,15 +9,13 @@ mod common;
 mod live_support;
 
 use api::{
+    alerts::NewAlert,
     auth::Role,
     config::Config,
+    effects::{Announcer, Effects},
     events::{
         EventBusExt,
         stock::{STOCK_TOPIC, StockEvent},
-    },
-    sync::{
-        alerts::NewAlert,
-        effects::{Announcer, Effects},
     },
 };
 use chrono::Utc;

@@ -12,10 +12,10 @@ use std::collections::HashMap;
 
 use api::{
     connections,
+    effects::Effects,
     sync::{
         RunMode, Stream,
         apply::{ApplyContext, apply_stock},
-        effects::Effects,
     },
 };
 use chrono::{TimeDelta, Utc};

@@ -1,16 +1,20 @@
-//! Listing and resolving alerts.
+//! Listing, reading and resolving alerts.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use entities::alert::{self, Column, Entity, Model};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, DatabaseConnection, DbErr,
+    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
 
-use super::audit::{self, AuditRecord};
-use crate::error::ApiError;
+use crate::{
+    alerts::announce,
+    audit::{self, AuditRecord},
+    error::ApiError,
+    state::AppState,
+};
 
 /// The most alerts one listing returns (newest first).
 pub const LIST_LIMIT: u64 = 500;
@@ -32,9 +36,39 @@ pub async fn list(db: &DatabaseConnection, open: Option<bool>) -> Result<Vec<Mod
         .await?)
 }
 
-/// Resolves alert `id` as `actor` and audits it; resolving a resolved alert changes
-/// nothing and is not audited again.
-pub async fn resolve(db: &DatabaseConnection, actor: &str, id: Uuid) -> Result<Model, ApiError> {
+/// Alert `id` as stored, if it exists.
+pub async fn find(db: &DatabaseConnection, id: Uuid) -> Result<Option<Model>, DbErr> {
+    Entity::find_by_id(id).one(db).await
+}
+
+/// At most `limit` alerts opened or resolved since `since`, oldest first.
+pub async fn changed_since(
+    db: &DatabaseConnection,
+    since: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<Model>, DbErr> {
+    Entity::find()
+        .filter(
+            Condition::any()
+                .add(Column::CreatedAt.gte(since))
+                .add(Column::ResolvedAt.gte(since)),
+        )
+        .order_by_asc(Column::CreatedAt)
+        .limit(limit)
+        .all(db)
+        .await
+}
+
+/// Resolves alert `id` as `actor`, audits it and tells the event bus; resolving a
+/// resolved alert changes nothing and is not audited again.
+pub async fn resolve(state: &AppState, actor: &str, id: Uuid) -> Result<Model, ApiError> {
+    let resolved = resolve_row(&state.db, actor, id).await?;
+    announce(state.events.as_ref(), &resolved).await;
+    Ok(resolved)
+}
+
+/// Resolves alert `id` as `actor` in the database, audited in the same transaction.
+async fn resolve_row(db: &DatabaseConnection, actor: &str, id: Uuid) -> Result<Model, ApiError> {
     let txn = db.begin().await?;
     let current = Entity::find_by_id(id)
         .one(&txn)

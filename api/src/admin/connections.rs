@@ -18,12 +18,12 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::{
-    audit::{self, AuditRecord},
     errors::{from_connection, not_found},
     input::{ConnectionChanges, NewConnection},
     validate::{self, AdminConfig, FULL_SYNC_SECONDS, POLL_SECONDS},
 };
 use crate::{
+    audit::{self, AuditRecord},
     connections::{self, ConnectionInput},
     error::ApiError,
     secrets::Keyring,
@@ -189,11 +189,11 @@ pub(super) fn change_record(
 fn new_input(input: NewConnection, policy: &AdminConfig) -> Result<ConnectionInput, ApiError> {
     let settings = input
         .settings
-        .map(|settings| validate::settings("input.settings", settings.0))
+        .map(|settings| validate::settings("input.settings", settings))
         .transpose()?
         .unwrap_or_else(|| json!({}));
     Ok(ConnectionInput {
-        kind: mapping::provider_kind(input.kind.into()),
+        kind: mapping::provider_kind(input.kind),
         name: validate::name("input.name", &input.name)?,
         base_url: validate::base_url(
             "input.baseUrl",
@@ -245,7 +245,7 @@ fn apply(
         changed_secrets.push("webhookSecret");
     }
     if let Some(settings) = changes.settings {
-        current.settings = validate::settings("input.settings", settings.0)?;
+        current.settings = validate::settings("input.settings", settings)?;
     }
     if let Some(seconds) = changes.poll_interval_seconds {
         current.poll_interval =

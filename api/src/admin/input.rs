@@ -1,16 +1,14 @@
-//! The admin's input for a provider connection, as the GraphQL API receives it.
+//! The admin's input for a provider connection, as plain data (the GraphQL layer
+//! converts its input objects into these).
 //!
 //! These types hold secrets as plain `String`s only because GraphQL delivers them so;
-//! they implement no `Debug` and are turned into [`ConnectionInput`] (secrets as
-//! [`secrecy::SecretString`]) by [`super::validate`] before anything else sees them.
+//! they implement no `Debug` and are turned into [`crate::connections::ConnectionInput`]
+//! (secrets as [`secrecy::SecretString`]) by [`super::connections`] before anything else
+//! sees them.
 
-use async_graphql::{InputObject, Json};
-
-use crate::graphql::types::PosKind;
+use entities::enums::PosKind;
 
 /// A new provider connection (`createProviderConnection`).
-#[derive(InputObject)]
-#[graphql(name = "CreateProviderConnectionInput")]
 pub struct NewConnection {
     /// Which POS.
     pub kind: PosKind,
@@ -25,7 +23,7 @@ pub struct NewConnection {
     /// The secret the POS signs its webhooks with; write-only.
     pub webhook_secret: Option<String>,
     /// Vendor settings (store id, venue ids …), a JSON object without secrets.
-    pub settings: Option<Json<serde_json::Value>>,
+    pub settings: Option<serde_json::Value>,
     /// Seconds between incremental polls (5 to 3600, default 30).
     pub poll_interval_seconds: Option<i32>,
     /// Seconds between full reconciliations (60 to 86400, default 21600).
@@ -36,8 +34,7 @@ pub struct NewConnection {
 
 /// Changes to a provider connection (`updateProviderConnection`): an omitted field is
 /// kept; an empty `apiSecret` or `webhookSecret` clears it.
-#[derive(InputObject, Default)]
-#[graphql(name = "UpdateProviderConnectionInput")]
+#[derive(Default)]
 pub struct ConnectionChanges {
     /// New display name.
     pub name: Option<String>,
@@ -50,7 +47,7 @@ pub struct ConnectionChanges {
     /// New webhook secret; an empty string clears it.
     pub webhook_secret: Option<String>,
     /// New vendor settings (replaces the object).
-    pub settings: Option<Json<serde_json::Value>>,
+    pub settings: Option<serde_json::Value>,
     /// New poll interval, seconds.
     pub poll_interval_seconds: Option<i32>,
     /// New full reconciliation interval, seconds.

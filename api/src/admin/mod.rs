@@ -1,8 +1,9 @@
 //! Administration: what the admin GraphQL fields and `canopy rotate-key` do.
 //!
 //! This module owns the admin use cases and nothing below them: validating admin input
-//! ([`input`], [`validate`]), storing connections through [`crate::connections`] with an
-//! audit row in the same transaction ([`connections`], [`audit`]), probing a POS
+//! ([`input`], plain data the GraphQL layer converts its input objects into;
+//! [`validate`]), storing connections through [`crate::connections`] with an audit row
+//! ([`crate::audit`]) in the same transaction ([`connections`]), probing a POS
 //! ([`probe`]), running a sync now through the sync engine ([`runs`]), resolving alerts
 //! ([`alerts`]) and re-sealing every secret under a new master key ([`rotate`]).
 //! Secrets pass through here as [`secrecy::SecretString`]s only; what it writes to the
@@ -11,7 +12,6 @@
 //! table.
 
 pub mod alerts;
-pub mod audit;
 pub mod connections;
 mod errors;
 pub mod health;
@@ -22,8 +22,6 @@ pub mod runs;
 pub mod validate;
 
 pub use self::{
-    audit::{AuditFilter, AuditRecord},
     input::{ConnectionChanges, NewConnection},
     probe::ProbeResult,
-    runs::RunningSyncs,
 };

@@ -11,11 +11,10 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::{
-    audit,
     connections::{change_record, require},
     errors::from_connection,
 };
-use crate::{connections, error::ApiError, secrets::Keyring, state::AppState};
+use crate::{audit, connections, error::ApiError, secrets::Keyring, state::AppState};
 
 /// What a connection test reached.
 #[derive(Clone, Debug, PartialEq, Eq)]

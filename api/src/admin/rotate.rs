@@ -15,7 +15,7 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
-use super::audit::{self, AuditRecord};
+use crate::audit::{self, AuditRecord};
 use crate::{
     config::MasterKey,
     connections::{API_KEY, API_SECRET, WEBHOOK_SECRET},

@@ -1,84 +1,33 @@
 //! `triggerSync`: a sync of one connection now, through the sync engine, audited.
 //!
-//! The run happens inside the request (bounded by `CANOPY_ON_DEMAND_SYNC_TIMEOUT`) so
-//! the answer shows its outcome; a POS failure is recorded on the connection's sync status by the
-//! engine, not returned as an error. [`RunningSyncs`] remembers which connections this
+//! The run happens inside the request (bounded by `CANOPY_ON_DEMAND_SYNC_TIMEOUT`) so the answer
+//! shows its outcome; a POS failure is recorded on the connection's sync status by the
+//! engine, not returned as an error. [`crate::state::RunningSyncs`] remembers which connections this
 //! process is syncing on demand, so `syncStatus.running` can say so and a second
 //! trigger for the same connection is refused with `CONFLICT` instead of queueing.
 
-use std::{
-    collections::HashSet,
-    sync::{Arc, Mutex, PoisonError},
-    time::Instant,
-};
+use std::time::Instant;
 
 use serde_json::json;
 use uuid::Uuid;
 
 use super::{
-    audit,
     connections::{change_record, require},
     probe::millis,
 };
 use crate::{
+    audit,
     error::ApiError,
     state::AppState,
     sync::{RunMode, SyncError, Synchronizer},
 };
 
-/// The connections being synced on demand in this process.
-#[derive(Clone, Debug, Default)]
-pub struct RunningSyncs(Arc<Mutex<HashSet<Uuid>>>);
-
-impl RunningSyncs {
-    /// Whether connection `id` is being synced on demand.
-    pub fn is_running(&self, id: Uuid) -> bool {
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .contains(&id)
-    }
-
-    /// Marks `id` running until the guard drops; `None` when it already is.
-    fn start(&self, id: Uuid) -> Option<RunGuard> {
-        let inserted = self
-            .0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(id);
-        inserted.then(|| RunGuard {
-            runs: self.clone(),
-            id,
-        })
-    }
-}
-
-/// Clears a connection's running mark when the run ends, however it ends.
-struct RunGuard {
-    runs: RunningSyncs,
-    id: Uuid,
-}
-
-impl Drop for RunGuard {
-    fn drop(&mut self) {
-        self.runs
-            .0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .remove(&self.id);
-    }
-}
-
 /// Runs a sync of connection `id` now (a full one when due, else incremental) and
 /// audits it; the run's failure, if any, shows in the connection's sync status.
-pub async fn trigger_sync(
-    state: &AppState,
-    runs: &RunningSyncs,
-    actor: &str,
-    id: Uuid,
-) -> Result<(), ApiError> {
+pub async fn trigger_sync(state: &AppState, actor: &str, id: Uuid) -> Result<(), ApiError> {
     let row = require(&state.db, id).await?;
-    let _guard = runs
+    let _guard = state
+        .runs
         .start(id)
         .ok_or_else(|| ApiError::Conflict("a sync of this connection is already running".into()))?;
     let sync = Synchronizer::for_state(state);

@@ -8,7 +8,7 @@ use secrecy::SecretString;
 use serde_json::Value;
 use url::{Host, Url};
 
-use crate::{connections::WEBHOOK_SECRET_SETTING, error::ApiError};
+use crate::{audit::looks_secret, connections::WEBHOOK_SECRET_SETTING, error::ApiError};
 
 /// Longest connection name, in characters.
 pub const NAME_CHARS: RangeInclusive<usize> = 1..=100;
@@ -20,8 +20,6 @@ pub const POLL_SECONDS: RangeInclusive<i32> = 5..=3600;
 pub const FULL_SYNC_SECONDS: RangeInclusive<i32> = 60..=86_400;
 /// Largest settings object, in bytes of JSON.
 pub const SETTINGS_BYTES: usize = 16 * 1024;
-/// Words that mark a settings key as a secret, which belongs in a write-only field.
-const SECRET_WORDS: [&str; 4] = ["secret", "password", "credential", "private"];
 
 /// Admin input policy that a deployment may relax, and how long admin calls to a POS may take.
 #[derive(Args, Clone, Debug, PartialEq, Eq)]
@@ -158,12 +156,6 @@ pub fn settings(field: &str, value: Value) -> Result<Value, ApiError> {
         ));
     }
     Ok(value)
-}
-
-/// Whether a settings or audit key names a secret.
-pub fn looks_secret(key: &str) -> bool {
-    let key = key.to_ascii_lowercase();
-    SECRET_WORDS.iter().any(|word| key.contains(word))
 }
 
 /// An interval in seconds within `range`.

@@ -22,7 +22,7 @@ use super::{
     Claims, Role,
     jwks::{self, JwksError, VerifyingKey},
 };
-use crate::config::Config;
+use crate::{config::Config, error::ApiError};
 
 /// Seconds of clock skew tolerated on `exp` and `nbf`.
 const LEEWAY_SECS: u64 = 30;
@@ -55,6 +55,15 @@ pub enum AuthError {
     /// Signing failed (a key problem on our side).
     #[error("could not sign the token")]
     Signing(#[source] jsonwebtoken::errors::Error),
+}
+
+impl From<AuthError> for ApiError {
+    fn from(error: AuthError) -> Self {
+        match error {
+            AuthError::Signing(cause) => ApiError::internal(cause),
+            other => ApiError::Unauthenticated(other.to_string()),
+        }
+    }
 }
 
 /// The keys that sign and verify API tokens, and the claims every token must carry.

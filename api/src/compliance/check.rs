@@ -14,11 +14,10 @@ use entities::{
 use sea_orm::{ConnectionTrait, DbErr};
 
 use super::{
-    Figures, Refusal, class,
-    refusal::round_grams,
-    rules,
+    Figures, Refusal, class, rules,
     usage::{GramsByClass, UsedSince},
 };
+use crate::error::refusal::round_grams;
 
 /// Rule code when a location's `min_age_override` sets the age.
 const LOCATION_MIN_AGE: &str = "LOCATION_MIN_AGE";

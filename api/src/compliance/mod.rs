@@ -8,9 +8,8 @@
 pub mod check;
 pub mod class;
 pub mod period;
-pub mod refusal;
 pub mod rules;
 pub mod usage;
 
+pub use crate::error::{Figures, Refusal};
 pub use check::{Basket, BasketLine, Verdict, check};
-pub use refusal::{Figures, Refusal};

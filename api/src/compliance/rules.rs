@@ -13,7 +13,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::{
-    admin::audit::{self, AuditRecord},
+    audit::{self, AuditRecord},
     error::ApiError,
 };
 

@@ -14,7 +14,7 @@ use super::{
     merge::require,
 };
 use crate::{
-    admin::audit::{self, AuditRecord},
+    audit::{self, AuditRecord},
     error::ApiError,
 };
 

@@ -12,7 +12,6 @@ use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, Query
 use uuid::Uuid;
 
 use super::normalise;
-use crate::sync::lookup;
 
 /// The identity keys of one record, normalised.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -189,7 +188,7 @@ where
     V: Into<sea_orm::Value> + Clone,
 {
     let mut rows = Vec::new();
-    for chunk in values.chunks(lookup::CHUNK) {
+    for chunk in values.chunks(crate::db::CHUNK) {
         rows.extend(
             customer::Entity::find()
                 .filter(

@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::events::{self, NewEvent, kinds};
 use crate::{
-    admin::audit::{self, AuditRecord},
+    audit::{self, AuditRecord},
     error::ApiError,
 };
 

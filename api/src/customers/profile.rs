@@ -3,9 +3,8 @@
 //! an event, and queued for the POS in the same transaction (the outbox sender pushes
 //! it to each POS holding the customer, or records that the POS keeps no such edit).
 
-use async_graphql::{ID, InputObject};
 use chrono::{DateTime, NaiveDate, Utc};
-use entities::{customer, customer_external_ref, location};
+use entities::{customer, customer_external_ref, enums::ProductCategory, location};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
     IntoActiveModel, QueryFilter, TransactionTrait,
@@ -19,10 +18,9 @@ use super::{
     merge, normalise, push, validate,
 };
 use crate::{
-    admin::audit::{self, AuditRecord},
-    error::ApiError,
-    graphql::types::{enums::ProductCategory, ids::parse_id},
-    orders::{enqueue::enqueue, outbox::queue::kinds::PUSH_CUSTOMER},
+    audit::{self, AuditRecord},
+    error::{ApiError, parse_uuid},
+    events::outbox::{enqueue, kinds::PUSH_CUSTOMER},
 };
 
 /// A profile `id` with nothing known yet, created at `at`.
@@ -50,42 +48,34 @@ pub fn empty(id: Uuid, at: DateTime<Utc>) -> customer::Model {
     }
 }
 
-/// Changes to a profile; omitted fields stay as they are.
-#[derive(Clone, Debug, Default, InputObject)]
+/// Changes to a profile; omitted fields stay as they are (the GraphQL layer's
+/// `ProfileInput` converts into this, limiting each field's length).
+#[derive(Clone, Debug, Default)]
 pub struct ProfileInput {
     /// E-mail address.
-    #[graphql(validator(max_length = 254))]
     pub email: Option<String>,
     /// Phone number (stored in E.164; North American numbers may omit `+1`).
-    #[graphql(validator(max_length = 32))]
     pub phone: Option<String>,
     /// First name.
-    #[graphql(validator(max_length = 100))]
     pub first_name: Option<String>,
     /// Last name.
-    #[graphql(validator(max_length = 100))]
     pub last_name: Option<String>,
     /// Date of birth.
     pub date_of_birth: Option<NaiveDate>,
     /// Street address.
-    #[graphql(validator(max_length = 200))]
     pub address: Option<String>,
     /// City.
-    #[graphql(validator(max_length = 100))]
     pub city: Option<String>,
     /// State or province.
-    #[graphql(validator(max_length = 50))]
     pub state: Option<String>,
     /// Postal code.
-    #[graphql(validator(max_length = 20))]
     pub postal_code: Option<String>,
     /// Consent to marketing messages.
     pub marketing_opt_in: Option<bool>,
     /// Favourite product categories (replaces the list).
-    #[graphql(validator(max_items = 20))]
     pub favourite_categories: Option<Vec<ProductCategory>>,
-    /// The store the customer prefers.
-    pub preferred_location_id: Option<ID>,
+    /// The id of the store the customer prefers, as the client sent it.
+    pub preferred_location_id: Option<String>,
 }
 
 impl ProfileInput {
@@ -149,7 +139,7 @@ impl ProfileInput {
         if let Some(categories) = &self.favourite_categories {
             let mut names: Vec<Value> = Vec::new();
             for category in categories {
-                let value = json!(entities::enums::ProductCategory::from(*category));
+                let value = json!(category);
                 if !names.contains(&value) {
                     names.push(value);
                 }
@@ -157,7 +147,7 @@ impl ProfileInput {
             next.insert("favouriteCategories".into(), Value::Array(names));
         }
         if let Some(id) = &self.preferred_location_id {
-            let id = parse_id("input.preferredLocationId", id)?;
+            let id = parse_uuid("input.preferredLocationId", id)?;
             if location::Entity::find_by_id(id).one(db).await?.is_none() {
                 return Err(ApiError::bad_field(
                     "input.preferredLocationId",

@@ -11,6 +11,7 @@ pub mod alert;
 mod hub;
 mod memory;
 pub mod order;
+pub mod outbox;
 mod redis;
 pub mod stock;
 

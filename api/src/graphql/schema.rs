@@ -22,7 +22,7 @@ use super::{
     },
     subscription::{AlertsSubscription, OrdersSubscription, StockSubscription},
 };
-use crate::{admin::RunningSyncs, config::Limits, state::AppState};
+use crate::{config::Limits, state::AppState};
 
 /// The query root: one object per domain.
 #[derive(MergedObject, Default)]
@@ -75,11 +75,7 @@ fn builder(limits: &Limits) -> SchemaBuilder<Query, Mutation, Subscription> {
 pub fn build_schema(state: AppState) -> CanopySchema {
     let limits = state.config.limits.clone();
     let loaders = Loaders::new(&state.db);
-    builder(&limits)
-        .data(state)
-        .data(loaders)
-        .data(RunningSyncs::default())
-        .finish()
+    builder(&limits).data(state).data(loaders).finish()
 }
 
 /// The federation v2 SDL (with `@link`, subscriptions included for routers that federate

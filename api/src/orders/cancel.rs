@@ -15,15 +15,17 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::{
-    enqueue::enqueue,
     events,
-    outbox::queue::kinds,
     status_sync::apply::{self, Applied, Authority, Observation},
     transitions,
     txn::begin_write,
 };
 use crate::{
-    error::ApiError, services::orders::OrderScope, state::AppState, sync::effects::Effects,
+    effects::Effects,
+    error::ApiError,
+    events::outbox::{enqueue, kinds},
+    services::orders::OrderScope,
+    state::AppState,
 };
 
 /// Cancels order `order_id` for a viewer of `scope`; `CONFLICT` when its status no

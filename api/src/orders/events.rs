@@ -13,9 +13,9 @@ use uuid::Uuid;
 
 use super::status_sync::{StatusApplier, apply::Applied};
 use crate::{
+    effects::{Announcer, Effects},
     events::order::OrderEvent,
     state::AppState,
-    sync::effects::{Announcer, Effects},
 };
 
 /// The applier over the state's database, bus and cache.

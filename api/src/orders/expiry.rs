@@ -23,16 +23,18 @@ use tokio_util::{sync::CancellationToken, task::TaskTracker};
 use uuid::Uuid;
 
 use super::{
-    enqueue::enqueue,
     events,
-    outbox::queue::kinds,
     status_sync::{
         StatusApplier,
         apply::{self, Applied, Authority, Observation},
     },
     txn::begin_write,
 };
-use crate::{state::AppState, sync::effects::Effects};
+use crate::{
+    effects::Effects,
+    events::outbox::{enqueue, kinds},
+    state::AppState,
+};
 
 /// The reason recorded on expired orders and their events.
 pub const EXPIRED: &str = "reservation expired";

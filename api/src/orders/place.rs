@@ -22,12 +22,11 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{
-    enqueue::enqueue, events, input::NewOrder, outbox::queue::kinds, reservations, txn::begin_write,
-};
+use super::{events, input::NewOrder, reservations, txn::begin_write};
 use crate::{
     compliance::{self, Basket, BasketLine},
     error::ApiError,
+    events::outbox::{enqueue, kinds},
     services::orders::OrderScope,
     state::AppState,
 };

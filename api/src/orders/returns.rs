@@ -20,12 +20,16 @@ use uuid::Uuid;
 use super::{
     adapters::Adapters,
     cancel::locked_order,
-    enqueue::enqueue,
     input::{NewLine, validate_lines},
-    outbox::queue::kinds,
     txn::begin_write,
 };
-use crate::{error::ApiError, secrets::Keyring, services::orders::OrderScope, state::AppState};
+use crate::{
+    error::ApiError,
+    events::outbox::{enqueue, kinds},
+    secrets::Keyring,
+    services::orders::OrderScope,
+    state::AppState,
+};
 
 /// Queues the return of `lines` of order `order_id` for a viewer of `scope`.
 pub async fn request_return(

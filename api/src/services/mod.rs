@@ -11,4 +11,5 @@ pub mod customers;
 pub mod locations;
 pub mod orders;
 pub mod paging;
+pub mod stock;
 mod text;

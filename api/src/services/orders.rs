@@ -85,6 +85,11 @@ impl OrderFilter {
     }
 }
 
+/// Order `id`, if it exists (whoever asks: check [`OrderScope::allows`]).
+pub async fn find_order(db: &DatabaseConnection, id: Uuid) -> Result<Option<order::Model>, DbErr> {
+    order::Entity::find_by_id(id).one(db).await
+}
+
 /// One page of the orders matching `filter`, newest first (`after` is the id of the last
 /// order seen).
 pub async fn find_orders(

@@ -31,7 +31,8 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{alerts::NewAlert, apply::ApplyContext, effects::Effects, lookup::CHUNK};
+use super::apply::ApplyContext;
+use crate::{alerts::NewAlert, db::CHUNK, effects::Effects};
 
 /// The connection settings key holding the unexplained-jump threshold, in units.
 pub const JUMP_THRESHOLD_SETTING: &str = "discrepancy_jump_threshold";

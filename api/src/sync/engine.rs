@@ -20,10 +20,16 @@ use super::{
     apply::{self, ApplyContext},
     cursor::{self, Stream},
     discrepancy::DiscrepancyRules,
-    effects::{self, Announcer, Effects},
     mapping,
 };
-use crate::{AppState, cache::SharedCache, connections, events::SharedEventBus, secrets::Keyring};
+use crate::{
+    AppState,
+    cache::SharedCache,
+    connections,
+    effects::{self, Announcer, Effects},
+    events::SharedEventBus,
+    secrets::Keyring,
+};
 
 /// The settings key naming the time zone of stores whose POS does not give one.
 pub const TIME_ZONE_SETTING: &str = "time_zone";

@@ -6,8 +6,7 @@ use entities::{customer_external_ref, location, product_external_ref};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
-/// Most ids bound in one `IN (…)` list (well under SQLite's and PostgreSQL's limits).
-pub(crate) const CHUNK: usize = 500;
+use crate::db::CHUNK;
 
 /// The connection's locations by the POS's location id.
 pub(super) async fn locations(

@@ -2,25 +2,22 @@
 //!
 //! Data flows one way here: adapter ([`providers::PosProvider`]) → [`apply`] (inside
 //! one database transaction per stream and batch, together with the stream's cursor)
-//! → commit → [`effects`] (cache invalidation, stock events, alerts). A cursor moves
+//! → commit → [`crate::effects`] (cache invalidation, stock events, alerts). A cursor moves
 //! only with the data it covers, so a transient POS or database failure leaves it
 //! where it was and the next run reads the same changes again; applying them twice
 //! changes nothing. [`engine`] runs the streams of one connection in order,
 //! [`workers`] polls every enabled connection on its interval with a slower full
 //! reconciliation, each connection polled by one replica at a time ([`lease`]), and
-//! [`status`] reports how each connection is doing. [`control`] is the API's handle on
+//! [`status`] reports how each connection is doing. [`crate::state::control`] is the API's handle on
 //! the workers (`triggerSync`, webhook wake-ups); [`discrepancy`] spots POS counts that
 //! contradict Canopy's and raises alerts for them.
 //!
 //! This module does not talk HTTP to a POS itself (the adapters do), does not own
 //! reservations (orders do) and never writes `stock_levels.reserved`.
 
-pub mod alerts;
 pub mod apply;
-pub mod control;
 pub mod cursor;
 pub mod discrepancy;
-pub mod effects;
 pub mod engine;
 pub mod lease;
 pub(crate) mod lookup;
@@ -34,7 +31,6 @@ use sea_orm::DbErr;
 use crate::connections::ConnectionError;
 
 pub use self::{
-    control::SyncControl,
     cursor::Stream,
     engine::{RunMode, RunReport, Synchronizer},
     status::SyncStatus,

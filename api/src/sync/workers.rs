@@ -26,10 +26,11 @@ use tokio::sync::Notify;
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 use uuid::Uuid;
 
-use super::{RunMode, SyncControl, Synchronizer, cursor, cursor::Stream, lease::Lease, status};
+use super::{RunMode, Synchronizer, cursor, cursor::Stream, lease::Lease, status};
 use crate::{
     connections::{self, ConnectionError},
     events::Received,
+    state::SyncControl,
 };
 
 /// How the workers pace themselves and identify themselves to their peers (flags and

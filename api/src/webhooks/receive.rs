@@ -27,7 +27,8 @@ use crate::{
     connections::{self, ConnectionError},
     secrets::Keyring,
     state::AppState,
-    sync::{SyncControl, mapping},
+    state::SyncControl,
+    sync::mapping,
 };
 
 /// The webhook route, with its own state (merge it into the server's router).

@@ -19,17 +19,12 @@ use tokio_util::{sync::CancellationToken, task::TaskTracker};
 
 use super::queue;
 use crate::{
+    alerts::NewAlert,
     connections,
+    effects::{self, Effects},
     orders::status_sync::{StatusApplier, webhook::on_order_status},
-    sync::{
-        SyncControl, SyncError, Synchronizer,
-        alerts::NewAlert,
-        apply,
-        cursor::Stream,
-        effects::{self, Effects},
-        engine::apply_context,
-        mapping,
-    },
+    state::SyncControl,
+    sync::{SyncError, Synchronizer, apply, cursor::Stream, engine::apply_context, mapping},
 };
 
 /// How the worker paces itself (flags and environment variables of `serve`).

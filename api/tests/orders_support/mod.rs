@@ -11,12 +11,9 @@ use api::{
     cache::{MemoryCache, SharedCache},
     config::MasterKey,
     connections::{self, ConnectionInput},
-    events::{MemoryEventBus, SharedEventBus},
-    orders::{
-        delivery::Delivery,
-        outbox::{OutboxConfig, queue, sender},
-        status_sync::{StatusPoller, StatusSyncConfig},
-    },
+    events::{MemoryEventBus, SharedEventBus, outbox::kinds},
+    orders::status_sync::{StatusPoller, StatusSyncConfig},
+    outbox::{OutboxConfig, delivery::Delivery, queue, sender},
     secrets::Keyring,
     sync::{RunMode, Synchronizer},
 };
@@ -303,13 +300,7 @@ impl OrdersEnv {
             .await
             .unwrap();
         assert_eq!(reserved.rows_affected, 1);
-        outbox_row(
-            &txn,
-            order.id,
-            queue::kinds::SUBMIT_ORDER,
-            serde_json::json!({}),
-        )
-        .await;
+        outbox_row(&txn, order.id, kinds::SUBMIT_ORDER, serde_json::json!({})).await;
         txn.commit().await.unwrap();
         order
     }

@@ -4,13 +4,14 @@
 use async_graphql::{Context, ID, Object};
 
 use crate::{
-    admin::{self, ConnectionChanges, NewConnection, RunningSyncs},
+    admin,
     auth::{RoleGuard, Viewer},
     error::ApiError,
     graphql::{
         app_state,
         types::{
-            Alert, ConnectionTestResult, ProviderConnection,
+            Alert, ConnectionTestResult, CreateProviderConnectionInput, ProviderConnection,
+            UpdateProviderConnectionInput,
             ids::{parse_id, to_id},
         },
     },
@@ -29,13 +30,18 @@ impl AdminMutation {
     async fn create_provider_connection(
         &self,
         ctx: &Context<'_>,
-        input: NewConnection,
+        input: CreateProviderConnectionInput,
     ) -> Result<ProviderConnection, ApiError> {
         let (state, actor) = admin_call(ctx)?;
         let keyring = Keyring::new(&state.master_key);
-        let row =
-            admin::connections::create(&state.db, &keyring, &state.config.admin, actor, input)
-                .await?;
+        let row = admin::connections::create(
+            &state.db,
+            &keyring,
+            &state.config.admin,
+            actor,
+            input.into(),
+        )
+        .await?;
         Ok(ProviderConnection(row))
     }
 
@@ -46,14 +52,20 @@ impl AdminMutation {
         &self,
         ctx: &Context<'_>,
         id: ID,
-        input: ConnectionChanges,
+        input: UpdateProviderConnectionInput,
     ) -> Result<ProviderConnection, ApiError> {
         let (state, actor) = admin_call(ctx)?;
         let id = parse_id("id", &id)?;
         let keyring = Keyring::new(&state.master_key);
-        let row =
-            admin::connections::update(&state.db, &keyring, &state.config.admin, actor, id, input)
-                .await?;
+        let row = admin::connections::update(
+            &state.db,
+            &keyring,
+            &state.config.admin,
+            actor,
+            id,
+            input.into(),
+        )
+        .await?;
         Ok(ProviderConnection(row))
     }
 
@@ -92,10 +104,7 @@ impl AdminMutation {
     ) -> Result<ProviderConnection, ApiError> {
         let (state, actor) = admin_call(ctx)?;
         let id = parse_id("id", &id)?;
-        let runs = ctx
-            .data::<RunningSyncs>()
-            .map_err(|_| ApiError::internal("the schema carries no RunningSyncs"))?;
-        admin::runs::trigger_sync(state, runs, actor, id).await?;
+        admin::runs::trigger_sync(state, actor, id).await?;
         Ok(ProviderConnection(
             admin::connections::require(&state.db, id).await?,
         ))
@@ -106,9 +115,7 @@ impl AdminMutation {
     async fn resolve_alert(&self, ctx: &Context<'_>, id: ID) -> Result<Alert, ApiError> {
         let (state, actor) = admin_call(ctx)?;
         let id = parse_id("id", &id)?;
-        let resolved = admin::alerts::resolve(&state.db, actor, id).await?;
-        crate::sync::alerts::announce(state.events.as_ref(), &resolved).await;
-        Ok(Alert(resolved))
+        Ok(Alert(admin::alerts::resolve(state, actor, id).await?))
     }
 }
 

@@ -9,12 +9,12 @@ use crate::{
     auth::{Role, RoleGuard, Viewer},
     customers::{
         anonymize, merge,
-        profile::{self, Editor, ProfileInput},
+        profile::{self, Editor},
     },
     error::ApiError,
     graphql::{
         app_state,
-        types::{Customer, ids::parse_id},
+        types::{Customer, ProfileInput, ids::parse_id},
     },
 };
 
@@ -37,7 +37,7 @@ impl CustomersMutation {
             .ok_or_else(|| ApiError::Forbidden("a customer token is required".into()))?;
         let db = &app_state(ctx)?.db;
         Ok(Customer(
-            profile::update(db, Editor::Customer, id, &input).await?,
+            profile::update(db, Editor::Customer, id, &input.into()).await?,
         ))
     }
 
@@ -52,7 +52,7 @@ impl CustomersMutation {
         let (state, actor) = admin_call(ctx)?;
         let id = parse_id("id", &id)?;
         Ok(Customer(
-            profile::update(&state.db, Editor::Admin(actor), id, &input).await?,
+            profile::update(&state.db, Editor::Admin(actor), id, &input.into()).await?,
         ))
     }
 

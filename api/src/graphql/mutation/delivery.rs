@@ -6,7 +6,7 @@ use crate::{
     auth::RoleGuard,
     error::ApiError,
     graphql::{app_state, types::Order, types::ids::parse_id},
-    orders::{delivery::Delivery, outbox::retry},
+    outbox::{delivery::Delivery, retry},
 };
 
 /// Delivery mutations (admins).

@@ -3,7 +3,8 @@
 use async_graphql::{Context, ID, Object};
 
 use crate::{
-    admin::{self, AuditFilter},
+    admin,
+    audit::{self, AuditFilter},
     auth::RoleGuard,
     error::ApiError,
     graphql::{
@@ -76,11 +77,10 @@ impl AdminQuery {
         let filter = AuditFilter { target_type };
         let request = page_request::<IdKey<AuditEntry>>(ctx, first, after.as_deref())?;
         let db = &app_state(ctx)?.db;
-        let page =
-            admin::audit::find_entries(db, &filter, &request.map_after(|key| key.id)).await?;
+        let page = audit::find_entries(db, &filter, &request.map_after(|key| key.id)).await?;
         let total = TotalCount::new(move |db| {
             let filter = filter.clone();
-            Box::pin(async move { admin::audit::count_entries(&db, &filter).await })
+            Box::pin(async move { audit::count_entries(&db, &filter).await })
         });
         Ok(connection(page.map(AuditEntry), &request, total, |entry| {
             IdKey::new(entry.0.id)

@@ -8,17 +8,15 @@ use std::{collections::VecDeque, time::Duration};
 
 use async_graphql::{Context, Subscription};
 use chrono::{DateTime, Utc};
-use entities::alert::{Column, Entity, Model};
+use entities::alert::Model;
 use futures::{
     Stream, StreamExt,
     stream::{self, BoxStream},
 };
-use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
-};
+use sea_orm::DatabaseConnection;
 
 use crate::{
+    admin::alerts::{changed_since, find},
     auth::RoleGuard,
     error::ApiError,
     events::{
@@ -82,7 +80,7 @@ impl AlertFeed {
             match self.events.next().await? {
                 Received::Event(event) => {
                     self.seen_until = self.seen_until.max(event.resolved_at.unwrap_or(event.at));
-                    match Entity::find_by_id(event.id).one(&self.db).await {
+                    match find(&self.db, event.id).await {
                         Ok(Some(alert)) => return Some(alert),
                         Ok(None) => {}
                         Err(error) => tracing::warn!(%error, "announced alert could not be read"),
@@ -90,7 +88,9 @@ impl AlertFeed {
                 }
                 Received::Lagged { skipped } => {
                     tracing::debug!(skipped, "alert subscriber fell behind; re-reading");
-                    match changed_since(&self.db, self.seen_until - REREAD_MARGIN).await {
+                    match changed_since(&self.db, self.seen_until - REREAD_MARGIN, REREAD_LIMIT)
+                        .await
+                    {
                         Ok(alerts) => self.ready.extend(alerts),
                         Err(error) => tracing::warn!(%error, "alert re-read failed"),
                     }
@@ -98,18 +98,4 @@ impl AlertFeed {
             }
         }
     }
-}
-
-/// Alerts opened or resolved since `since`, oldest first.
-async fn changed_since(db: &DatabaseConnection, since: DateTime<Utc>) -> Result<Vec<Model>, DbErr> {
-    Entity::find()
-        .filter(
-            Condition::any()
-                .add(Column::CreatedAt.gte(since))
-                .add(Column::ResolvedAt.gte(since)),
-        )
-        .order_by_asc(Column::CreatedAt)
-        .limit(REREAD_LIMIT)
-        .all(db)
-        .await
 }

@@ -14,14 +14,9 @@ use std::{
 };
 
 use chrono::{DateTime, Utc};
-use entities::{
-    enums::ChangeSource,
-    stock_level::{Column, Entity},
-};
+use entities::enums::ChangeSource;
 use futures::{FutureExt, Stream, StreamExt, stream::BoxStream};
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 use super::stock::StockFilter;
@@ -118,7 +113,11 @@ impl LatestStock {
     /// Queues the wanted rows changed since the last event seen, as they stand now.
     async fn reread(&mut self) {
         let since = self.seen_until - REREAD_MARGIN;
-        match changed_rows(&self.db, &self.filter, since).await {
+        match self
+            .filter
+            .changed_since(&self.db, since, REREAD_LIMIT)
+            .await
+        {
             Ok(rows) => {
                 for row in &rows {
                     self.pending
@@ -130,24 +129,6 @@ impl LatestStock {
             }
         }
     }
-}
-
-/// The wanted stock rows changed since `since`, the most recent [`REREAD_LIMIT`], oldest
-/// first.
-async fn changed_rows(
-    db: &DatabaseConnection,
-    filter: &StockFilter,
-    since: DateTime<Utc>,
-) -> Result<Vec<entities::stock_level::Model>, DbErr> {
-    let mut rows = filter
-        .narrow(Entity::find())
-        .filter(Column::UpdatedAt.gte(since))
-        .order_by_desc(Column::UpdatedAt)
-        .limit(REREAD_LIMIT)
-        .all(db)
-        .await?;
-    rows.reverse();
-    Ok(rows)
 }
 
 /// Events waiting for the subscriber: one per (product, location), in first-arrival order.

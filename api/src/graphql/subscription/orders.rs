@@ -2,16 +2,14 @@
 //! only their own orders' events, an admin every order's.
 
 use async_graphql::{Context, ID, Subscription};
-use entities::order;
 use futures::{Stream, StreamExt};
-use sea_orm::EntityTrait;
 
 use crate::{
     auth::{RoleGuard, Viewer},
     error::ApiError,
     events::{EventBusExt, Received, order::ORDER_TOPIC},
     graphql::{app_state, types::OrderEvent, types::ids::parse_optional_id},
-    services::orders::OrderScope,
+    services::orders::{OrderScope, find_order},
 };
 
 /// Order subscriptions.
@@ -32,8 +30,7 @@ impl OrdersSubscription {
         let order_id = parse_optional_id("orderId", order_id.as_ref())?;
         let state = app_state(ctx)?;
         if let Some(id) = order_id {
-            let visible = order::Entity::find_by_id(id)
-                .one(&state.db)
+            let visible = find_order(&state.db, id)
                 .await?
                 .is_some_and(|order| scope.allows(&order));
             if !visible {

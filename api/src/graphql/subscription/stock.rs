@@ -7,9 +7,10 @@
 use std::collections::HashSet;
 
 use async_graphql::{Context, ID, Subscription};
-use entities::stock_level::{Column, Entity};
+use chrono::{DateTime, Utc};
+use entities::stock_level;
 use futures::{Stream, StreamExt};
-use sea_orm::{ColumnTrait, Condition, QueryFilter, Select};
+use sea_orm::{DatabaseConnection, DbErr};
 use uuid::Uuid;
 
 use super::latest::LatestStock;
@@ -26,6 +27,7 @@ use crate::{
             ids::{parse_id, parse_optional_id},
         },
     },
+    services,
 };
 
 /// The most product ids one subscription may name.
@@ -89,6 +91,18 @@ impl StockFilter {
         })
     }
 
+    /// The stock rows the subscriber wants changed since `since`, the most recent
+    /// `limit`, oldest first.
+    pub(super) async fn changed_since(
+        &self,
+        db: &DatabaseConnection,
+        since: DateTime<Utc>,
+        limit: u64,
+    ) -> Result<Vec<stock_level::Model>, DbErr> {
+        services::stock::changed_since(db, self.location, self.products.as_ref(), since, limit)
+            .await
+    }
+
     /// Whether the subscriber wants `change`.
     pub(super) fn matches(&self, change: &Change) -> bool {
         self.location.is_none_or(|id| id == change.location_id)
@@ -96,18 +110,6 @@ impl StockFilter {
                 .products
                 .as_ref()
                 .is_none_or(|ids| ids.contains(&change.product_id))
-    }
-
-    /// `select` narrowed to the stock rows the subscriber wants.
-    pub(super) fn narrow(&self, select: Select<Entity>) -> Select<Entity> {
-        let mut condition = Condition::all();
-        if let Some(location) = self.location {
-            condition = condition.add(Column::LocationId.eq(location));
-        }
-        if let Some(products) = &self.products {
-            condition = condition.add(Column::ProductId.is_in(products.iter().copied()));
-        }
-        select.filter(condition)
     }
 }
 

@@ -2,8 +2,7 @@
 
 use async_graphql::{Context, ID, Json, Object};
 use chrono::{DateTime, NaiveDate, Utc};
-use entities::{customer, location};
-use sea_orm::EntityTrait;
+use entities::customer;
 
 use super::{
     ClassGrams, CustomerEvent, CustomerPosProfile, Money, Purchase, PurchaseTotals,
@@ -17,7 +16,10 @@ use crate::{
     customers::{events, history, merge, profile, sync_status},
     error::ApiError,
     graphql::app_state,
-    services::customers::{self, PurchasePosition},
+    services::{
+        customers::{self, PurchasePosition},
+        locations::find_location,
+    },
 };
 
 /// A customer profile, merged across POS systems and online accounts.
@@ -166,8 +168,7 @@ impl Customer {
                 "name a location: the customer has no preferred location",
             )
         })?;
-        let location = location::Entity::find_by_id(location)
-            .one(db)
+        let location = find_location(db, location)
             .await?
             .ok_or_else(|| ApiError::bad_field("locationId", "no such location"))?;
         Ok(period::current(db, &self.0, &location, Utc::now())

@@ -3,7 +3,7 @@
 use async_graphql::ID;
 use uuid::Uuid;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, parse_uuid};
 
 /// The `ID` of a Canopy object.
 pub fn to_id(id: Uuid) -> ID {
@@ -12,8 +12,7 @@ pub fn to_id(id: Uuid) -> ID {
 
 /// The UUID an `ID` argument names; anything else is `BAD_USER_INPUT` on `field`.
 pub fn parse_id(field: &str, id: &ID) -> Result<Uuid, ApiError> {
-    Uuid::try_parse(id.as_str())
-        .map_err(|_| ApiError::bad_field(field, format!("`{field}` is not a valid id")))
+    parse_uuid(field, id.as_str())
 }
 
 /// [`parse_id`] for an optional argument.

@@ -2,14 +2,12 @@
 
 use async_graphql::{Context, Object};
 use chrono::{DateTime, Utc};
-use entities::order;
-use sea_orm::EntityTrait;
 
 use super::{
     Order,
     enums::{ChangeSource, OrderStatus},
 };
-use crate::{error::ApiError, events, graphql::app_state};
+use crate::{error::ApiError, events, graphql::app_state, services::orders::find_order};
 
 /// A committed change of an order's status.
 pub struct OrderEvent(pub events::order::OrderEvent);
@@ -19,8 +17,7 @@ impl OrderEvent {
     /// The order as it stands now (read fresh from the database).
     async fn order(&self, ctx: &Context<'_>) -> Result<Order, ApiError> {
         let db = &app_state(ctx)?.db;
-        order::Entity::find_by_id(self.0.order_id)
-            .one(db)
+        find_order(db, self.0.order_id)
             .await?
             .map(Order)
             .ok_or_else(|| ApiError::NotFound {

@@ -8,7 +8,7 @@ use entities::{enums, provider_connection::Model};
 
 use super::{Location, ids::to_id};
 use crate::{
-    admin::{self, RunningSyncs, health::ConnectionHealth},
+    admin::{self, health::ConnectionHealth},
     error::ApiError,
     graphql::app_state,
     sync::status,
@@ -100,9 +100,7 @@ impl ProviderConnection {
     /// How its sync is doing.
     async fn sync_status(&self, ctx: &Context<'_>) -> Result<SyncStatus, ApiError> {
         let (status, _) = self.status(ctx).await?;
-        let running = ctx
-            .data::<RunningSyncs>()
-            .is_ok_and(|runs| runs.is_running(self.0.id));
+        let running = app_state(ctx)?.runs.is_running(self.0.id);
         Ok(SyncStatus {
             last_success_at: status.last_success_at,
             lag_seconds: status.lag_seconds,

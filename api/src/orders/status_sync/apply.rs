@@ -24,12 +24,13 @@ use super::returns::{self, ReturnedSoFar};
 use uuid::Uuid;
 
 use crate::{
+    alerts::NewAlert,
+    effects::{Announcer, Effects},
     events::{
         EventBusExt, SharedEventBus,
         order::{ORDER_TOPIC, OrderEvent},
     },
     orders::{reservations, sale, transitions},
-    sync::{alerts::NewAlert, effects::Announcer, effects::Effects},
 };
 
 /// What the POS (or Canopy itself) says about an order.

@@ -11,6 +11,7 @@ pub mod apply;
 pub mod mapping;
 pub mod poller;
 pub mod pos_returns;
+pub mod reported;
 pub mod returns;
 pub mod webhook;
 

@@ -18,11 +18,9 @@ use super::{
     StatusSyncConfig,
     apply::{Authority, StatusApplier},
     pos_returns,
+    reported::observation,
 };
-use crate::{
-    connections,
-    orders::{adapters::Adapters, outbox::send::observation},
-};
+use crate::{connections, orders::adapters::Adapters};
 
 /// The statuses in which the POS may still move an order.
 pub const OPEN: [OrderStatus; 5] = [

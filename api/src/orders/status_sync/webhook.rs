@@ -7,7 +7,7 @@ use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, sea_query::Query};
 use uuid::Uuid;
 
 use super::apply::{Applied, Authority, StatusApplier};
-use crate::orders::outbox::send::observation;
+use super::reported::observation;
 
 /// Applies a status `connection_id`'s POS pushed for one of its orders, found by the
 /// POS's order id or by our reference (our order id, when the POS echoes it). An order

@@ -13,7 +13,10 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{ApplyContext, Watermark, batches, is_newer, newest_per_id};
-use crate::sync::{discrepancy, effects::Effects, lookup, mapping};
+use crate::{
+    effects::Effects,
+    sync::{discrepancy, lookup, mapping},
+};
 
 /// The catalog's name in alerts.
 const ENDPOINT: &str = "catalog";
@@ -132,7 +135,7 @@ async fn products_by_sku(
     skus: &[&str],
 ) -> Result<HashMap<String, Uuid>, DbErr> {
     let mut found = HashMap::new();
-    for chunk in skus.chunks(lookup::CHUNK) {
+    for chunk in skus.chunks(crate::db::CHUNK) {
         let rows = product::Entity::find()
             .filter(product::Column::Sku.is_in(chunk.iter().copied()))
             .order_by_asc(product::Column::Id)

@@ -17,13 +17,15 @@ use uuid::Uuid;
 
 use super::{ApplyContext, Watermark, batches, is_newer, newest_per_id};
 use crate::{
+    alerts::NewAlert,
     customers::{
         events::{self, NewEvent, kinds},
         fields::{self, PosMerge},
         identity::{Candidates, Keys, Match},
         merge, profile, validate,
     },
-    sync::{alerts::NewAlert, effects::Effects, lookup},
+    effects::Effects,
+    sync::lookup,
 };
 
 const ENDPOINT: &str = "customers";

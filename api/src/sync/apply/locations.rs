@@ -6,7 +6,7 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveM
 use uuid::Uuid;
 
 use super::ApplyContext;
-use crate::sync::{effects::Effects, lookup};
+use crate::{effects::Effects, sync::lookup};
 
 const ENDPOINT: &str = "locations";
 

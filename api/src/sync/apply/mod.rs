@@ -22,7 +22,8 @@ pub use self::{
     catalog::apply_catalog, customers::apply_customers, locations::apply_locations,
     stock::apply_stock, transactions::apply_transactions,
 };
-use super::{alerts::NewAlert, discrepancy::DiscrepancyRules, effects::Effects};
+use super::discrepancy::DiscrepancyRules;
+use crate::{alerts::NewAlert, effects::Effects};
 
 /// What every apply function needs to know about the run.
 #[derive(Clone, Debug)]

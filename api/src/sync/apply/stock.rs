@@ -15,10 +15,12 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{ApplyContext, Watermark, batches};
-use crate::sync::{
-    discrepancy::{self, StockChange},
+use crate::{
     effects::Effects,
-    lookup,
+    sync::{
+        discrepancy::{self, StockChange},
+        lookup,
+    },
 };
 
 const ENDPOINT: &str = "stock";
@@ -159,7 +161,7 @@ pub async fn apply_stock(
             .await?;
     }
     for (at, ids) in touches {
-        for chunk in ids.chunks(lookup::CHUNK) {
+        for chunk in ids.chunks(crate::db::CHUNK) {
             Entity::update_many()
                 .col_expr(Column::PosUpdatedAt, Expr::value(at))
                 .filter(Column::Id.is_in(chunk.iter().copied()))
@@ -184,7 +186,7 @@ async fn stored_rows(
         None => Entity::find().filter(at_locations).all(db).await?,
         Some(products) => {
             let mut found = Vec::new();
-            for chunk in products.chunks(lookup::CHUNK) {
+            for chunk in products.chunks(crate::db::CHUNK) {
                 found.extend(
                     Entity::find()
                         .filter(at_locations.clone())

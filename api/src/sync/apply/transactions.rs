@@ -19,10 +19,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{ApplyContext, Watermark, batches, newest_per_id};
-use crate::{
-    orders::sale,
-    sync::{effects::Effects, lookup},
-};
+use crate::{effects::Effects, orders::sale, sync::lookup};
 
 const ENDPOINT: &str = "transactions";
 /// Rows per multi-row `INSERT`.
@@ -202,7 +199,7 @@ async fn existing(
     ids: &[&str],
 ) -> Result<HashMap<String, purchase::Model>, DbErr> {
     let mut found = HashMap::with_capacity(ids.len());
-    for chunk in ids.chunks(lookup::CHUNK) {
+    for chunk in ids.chunks(crate::db::CHUNK) {
         let rows = purchase::Entity::find()
             .filter(purchase::Column::ConnectionId.eq(ctx.connection_id))
             .filter(purchase::Column::ExternalId.is_in(chunk.iter().copied()))
@@ -241,7 +238,7 @@ async fn orders(
         by_external_id: HashMap::new(),
         ours: HashSet::new(),
     };
-    for chunk in external.chunks(lookup::CHUNK) {
+    for chunk in external.chunks(crate::db::CHUNK) {
         let rows = order::Entity::find()
             .filter(order::Column::ConnectionId.eq(ctx.connection_id))
             .filter(order::Column::ExternalId.is_in(chunk.iter().copied()))
@@ -252,7 +249,7 @@ async fn orders(
                 .filter_map(|row| row.external_id.map(|id| (id, row.id))),
         );
     }
-    for chunk in references.chunks(lookup::CHUNK) {
+    for chunk in references.chunks(crate::db::CHUNK) {
         let rows = order::Entity::find()
             .filter(order::Column::Id.is_in(chunk.iter().copied()))
             .all(db)

@@ -22,20 +22,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-/// The kinds of outbox rows the sender delivers (see `ORDERS_CONTRACT.md`).
-pub mod kinds {
-    /// Hand a placed order to its POS.
-    pub const SUBMIT_ORDER: &str = "submit_order";
-    /// Cancel an order at its POS.
-    pub const CANCEL_ORDER: &str = "cancel_order";
-    /// Record a return of some lines at the POS.
-    pub const RETURN_ORDER: &str = "return_order";
-    /// Push a Canopy profile edit to the POS systems holding the customer (the
-    /// aggregate is the customer).
-    pub const PUSH_CUSTOMER: &str = "push_customer";
-    /// Every kind the sender claims.
-    pub const ALL: [&str; 4] = [SUBMIT_ORDER, CANCEL_ORDER, RETURN_ORDER, PUSH_CUSTOMER];
-}
+use crate::events::outbox::kinds;
 
 /// Claims up to `limit` due rows for one attempt each, leased for `lease`: rows whose
 /// lease expired first, then the others by `next_attempt_at` and age.

@@ -9,12 +9,10 @@ use entities::{enums::ChangeSource, stock_level};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
-use super::{
-    alerts::{self, NewAlert},
-    lookup::CHUNK,
-};
 use crate::{
+    alerts::{self, NewAlert},
     cache::{SharedCache, tags},
+    db::CHUNK,
     events::{
         EventBusExt, SharedEventBus,
         stock::{STOCK_TOPIC, StockEvent},
@@ -87,7 +85,7 @@ impl Effects {
 }
 
 /// Counts `count` changes applied from one stream of a connection of `kind` (a
-/// [`super::mapping::kind_label`]) by `source` (poll, reconcile, webhook).
+/// `kind_label` of the POS kind) by `source` (poll, reconcile, webhook).
 pub fn record_applied(kind: &'static str, stream: &'static str, source: &'static str, count: u64) {
     metrics::counter!(
         "canopy_sync_changes_applied_total",

@@ -3,6 +3,10 @@
 //! Every failure a client can see is an [`ApiError`]. Its `Display` text is what the client
 //! reads, so variants that wrap an internal cause show a generic message; the cause itself
 //! is logged once, where the error leaves the server ([`ApiError::log`]), never sent.
+//! A `COMPLIANCE_LIMIT` error carries a [`Refusal`] ([`refusal`]), which the compliance
+//! rules build.
+
+pub mod refusal;
 
 use std::time::Duration;
 
@@ -13,6 +17,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
+pub use self::refusal::{Figures, Refusal};
 use crate::{cache::CacheError, events::EventError};
 
 /// Boxed cause of an internal or upstream failure.
@@ -111,7 +116,7 @@ pub enum ApiError {
     },
     /// A compliance rule refuses the operation: the rule and its figures.
     #[error("{}", .0.message)]
-    ComplianceLimit(Box<crate::compliance::Refusal>),
+    ComplianceLimit(Box<Refusal>),
     /// The operation conflicts with the current state.
     #[error("{0}")]
     Conflict(String),
@@ -231,8 +236,15 @@ impl ApiError {
     }
 }
 
-impl From<crate::compliance::Refusal> for ApiError {
-    fn from(refusal: crate::compliance::Refusal) -> Self {
+/// The UUID a client-supplied id `text` names; anything else is `BAD_USER_INPUT` on
+/// `field`.
+pub fn parse_uuid(field: &str, text: &str) -> Result<uuid::Uuid, ApiError> {
+    uuid::Uuid::try_parse(text)
+        .map_err(|_| ApiError::bad_field(field, format!("`{field}` is not a valid id")))
+}
+
+impl From<Refusal> for ApiError {
+    fn from(refusal: Refusal) -> Self {
         Self::ComplianceLimit(Box::new(refusal))
     }
 }
@@ -241,15 +253,6 @@ impl ErrorExtensions for ApiError {
     fn extend(&self) -> async_graphql::Error {
         self.log();
         self.to_graphql_error()
-    }
-}
-
-impl From<crate::auth::AuthError> for ApiError {
-    fn from(error: crate::auth::AuthError) -> Self {
-        match error {
-            crate::auth::AuthError::Signing(cause) => Self::internal(cause),
-            other => Self::Unauthenticated(other.to_string()),
-        }
     }
 }
 

@@ -1,20 +1,29 @@
-//! The order outbox sender: delivers what checkout wrote to the `outbox` table (submit,
-//! cancel, return) to each order's POS through its adapter, exactly once in effect.
+//! The outbox sender: delivers what the domain wrote to the `outbox` table (through
+//! [`crate::events::outbox`], in the same transaction as the change) to the POS through
+//! its adapter, exactly once in effect: order submissions, cancellations and returns,
+//! and customer profile pushes.
 //!
+//! It sits above the domain modules and calls them; they never import it.
 //! - [`queue`]: claiming due rows (`FOR UPDATE SKIP LOCKED` on PostgreSQL) and settling
 //!   attempts, with the backoff persisted in `next_attempt_at`;
-//! - [`send`]: one attempt at one row (the POS is idempotent on our order id);
+//! - [`send`]: one attempt at one row, routed by kind to the order handlers (`order`;
+//!   the POS is idempotent on our order id) or to [`customer_push`];
+//! - `submission`: what a POS needs to take an order or a customer;
 //! - [`backoff`]: exponential backoff with full jitter;
 //! - [`dead_letter`]: after `max_attempts` or a permanent refusal, FAILED + alert;
 //! - [`retry`]: an admin's `retryOrderDelivery`;
-//! - [`sender`]: the loop started with the background workers.
+//! - [`sender`]: the loop started with the background workers;
+//! - [`delivery`]: the sender and the status poller assembled from the state.
 //!
 //! It never writes orders or reservations directly: status changes go through
 //! [`crate::orders::status_sync::apply`].
 
 pub mod backoff;
 mod config;
+pub mod customer_push;
 pub mod dead_letter;
+pub mod delivery;
+mod order;
 pub mod queue;
 pub mod retry;
 pub mod send;

@@ -7,14 +7,17 @@ use std::sync::Arc;
 use sea_orm::DatabaseConnection;
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 
-use super::{
-    adapters::Adapters,
-    outbox::{Dispatcher, OutboxSender},
-    status_sync::{StatusApplier, StatusPoller},
-};
+use super::{Dispatcher, OutboxSender};
 use crate::{
-    AppState, cache::SharedCache, events::SharedEventBus, secrets::Keyring,
-    sync::effects::Announcer,
+    AppState,
+    cache::SharedCache,
+    effects::Announcer,
+    events::SharedEventBus,
+    orders::{
+        adapters::Adapters,
+        status_sync::{StatusApplier, StatusPoller},
+    },
+    secrets::Keyring,
 };
 
 /// Everything that delivers orders to the POSes and brings their statuses back.

@@ -12,9 +12,9 @@ use uuid::Uuid;
 
 use super::queue;
 use crate::{
+    effects::Effects,
     error::ApiError,
     orders::status_sync::apply::{self, Applied, Authority, Observation, StatusApplier},
-    sync::effects::Effects,
 };
 
 /// Retries the delivery of failed order `order_id`; returns the order as it now stands.

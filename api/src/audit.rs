@@ -15,8 +15,16 @@ use sea_orm::{
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::validate::looks_secret;
 use crate::services::paging::{Direction, Page, PageRequest, read_page};
+
+/// Words that mark a settings key as a secret, which belongs in a write-only field.
+const SECRET_WORDS: [&str; 4] = ["secret", "password", "credential", "private"];
+
+/// Whether a settings or audit key names a secret.
+pub fn looks_secret(key: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    SECRET_WORDS.iter().any(|word| key.contains(word))
+}
 
 /// What replaces a secret value in the audit log.
 pub const REDACTED: &str = "[REDACTED]";

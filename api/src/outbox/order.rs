@@ -1,40 +1,40 @@
-//! One attempt at one outbox row: read what the POS needs, call the adapter, record the
-//! POS's answer on the order (through the status applier).
+//! The order handlers of the outbox: hand a placed order to its POS (its customer first
+//! where the POS matches orders to its own customer records), cancel it there, record a
+//! return; each records the POS's answer on the order through the status applier.
 
 use chrono::Utc;
 use entities::{
     enums::{ChangeSource, OrderStatus, QueueStatus},
     order, outbox,
 };
-use providers::model::{PosOrderStatus, ReturnRequest};
+use providers::model::ReturnRequest;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{
     SendError,
-    queue::kinds,
+    send::Dispatcher,
     submission::{self, OrderContext},
 };
-use crate::orders::{
-    adapters::Adapters,
-    expiry,
-    status_sync::{
-        apply::{Authority, Observation, StatusApplier},
-        mapping,
+use crate::{
+    events::outbox::kinds,
+    orders::{
+        expiry,
+        status_sync::{apply::Authority, reported::observation},
     },
 };
 
 /// The payload of a `cancel_order` row.
 #[derive(Debug, Default, Deserialize)]
-struct CancelPayload {
+pub(super) struct CancelPayload {
     reason: Option<String>,
 }
 
 /// The payload of a `return_order` row.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct ReturnPayload {
+pub(super) struct ReturnPayload {
     lines: Vec<ReturnLine>,
     reason: Option<String>,
 }
@@ -46,45 +46,12 @@ struct ReturnLine {
     quantity: i64,
 }
 
-/// Sends outbox rows through the adapters.
-#[derive(Clone)]
-pub struct Dispatcher {
-    applier: StatusApplier,
-    adapters: Adapters,
-}
-
 impl Dispatcher {
-    /// A dispatcher recording answers with `applier`, reaching POSes through `adapters`.
-    pub fn new(applier: StatusApplier, adapters: Adapters) -> Self {
-        Self { applier, adapters }
-    }
-
-    /// The applier it records with.
-    pub fn applier(&self) -> &StatusApplier {
-        &self.applier
-    }
-
-    /// One attempt at `row`.
-    pub async fn send(&self, row: &outbox::Model) -> Result<(), SendError> {
-        let db = self.applier.db();
-        if row.kind == kinds::PUSH_CUSTOMER {
-            return crate::customers::push::send(db, &self.adapters, row).await;
-        }
-        let ctx = OrderContext::load(db, row.aggregate_id).await?;
-        match row.kind.as_str() {
-            kinds::SUBMIT_ORDER => self.submit(row, &ctx).await,
-            kinds::CANCEL_ORDER => {
-                let payload: CancelPayload = payload(row)?;
-                self.cancel(&ctx, payload.reason.as_deref()).await
-            }
-            kinds::RETURN_ORDER => self.submit_return(&ctx, payload(row)?).await,
-            other => Err(SendError::BadPayload(format!(
-                "unknown outbox kind {other}"
-            ))),
-        }
-    }
-
-    async fn submit(&self, row: &outbox::Model, ctx: &OrderContext) -> Result<(), SendError> {
+    pub(super) async fn submit(
+        &self,
+        row: &outbox::Model,
+        ctx: &OrderContext,
+    ) -> Result<(), SendError> {
         let order = &ctx.order;
         if order.external_id.is_some() || !self.sendable(row, order).await? {
             return Ok(());
@@ -122,7 +89,11 @@ impl Dispatcher {
         Ok(())
     }
 
-    async fn cancel(&self, ctx: &OrderContext, reason: Option<&str>) -> Result<(), SendError> {
+    pub(super) async fn cancel(
+        &self,
+        ctx: &OrderContext,
+        payload: CancelPayload,
+    ) -> Result<(), SendError> {
         let Some(external_id) = &ctx.order.external_id else {
             return if self.submission_pending(ctx.order.id).await? {
                 Err(SendError::Waiting("the order is not at the POS yet".into()))
@@ -132,7 +103,10 @@ impl Dispatcher {
         };
         let adapter = self.adapters.get(&ctx.connection)?;
         let status = adapter
-            .cancel_order(external_id, reason.unwrap_or("cancelled in Canopy"))
+            .cancel_order(
+                external_id,
+                payload.reason.as_deref().unwrap_or("cancelled in Canopy"),
+            )
             .await?;
         self.applier
             .apply(
@@ -145,7 +119,7 @@ impl Dispatcher {
         Ok(())
     }
 
-    async fn submit_return(
+    pub(super) async fn submit_return(
         &self,
         ctx: &OrderContext,
         payload: ReturnPayload,
@@ -211,23 +185,4 @@ impl Dispatcher {
             .await?;
         Ok(waiting > 0)
     }
-}
-
-/// The observation of a status the POS reported.
-pub fn observation(status: &PosOrderStatus) -> Observation {
-    Observation {
-        status: status.status.map(mapping::order_status),
-        vendor_status: Some(status.vendor_status.clone()),
-        reason: status.reason.clone(),
-        external_id: Some(status.external_id.clone()),
-        detail: status
-            .transaction_id
-            .as_ref()
-            .map(|id| serde_json::json!({ "transactionId": id })),
-    }
-}
-
-fn payload<T: serde::de::DeserializeOwned>(row: &outbox::Model) -> Result<T, SendError> {
-    serde_json::from_value(row.payload.clone())
-        .map_err(|error| SendError::BadPayload(format!("{} payload: {error}", row.kind)))
 }

@@ -1,4 +1,8 @@
-//! The application state: everything a request handler or resolver needs, built once.
+//! The application state: everything a request handler or resolver needs, built once,
+//! with the handles on background work it carries ([`control`], [`running`]).
+
+pub mod control;
+pub mod running;
 
 use std::sync::Arc;
 
@@ -11,8 +15,9 @@ use crate::{
     config::{Config, ConfigError, MasterKey, Secrets},
     db,
     events::{ListenerTiming, MemoryEventBus, RedisEventBus, SharedEventBus},
-    sync::SyncControl,
 };
+
+pub use self::{control::SyncControl, running::RunningSyncs};
 
 /// Shared by the router and the GraphQL schema; cheap to clone.
 #[derive(Clone)]
@@ -31,6 +36,8 @@ pub struct AppState {
     pub master_key: Arc<MasterKey>,
     /// The handle on the background sync (`triggerSync`, webhook wake-ups).
     pub sync: SyncControl,
+    /// The connections this process is syncing on demand.
+    pub runs: RunningSyncs,
 }
 
 /// Why the state could not be built.
@@ -70,6 +77,7 @@ impl AppState {
             jwt: Arc::new(jwt),
             master_key: Arc::new(secrets.master_key),
             sync: SyncControl::new(events.clone()),
+            runs: RunningSyncs::default(),
             events,
         })
     }

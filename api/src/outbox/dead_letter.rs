@@ -8,10 +8,12 @@ use entities::{
     outbox,
 };
 
-use super::{SendError, queue, queue::kinds};
+use super::{SendError, queue};
 use crate::{
+    alerts::NewAlert,
+    effects::Effects,
+    events::outbox::kinds,
     orders::status_sync::apply::{Authority, Observation, StatusApplier},
-    sync::{alerts::NewAlert, effects::Effects},
 };
 
 /// Dead-letters `row` after `error`; an order that could not be submitted fails.
