@@ -1,6 +1,7 @@
 //! Inputs the `graphql_request` fuzz target (`fuzz/`) found, replayed against a real
 //! `canopy serve` process: a stack overflow aborts the process, which an in-process
 //! server would take the test binary down with.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 
