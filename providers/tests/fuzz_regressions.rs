@@ -185,3 +185,25 @@ fn dutchie_package_sums_saturate() {
     assert_eq!(decoded.stock.len(), 1);
     assert_eq!(decoded.stock[0].on_hand, i64::MAX);
 }
+
+/// jane_decode, crash 2 (minimised): a negative price, sent as a string, became a
+/// negative catalog price.
+#[test]
+fn jane_negative_string_price_rejects_the_product() {
+    let decoded = sound(
+        providers::jane::decode_responses,
+        br#"{"data":{"menu_products":[{"id":0,"product_id":0,"name":"","kind":"","price_each":"-5"}]},"metadata":{"count":3,"total":4}}"#,
+    );
+    assert!(decoded.products.is_empty());
+}
+
+/// dispense_decode, crash 1 (minimised): a negative `weight` became a negative net weight.
+#[test]
+fn dispense_negative_weight_is_dropped() {
+    let decoded = sound(
+        providers::dispense::decode_responses,
+        br#"{"count":4,"pageCount":4,"skip":0,"limit":0,"data":[{"id":"6","name":"","venue":"","weight":-5,"weightUnit":"GRAMS","quantity":3,"enable":true,"modified":"2-2-2T6:0:0Z"}]}"#,
+    );
+    assert_eq!(decoded.products.len(), 1);
+    assert!(decoded.products[0].net_weight.is_none());
+}
