@@ -7,6 +7,7 @@
 //! breaker) they share; `simulator` holds local stand-ins for the vendors'
 //! APIs, used by tests, `serve --demo` and the benchmarks.
 
+pub mod decoded;
 pub mod dispense;
 pub mod dutchie;
 pub mod error;

@@ -9,8 +9,6 @@
 //! cart turned into an order **[guess]**, idempotent on Canopy's order id.
 //! Dispense has no returns API and no webhooks.
 
-use std::collections::HashMap;
-
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use http::HeaderMap;
@@ -69,8 +67,7 @@ impl DispenseProvider {
         path: &str,
         extra: &[(&'static str, String)],
         since: Option<DateTime<Utc>>,
-        check: fn(&T) -> Result<(), String>,
-        id_of: fn(&T) -> &str,
+        decoder: fn() -> RecordDecoder<T>,
     ) -> ProviderResult<Read<T>> {
         let mut read = Read {
             items: Vec::new(),
@@ -79,8 +76,7 @@ impl DispenseProvider {
         for venue in &self.venues {
             let mut query = api::venue_query(venue, since);
             query.extend_from_slice(extra);
-            let decoder = RecordDecoder::new(endpoint.name, check, id_of);
-            let decoder = self.api.list(endpoint, path, &query, decoder).await?;
+            let decoder = self.api.list(endpoint, path, &query, decoder()).await?;
             read.items.extend(decoder.items);
             read.rejected.extend(decoder.rejected);
         }
@@ -93,22 +89,14 @@ impl DispenseProvider {
             "products",
             &[("group", "false".to_owned())],
             since,
-            mapping::validate_product,
-            |p: &Product| &p.id,
+            RecordDecoder::products,
         )
         .await
     }
 
     async fn orders(&self, since: Option<DateTime<Utc>>) -> ProviderResult<Read<Order>> {
-        self.read_all(
-            &api::ORDERS,
-            "orders",
-            &[],
-            since,
-            mapping::validate_order,
-            |o: &Order| &o.id,
-        )
-        .await
+        self.read_all(&api::ORDERS, "orders", &[], since, RecordDecoder::orders)
+            .await
     }
 
     async fn venue(&self, id: &str) -> ProviderResult<ExternalLocation> {
@@ -178,20 +166,8 @@ impl PosProvider for DispenseProvider {
         since: Option<DateTime<Utc>>,
     ) -> ProviderResult<Batch<ExternalProduct>> {
         let rows = self.products(since).await?;
-        let mut items: Vec<ExternalProduct> = Vec::with_capacity(rows.items.len());
-        let mut index: HashMap<String, usize> = HashMap::with_capacity(rows.items.len());
-        for product in rows.items.iter().flat_map(mapping::products) {
-            match index.get(&product.external_id) {
-                // The same product listed at another venue: one catalog item, not tied to a venue.
-                Some(&i) => items[i].external_location_id = None,
-                None => {
-                    index.insert(product.external_id.clone(), items.len());
-                    items.push(product);
-                }
-            }
-        }
         Ok(Batch {
-            items,
+            items: mapping::catalog(&rows.items),
             rejected: rows.rejected,
             high_water_mark: rows.items.iter().map(|p| p.modified).max(),
         })
@@ -219,22 +195,8 @@ impl PosProvider for DispenseProvider {
             ));
         }
         let orders = self.orders(since).await?;
-        let mut latest: HashMap<&str, &Order> = HashMap::new();
-        for order in &orders.items {
-            if let Some(user) = &order.user {
-                let entry = latest.entry(user.id.as_str()).or_insert(order);
-                if order.modified > entry.modified {
-                    *entry = order;
-                }
-            }
-        }
-        let mut items: Vec<ExternalCustomer> = latest
-            .into_values()
-            .filter_map(|order| Some(mapping::customer(order.user.as_ref()?, order.modified)))
-            .collect();
-        items.sort_by(|a, b| a.external_id.cmp(&b.external_id));
         Ok(Batch {
-            items,
+            items: mapping::customers(&orders.items),
             rejected: orders.rejected,
             high_water_mark: orders.items.iter().map(|o| o.modified).max(),
         })

@@ -7,6 +7,9 @@ use std::collections::HashSet;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use super::api;
+use super::mapping;
+use super::models::{Order, Product};
 use crate::model::RejectedRecord;
 
 /// Decodes the elements of one listing (all its pages) as `T`, checking each
@@ -76,6 +79,20 @@ impl<T: DeserializeOwned> RecordDecoder<T> {
             external_id,
             reason,
         });
+    }
+}
+
+impl RecordDecoder<Product> {
+    /// The decoder of `GET /products` rows.
+    pub(crate) fn products() -> Self {
+        Self::new(api::PRODUCTS.name, mapping::validate_product, |p| &p.id)
+    }
+}
+
+impl RecordDecoder<Order> {
+    /// The decoder of `GET /orders` rows.
+    pub(crate) fn orders() -> Self {
+        Self::new(api::ORDERS.name, mapping::validate_order, |o| &o.id)
     }
 }
 

@@ -6,6 +6,8 @@
 //! values are kept (`Other(raw)`, `status: None` + `vendor_status`) and
 //! logged, never a failure.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::guesses;
@@ -136,9 +138,10 @@ pub(crate) fn strain_to_wire(strain: &StrainType) -> String {
     }
 }
 
-/// A net weight from `weight` + `weightUnit`; an unknown unit is logged and dropped.
+/// A net weight from `weight` + `weightUnit`; an unknown unit is logged and dropped, and
+/// so is a negative weight or one too large to convert.
 pub(crate) fn weight(value: Option<f64>, unit: Option<&str>) -> Option<Weight> {
-    let value = value.filter(|v| v.is_finite())?;
+    let value = value.filter(|v| measure(*v))?;
     let Some(&(_, unit, factor)) = unit.and_then(|raw| {
         WEIGHT_UNITS
             .iter()
@@ -151,6 +154,12 @@ pub(crate) fn weight(value: Option<f64>, unit: Option<&str>) -> Option<Weight> {
         value: value * factor,
         unit,
     })
+    .filter(|w| measure(w.value))
+}
+
+/// A quantity that can be measured: finite and not negative.
+fn measure(value: f64) -> bool {
+    value.is_finite() && value >= 0.0
 }
 
 /// The `weight` + `weightUnit` the simulator sends; units Dispense has no name for are sent as `null`.
@@ -165,9 +174,10 @@ pub(crate) fn weight_to_wire(weight: Option<&Weight>) -> (Option<f64>, Option<St
         .unwrap_or((None, None))
 }
 
-/// A cannabinoid content; a missing unit is taken as percent, an unknown one is logged and dropped.
+/// A cannabinoid content; a missing unit is taken as percent, an unknown one is logged
+/// and dropped, and so is a negative content.
 pub(crate) fn potency(value: Option<f64>, unit: Option<&str>) -> Option<Potency> {
-    let value = value.filter(|v| v.is_finite())?;
+    let value = value.filter(|v| measure(*v))?;
     let unit = match unit {
         None => PotencyUnit::Percent,
         Some(raw) => match lookup(POTENCY_UNITS, raw) {
@@ -217,6 +227,13 @@ pub(crate) fn validate_product(product: &Product) -> Result<(), String> {
             v.id, v.quantity
         ));
     }
+    if let Some(v) = product
+        .variants
+        .iter()
+        .find(|v| v.price.is_some_and(|p| !(p.is_finite() && p >= 0.0)))
+    {
+        return Err(format!("variant {} has invalid price {:?}", v.id, v.price));
+    }
     Ok(())
 }
 
@@ -246,7 +263,7 @@ pub(crate) fn products(product: &Product) -> Vec<ExternalProduct> {
         thc: potency(labs.thc, labs.thc_content_unit.as_deref()),
         cbd: potency(labs.cbd, cbd_unit),
         net_weight: weight(product.weight, product.weight_unit.as_deref()),
-        flower_equivalent_grams: product.flower_equivalent_in_grams,
+        flower_equivalent_grams: product.flower_equivalent_in_grams.filter(|g| measure(*g)),
         abv: None,
         volume_ml: None,
         rec_price: product.price.and_then(money),
@@ -283,6 +300,23 @@ pub(crate) fn products(product: &Product) -> Vec<ExternalProduct> {
         })
         .collect();
     std::iter::once(base).chain(variants).collect()
+}
+
+/// The catalog of product rows read from every venue: a product listed at several
+/// venues is one catalog item, not tied to a venue.
+pub(crate) fn catalog(rows: &[Product]) -> Vec<ExternalProduct> {
+    let mut items: Vec<ExternalProduct> = Vec::with_capacity(rows.len());
+    let mut index: HashMap<String, usize> = HashMap::with_capacity(rows.len());
+    for product in rows.iter().flat_map(products) {
+        match index.get(&product.external_id) {
+            Some(&i) => items[i].external_location_id = None,
+            None => {
+                index.insert(product.external_id.clone(), items.len());
+                items.push(product);
+            }
+        }
+    }
+    items
 }
 
 /// Stock counts of a product row (and its live variants) at its venue.
@@ -372,6 +406,25 @@ pub(crate) fn customer(user: &User, modified: DateTime<Utc>) -> ExternalCustomer
     }
 }
 
+/// The users on `orders`, each as of their latest order, by id.
+pub(crate) fn customers(orders: &[Order]) -> Vec<ExternalCustomer> {
+    let mut latest: HashMap<&str, &Order> = HashMap::new();
+    for order in orders {
+        if let Some(user) = &order.user {
+            let entry = latest.entry(user.id.as_str()).or_insert(order);
+            if order.modified > entry.modified {
+                *entry = order;
+            }
+        }
+    }
+    let mut items: Vec<ExternalCustomer> = latest
+        .into_values()
+        .filter_map(|order| Some(customer(order.user.as_ref()?, order.modified)))
+        .collect();
+    items.sort_by(|a, b| a.external_id.cmp(&b.external_id));
+    items
+}
+
 /// A completed order as a sale, a cancelled one as a void, a returned one as
 /// a return; other orders are not purchase history.
 pub(crate) fn transaction(order: &Order) -> Option<ExternalTransaction> {
@@ -391,7 +444,8 @@ pub(crate) fn transaction(order: &Order) -> Option<ExternalTransaction> {
         } else {
             order.modified
         },
-        total: money(order.total)?,
+        // amounts are magnitudes; `is_return` says which way the money went
+        total: money(order.total.abs())?,
         lines: order
             .items
             .iter()
@@ -429,6 +483,9 @@ pub(crate) fn validate_order(order: &Order) -> Result<(), String> {
     }
     if !(order.total.is_finite() && order.items.iter().all(|i| i.price.is_finite())) {
         return Err("non-finite amount".to_owned());
+    }
+    if let Some(item) = order.items.iter().find(|i| i.price < 0.0) {
+        return Err(format!("item {} has negative price", item.product));
     }
     Ok(())
 }

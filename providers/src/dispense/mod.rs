@@ -20,6 +20,7 @@ mod decode;
 mod guesses;
 mod mapping;
 mod models;
+mod offline;
 mod settings;
 mod sim_routes;
 mod sim_wire;
@@ -27,6 +28,7 @@ pub mod simulator;
 
 pub use api::rate_limits;
 pub use client::DispenseProvider;
+pub use offline::decode_responses;
 pub use settings::{ApiMode, DispenseSettings, MAX_PAGE_SIZE};
 pub use simulator::{DispenseSimOptions, DispenseSimulator, ORDER_STATUSES, start};
 

@@ -296,7 +296,7 @@ impl PosProvider for DutchieProvider {
             .map(|t| ("fromLastModifiedDateUTC", wire_time::format(&t)))
             .into_iter()
             .collect();
-        let mut decoder = ListDecoder::new(ep::PRODUCTS.name, "productId");
+        let mut decoder = ListDecoder::products();
         let currency = &self.settings.currency;
         self.pull(&ep::PRODUCTS, &query, &mut decoder, |p| {
             mapping::product(p, currency)
@@ -314,7 +314,7 @@ impl PosProvider for DutchieProvider {
     async fn stock(&self, _since: Option<DateTime<Utc>>) -> ProviderResult<StockSnapshot> {
         let location_id = self.location_id().await?.to_owned();
         let read_at = Utc::now();
-        let mut decoder = ListDecoder::new(ep::INVENTORY.name, "inventoryId");
+        let mut decoder = ListDecoder::inventory();
         self.pull(&ep::INVENTORY, &[], &mut decoder, |item| {
             mapping::stock_item(&item, &location_id, read_at)
         })
@@ -333,13 +333,13 @@ impl PosProvider for DutchieProvider {
         let mut decoder;
         match since {
             Some(t) => {
-                decoder = ListDecoder::new(ep::CUSTOMERS.name, "customerId");
+                decoder = ListDecoder::customers(&ep::CUSTOMERS);
                 let query = [("fromLastModifiedDateUTC", wire_time::format(&t))];
                 self.pull(&ep::CUSTOMERS, &query, &mut decoder, mapping::customer)
                     .await?;
             }
             None => {
-                decoder = ListDecoder::new(ep::CUSTOMERS_PAGINATED.name, "customerId");
+                decoder = ListDecoder::customers(&ep::CUSTOMERS_PAGINATED);
                 self.all_customers(&mut decoder).await?;
             }
         }
@@ -372,7 +372,7 @@ impl PosProvider for DutchieProvider {
             ("IncludeDetail", "true".to_owned()),
             ("IncludeOrderIds", "true".to_owned()),
         ];
-        let mut decoder = ListDecoder::new(ep::TRANSACTIONS.name, "transactionId");
+        let mut decoder = ListDecoder::transactions();
         let currency = &self.settings.currency;
         self.pull(&ep::TRANSACTIONS, &query, &mut decoder, |t| {
             mapping::transaction(t, &location_id, currency)

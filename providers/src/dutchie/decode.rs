@@ -8,7 +8,11 @@ use std::collections::HashSet;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::model::RejectedRecord;
+use super::endpoints as ep;
+use crate::http::Endpoint;
+use crate::model::{
+    ExternalCustomer, ExternalProduct, ExternalTransaction, RejectedRecord, StockRecord,
+};
 
 /// Accumulates the records of one list pull.
 #[derive(Debug)]
@@ -87,6 +91,34 @@ impl<T> ListDecoder<T> {
             external_id,
             reason,
         });
+    }
+}
+
+impl ListDecoder<ExternalProduct> {
+    /// The decoder of `GET /products`.
+    pub(crate) fn products() -> Self {
+        Self::new(ep::PRODUCTS.name, "productId")
+    }
+}
+
+impl ListDecoder<StockRecord> {
+    /// The decoder of `GET /inventory` (one record per package).
+    pub(crate) fn inventory() -> Self {
+        Self::new(ep::INVENTORY.name, "inventoryId")
+    }
+}
+
+impl ListDecoder<ExternalCustomer> {
+    /// The decoder of a customer list (`GET /customer/customers`, or its paginated twin).
+    pub(crate) fn customers(endpoint: &Endpoint) -> Self {
+        Self::new(endpoint.name, "customerId")
+    }
+}
+
+impl ListDecoder<ExternalTransaction> {
+    /// The decoder of `GET /reporting/transactions`.
+    pub(crate) fn transactions() -> Self {
+        Self::new(ep::TRANSACTIONS.name, "transactionId")
     }
 }
 

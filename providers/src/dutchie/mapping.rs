@@ -169,7 +169,8 @@ pub(crate) fn stock_per_product(records: Vec<StockRecord>) -> Vec<StockRecord> {
         match index.get(&r.external_product_id) {
             Some(&i) => {
                 let acc: &mut StockRecord = &mut out[i];
-                acc.on_hand += r.on_hand;
+                // saturates: two absurd package counts must not wrap to a negative stock
+                acc.on_hand = acc.on_hand.saturating_add(r.on_hand);
                 acc.observed_at = acc.observed_at.max(r.observed_at);
                 if acc.package_tag != r.package_tag {
                     acc.package_tag = None;

@@ -26,11 +26,13 @@ mod decode;
 mod endpoints;
 mod mapping;
 mod models;
+mod offline;
 mod settings;
 pub mod simulator;
 mod vocab;
 mod wire_time;
 
 pub use client::DutchieProvider;
+pub use offline::decode_responses;
 pub use settings::{DutchieAuthMode, DutchieRateLimits, DutchieSettings};
 pub use simulator::{DutchieSimOptions, DutchieSimulator, start};

@@ -32,7 +32,7 @@ use crate::http::{Endpoint, HttpPolicy, HttpResponse, PolicyConfig, PolicyOverri
 use crate::model::{
     Batch, Capabilities, ConnectionReport, ExternalCustomer, ExternalLocation, ExternalProduct,
     ExternalTransaction, Fulfillment, OrderSubmission, PosKind, PosOrderStatus, RejectedRecord,
-    ReturnReceipt, ReturnRequest, StockSnapshot, SubmittedOrder, WebhookEvent,
+    ReturnReceipt, ReturnRequest, StockRecord, StockSnapshot, SubmittedOrder, WebhookEvent,
 };
 use crate::provider::{ConnectionConfig, PosProvider};
 
@@ -46,10 +46,10 @@ use super::oauth::{AccessToken, TokenSource};
 use super::settings::{JaneSettings, MenuApi};
 use super::webhook;
 
-const MENU: Endpoint = Endpoint::new("GET /roots/menu_api/v1/menu_products", "menu");
+pub(super) const MENU: Endpoint = Endpoint::new("GET /roots/menu_api/v1/menu_products", "menu");
 const MENU_PARTNER: Endpoint = Endpoint::new("GET /partner/v1/stores/{id}/menu_products", "menu");
 const STORE: Endpoint = Endpoint::new("GET /partner/v1/stores/{id}", "partner");
-const CARTS: Endpoint = Endpoint::new("GET /partner/v1/stores/{id}/carts", "partner");
+pub(super) const CARTS: Endpoint = Endpoint::new("GET /partner/v1/stores/{id}/carts", "partner");
 const ORDER_CREATE: Endpoint = Endpoint::new("POST /partner/v1/stores/{id}/orders", "partner");
 const ORDER_GET: Endpoint = Endpoint::new("GET /partner/v1/stores/{id}/orders/{cart}", "partner");
 const ORDER_CANCEL: Endpoint = Endpoint::new(
@@ -314,7 +314,7 @@ impl Listing for Carts<serde_json::Value> {
 
 /// Parses each raw record alone; one that does not parse is rejected, named
 /// by the first of `id_fields` it has.
-fn parse_records<T: DeserializeOwned>(
+pub(super) fn parse_records<T: DeserializeOwned>(
     raw: Vec<serde_json::Value>,
     endpoint: &Endpoint,
     id_fields: &[&str],
@@ -391,6 +391,89 @@ fn newest_update(carts: &[Cart]) -> Option<DateTime<Utc>> {
         .max()
 }
 
+/// The catalog items of `menu`, one per weight; a product that does not map, or an id
+/// already seen, is added to `rejected`.
+pub(super) fn catalog(
+    menu: &[MenuProduct],
+    settings: &JaneSettings,
+    endpoint: &str,
+    rejected: &mut Vec<RejectedRecord>,
+) -> Vec<ExternalProduct> {
+    let mut items = Vec::new();
+    for product in menu {
+        match mapping::products(product, &settings.store_id, &settings.currency) {
+            Ok(products) => items.extend(products),
+            Err(reason) => {
+                rejected.push(reject(endpoint, Some(product.product_id.clone()), reason))
+            }
+        }
+    }
+    dedupe(items, rejected, endpoint, |p| &p.external_id)
+}
+
+/// The stock counts of `menu` observed at `observed_at`; a product that does not map,
+/// or an id already seen, is added to `rejected`.
+pub(super) fn stock(
+    menu: &[MenuProduct],
+    settings: &JaneSettings,
+    endpoint: &str,
+    observed_at: DateTime<Utc>,
+    rejected: &mut Vec<RejectedRecord>,
+) -> Vec<StockRecord> {
+    let mut records = Vec::new();
+    for product in menu {
+        match mapping::stock(product, &settings.store_id, observed_at) {
+            Ok(stock) => records.extend(stock),
+            Err(reason) => {
+                rejected.push(reject(endpoint, Some(product.product_id.clone()), reason))
+            }
+        }
+    }
+    dedupe(records, rejected, endpoint, |r| &r.external_product_id)
+}
+
+/// The users on `carts`, each as of their latest cart, by id.
+pub(super) fn customers(carts: &[Cart]) -> Vec<ExternalCustomer> {
+    let mut latest: HashMap<&str, &Cart> = HashMap::new();
+    for cart in carts {
+        if let Some(user) = cart.user_id.as_deref() {
+            let entry = latest.entry(user).or_insert(cart);
+            if mapping::parse_time(cart.updated_at_time.as_deref())
+                > mapping::parse_time(entry.updated_at_time.as_deref())
+            {
+                *entry = cart;
+            }
+        }
+    }
+    let mut items: Vec<ExternalCustomer> = latest
+        .into_values()
+        .filter_map(mapping::cart_customer)
+        .collect();
+    items.sort_by(|a, b| a.external_id.cmp(&b.external_id));
+    items
+}
+
+/// The purchase history of `carts`; a cart with a bad line, or an id already seen, is
+/// added to `rejected`.
+pub(super) fn transactions(
+    carts: &[Cart],
+    settings: &JaneSettings,
+    rejected: &mut Vec<RejectedRecord>,
+) -> Vec<ExternalTransaction> {
+    let mut history = Vec::new();
+    for cart in carts {
+        match mapping::check_cart(cart) {
+            Ok(()) => history.extend(mapping::cart_transaction(
+                cart,
+                &settings.store_id,
+                &settings.currency,
+            )),
+            Err(reason) => rejected.push(reject(CARTS.name, Some(cart.id.clone()), reason)),
+        }
+    }
+    dedupe(history, rejected, CARTS.name, |t| &t.external_id)
+}
+
 fn full_name(first: &str, last: &str) -> String {
     format!("{} {}", first.trim(), last.trim())
         .trim()
@@ -431,19 +514,7 @@ impl PosProvider for JaneProvider {
         let StoreResponse { data } = self
             .send_json(&STORE, |client| client.get(url.clone()))
             .await?;
-        let store = data.store;
-        Ok(vec![ExternalLocation {
-            external_id: store.id,
-            name: store.name,
-            address: store.address,
-            city: store.city,
-            state: store.state,
-            postal_code: store.zip,
-            licence_number: None,
-            adult_use: store.recreational,
-            medical: store.medical,
-            time_zone: store.time_zone,
-        }])
+        Ok(vec![mapping::location(data.store)])
     }
 
     async fn catalog(
@@ -451,16 +522,7 @@ impl PosProvider for JaneProvider {
         since: Option<DateTime<Utc>>,
     ) -> ProviderResult<Batch<ExternalProduct>> {
         let (menu, mut rejected, endpoint) = self.menu().await?;
-        let mut items = Vec::new();
-        for product in &menu {
-            match mapping::products(product, &self.settings.store_id, &self.settings.currency) {
-                Ok(products) => items.extend(products),
-                Err(reason) => {
-                    rejected.push(reject(endpoint, Some(product.product_id.clone()), reason))
-                }
-            }
-        }
-        let items = dedupe(items, &mut rejected, endpoint, |p| &p.external_id);
+        let items = catalog(&menu, &self.settings, endpoint, &mut rejected);
         let high_water_mark = items.iter().filter_map(|p| p.modified_at).max();
         let items = items
             .into_iter()
@@ -478,17 +540,7 @@ impl PosProvider for JaneProvider {
 
     async fn stock(&self, _since: Option<DateTime<Utc>>) -> ProviderResult<StockSnapshot> {
         let (menu, mut rejected, endpoint) = self.menu().await?;
-        let observed_at = Utc::now();
-        let mut records = Vec::new();
-        for product in &menu {
-            match mapping::stock(product, &self.settings.store_id, observed_at) {
-                Ok(stock) => records.extend(stock),
-                Err(reason) => {
-                    rejected.push(reject(endpoint, Some(product.product_id.clone()), reason))
-                }
-            }
-        }
-        let records = dedupe(records, &mut rejected, endpoint, |r| &r.external_product_id);
+        let records = stock(&menu, &self.settings, endpoint, Utc::now(), &mut rejected);
         Ok(StockSnapshot {
             records,
             complete: true,
@@ -511,25 +563,9 @@ impl PosProvider for JaneProvider {
             ));
         }
         let (carts, rejected) = self.carts(since).await?;
-        let mut latest: HashMap<&str, &Cart> = HashMap::new();
-        for cart in &carts {
-            if let Some(user) = cart.user_id.as_deref() {
-                let entry = latest.entry(user).or_insert(cart);
-                if mapping::parse_time(cart.updated_at_time.as_deref())
-                    > mapping::parse_time(entry.updated_at_time.as_deref())
-                {
-                    *entry = cart;
-                }
-            }
-        }
-        let mut items: Vec<ExternalCustomer> = latest
-            .into_values()
-            .filter_map(mapping::cart_customer)
-            .collect();
-        items.sort_by(|a, b| a.external_id.cmp(&b.external_id));
         Ok(Batch {
             high_water_mark: newest_update(&carts),
-            items,
+            items: customers(&carts),
             rejected,
         })
     }
@@ -546,13 +582,7 @@ impl PosProvider for JaneProvider {
         since: Option<DateTime<Utc>>,
     ) -> ProviderResult<Batch<ExternalTransaction>> {
         let (carts, mut rejected) = self.carts(since).await?;
-        let history = carts
-            .iter()
-            .filter_map(|cart| {
-                mapping::cart_transaction(cart, &self.settings.store_id, &self.settings.currency)
-            })
-            .collect();
-        let items = dedupe(history, &mut rejected, CARTS.name, |t| &t.external_id);
+        let items = transactions(&carts, &self.settings, &mut rejected);
         Ok(Batch {
             high_water_mark: newest_update(&carts),
             items,

@@ -10,13 +10,13 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 
 use crate::model::{
-    ExternalCustomer, ExternalProduct, ExternalTransaction, Money, OrderStatus, PosOrderStatus,
-    Potency, PotencyUnit, ProductCategory, StockRecord, StrainType, TransactionLine, Weight,
-    WeightUnit,
+    ExternalCustomer, ExternalLocation, ExternalProduct, ExternalTransaction, Money, OrderStatus,
+    PosOrderStatus, Potency, PotencyUnit, ProductCategory, StockRecord, StrainType,
+    TransactionLine, Weight, WeightUnit,
 };
 
 use super::guesses::{self, CART_STATUSES, STATUS_CANCELLED, TIME_FORMAT};
-use super::models::{Cart, CartProduct, MenuProduct};
+use super::models::{Cart, CartProduct, MenuProduct, Store};
 use super::weights::JaneWeight;
 
 /// Jane's product kinds and Canopy's categories, both ways. `edible` items
@@ -148,7 +148,8 @@ pub(crate) fn weights(product: &MenuProduct) -> Vec<JaneWeight> {
 }
 
 /// One Canopy product per weight of a menu product (see [`guesses::variant_id`]);
-/// a record with negative stock is rejected whole.
+/// a record with negative stock or a negative price is rejected whole; a negative
+/// content, net weight or cart limit is dropped.
 pub(crate) fn products(
     product: &MenuProduct,
     store_id: &str,
@@ -162,6 +163,13 @@ pub(crate) fn products(
             product.available_weights
         ));
     }
+    if let Some(price) = weights
+        .iter()
+        .filter_map(|w| w.price(product.prices))
+        .find(|p| *p < 0.0)
+    {
+        return Err(format!("negative price {price}"));
+    }
     let category = category(
         &product.kind,
         product.kind_subtype.as_deref(),
@@ -169,8 +177,9 @@ pub(crate) fn products(
     );
     let strain_type = strain(product.category.as_deref());
     let single = weights.len() == 1;
+    // a negative content is no reading: dropped, like an absent one
     let percent = |value: Option<f64>| {
-        value.map(|value| Potency {
+        value.filter(|v| *v >= 0.0).map(|value| Potency {
             value,
             unit: PotencyUnit::Percent,
         })
@@ -179,10 +188,12 @@ pub(crate) fn products(
         .into_iter()
         .map(|weight| {
             let grams = weight.grams();
-            let net_weight = grams.or(product.net_weight_grams).map(|value| Weight {
-                value,
-                unit: WeightUnit::Grams,
-            });
+            let net_weight = grams
+                .or(product.net_weight_grams.filter(|g| *g >= 0.0))
+                .map(|value| Weight {
+                    value,
+                    unit: WeightUnit::Grams,
+                });
             let flower_equivalent_grams = match category {
                 ProductCategory::Flower | ProductCategory::PreRoll => net_weight.map(|w| w.value),
                 _ => None,
@@ -204,7 +215,7 @@ pub(crate) fn products(
                 rec_price: weight.price(product.prices).map(|p| money(p, currency)),
                 med_price: None,
                 medical_only: false,
-                max_per_transaction: product.max_cart_quantity,
+                max_per_transaction: product.max_cart_quantity.filter(|m| *m >= 0),
                 images: product.image_urls.clone(),
                 package_tag: None,
                 active: product.visible.unwrap_or(true),
@@ -249,6 +260,22 @@ pub(crate) fn stock(
             }
         })
         .collect())
+}
+
+/// Jane's store as a Canopy location.
+pub(crate) fn location(store: Store) -> ExternalLocation {
+    ExternalLocation {
+        external_id: store.id,
+        name: store.name,
+        address: store.address,
+        city: store.city,
+        state: store.state,
+        postal_code: store.zip,
+        licence_number: None,
+        adult_use: store.recreational,
+        medical: store.medical,
+        time_zone: store.time_zone,
+    }
 }
 
 /// A cart's status in Canopy's terms; the vendor's string is always kept.
@@ -296,6 +323,21 @@ fn split_name(full: Option<&str>) -> (Option<String>, Option<String>) {
     }
 }
 
+/// Checks what serde cannot on a cart's lines: no negative count or unit price.
+pub(crate) fn check_cart(cart: &Cart) -> Result<(), String> {
+    match cart
+        .products
+        .iter()
+        .find(|l| l.count < 0 || l.unit_price < 0.0)
+    {
+        Some(l) => Err(format!(
+            "product {}: count {} at {} is negative",
+            l.product_id, l.count, l.unit_price
+        )),
+        None => Ok(()),
+    }
+}
+
 /// Purchase history from a cart [guess]: a cart with a `completed_time`
 /// was sold at the register, under its `pos_order_id` (the cart id when
 /// absent). It is a sale, or with `refund` a return (of the sale in
@@ -319,7 +361,8 @@ pub(crate) fn cart_transaction(
         external_customer_id: cart.user_id.clone(),
         external_location_id: cart.store_id.clone().unwrap_or_else(|| store_id.to_owned()),
         occurred_at,
-        total: money(total, currency),
+        // amounts are magnitudes; `is_return` says which way the money went
+        total: money(total.abs(), currency),
         lines: cart
             .products
             .iter()

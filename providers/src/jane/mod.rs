@@ -17,6 +17,7 @@ mod guesses;
 mod mapping;
 mod models;
 mod oauth;
+mod offline;
 mod settings;
 mod sim_routes;
 mod sim_wire;
@@ -25,4 +26,5 @@ mod webhook;
 mod weights;
 
 pub use client::JaneProvider;
+pub use offline::decode_responses;
 pub use settings::{JaneSettings, MAX_PAGE_SIZE, MenuApi};
