@@ -5,18 +5,32 @@
 use std::fmt;
 
 use chrono::{DateTime, NaiveDate, Utc};
+#[cfg(feature = "sea-orm")]
+use sea_orm::sea_query::StringLen;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-/// The point-of-sale systems Canopy speaks to.
+/// The point of sale a connection speaks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[cfg_attr(
+    feature = "sea-orm",
+    derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum)
+)]
+#[cfg_attr(
+    feature = "sea-orm",
+    sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")
+)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 pub enum PosKind {
-    /// Dutchie POS (HTTP Basic, polling only).
+    /// Dutchie POS.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "DUTCHIE"))]
     Dutchie,
-    /// Jane / iHeartJane (OAuth2 client credentials, webhooks).
+    /// Jane (iHeartJane).
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "JANE"))]
     Jane,
-    /// Dispense (API key header, polling with `modifiedStart`).
+    /// Dispense.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "DISPENSE"))]
     Dispense,
 }
 
@@ -75,40 +89,62 @@ impl Money {
     }
 }
 
-/// Canopy's product categories; vendor categories map onto these.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// A product category.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "sea-orm",
+    derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum)
+)]
+#[cfg_attr(
+    feature = "sea-orm",
+    sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")
+)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 pub enum ProductCategory {
     /// Dried flower.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "FLOWER"))]
     Flower,
     /// Pre-rolled joints.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "PRE_ROLL"))]
     PreRoll,
     /// Vaporizer cartridges and disposables.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "VAPE"))]
     Vape,
     /// Concentrates and extracts.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "CONCENTRATE"))]
     Concentrate,
     /// Edibles.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "EDIBLE"))]
     Edible,
     /// Tinctures.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "TINCTURE"))]
     Tincture,
     /// Topicals.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "TOPICAL"))]
     Topical,
     /// Cannabis beverages.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "BEVERAGE"))]
     Beverage,
-    /// Accessories and gear (non-cannabis).
+    /// Accessories and gear.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "ACCESSORY"))]
     Accessory,
     /// Beer.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "BEER"))]
     Beer,
     /// Wine.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "WINE"))]
     Wine,
     /// Spirits.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "SPIRITS"))]
     Spirits,
-    /// A vendor category Canopy does not know; the raw value is kept.
-    Other(String),
+    /// A vendor category Canopy does not know.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "OTHER"))]
+    Other,
 }
 
 impl ProductCategory {
     /// The stable upper-case name stored in the database.
-    pub fn as_str(&self) -> &str {
+    pub fn as_str(self) -> &'static str {
         match self {
             ProductCategory::Flower => "FLOWER",
             ProductCategory::PreRoll => "PRE_ROLL",
@@ -122,36 +158,65 @@ impl ProductCategory {
             ProductCategory::Beer => "BEER",
             ProductCategory::Wine => "WINE",
             ProductCategory::Spirits => "SPIRITS",
-            ProductCategory::Other(_) => "OTHER",
+            ProductCategory::Other => "OTHER",
         }
     }
 }
 
-/// Cannabis strain type.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// A cannabis strain type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "sea-orm",
+    derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum)
+)]
+#[cfg_attr(
+    feature = "sea-orm",
+    sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")
+)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 pub enum StrainType {
     /// Indica.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "INDICA"))]
     Indica,
     /// Sativa.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "SATIVA"))]
     Sativa,
     /// Hybrid.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "HYBRID"))]
     Hybrid,
     /// High-CBD.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "CBD"))]
     Cbd,
     /// Not applicable (accessories, alcohol).
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "NONE"))]
     None,
-    /// A vendor value Canopy does not know; the raw value is kept.
-    Other(String),
+    /// A vendor value Canopy does not know.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "OTHER"))]
+    Other,
 }
 
-/// The unit a cannabinoid content is expressed in.
+/// The unit of a cannabinoid content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "sea-orm",
+    derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum)
+)]
+#[cfg_attr(
+    feature = "sea-orm",
+    sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")
+)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 pub enum PotencyUnit {
     /// Percent by weight.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "PERCENT"))]
     Percent,
     /// Milligrams per package.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "MG"))]
+    #[cfg_attr(feature = "graphql", graphql(name = "MG"))]
     Milligrams,
     /// Milligrams per gram.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "MG_PER_G"))]
+    #[cfg_attr(feature = "graphql", graphql(name = "MG_PER_G"))]
     MilligramsPerGram,
 }
 
@@ -166,20 +231,43 @@ pub struct Potency {
 
 /// A unit of net weight or volume.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "sea-orm",
+    derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum)
+)]
+#[cfg_attr(
+    feature = "sea-orm",
+    sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")
+)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 pub enum WeightUnit {
     /// Grams.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "G"))]
+    #[cfg_attr(feature = "graphql", graphql(name = "G"))]
     Grams,
     /// Milligrams.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "MG"))]
+    #[cfg_attr(feature = "graphql", graphql(name = "MG"))]
     Milligrams,
     /// Avoirdupois ounces.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "OZ"))]
+    #[cfg_attr(feature = "graphql", graphql(name = "OZ"))]
     Ounces,
     /// Pounds.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "LB"))]
+    #[cfg_attr(feature = "graphql", graphql(name = "LB"))]
     Pounds,
-    /// Millilitres (liquids).
+    /// Millilitres.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "ML"))]
+    #[cfg_attr(feature = "graphql", graphql(name = "ML"))]
     Milliliters,
-    /// Fluid ounces (liquids).
+    /// Fluid ounces.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "FL_OZ"))]
+    #[cfg_attr(feature = "graphql", graphql(name = "FL_OZ"))]
     FluidOunces,
-    /// Counted units (each).
+    /// Counted units.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "EACH"))]
+    #[cfg_attr(feature = "graphql", graphql(name = "EACH"))]
     Each,
 }
 
@@ -248,8 +336,12 @@ pub struct ExternalProduct {
     pub brand: Option<String>,
     /// Normalised category.
     pub category: ProductCategory,
+    /// The vendor's own category text, when `category` is [`ProductCategory::Other`].
+    pub category_raw: Option<String>,
     /// Normalised strain type.
     pub strain_type: StrainType,
+    /// The vendor's own strain text, when `strain_type` is [`StrainType::Other`].
+    pub strain_type_raw: Option<String>,
     /// THC content.
     pub thc: Option<Potency>,
     /// CBD content.
@@ -386,10 +478,22 @@ pub struct ExternalTransaction {
 
 /// How an order reaches the customer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "sea-orm",
+    derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum)
+)]
+#[cfg_attr(
+    feature = "sea-orm",
+    sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")
+)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[cfg_attr(feature = "graphql", graphql(name = "FulfillmentType"))]
 pub enum Fulfillment {
     /// The customer picks up in store.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "PICKUP"))]
     Pickup,
     /// The store delivers.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "DELIVERY"))]
     Delivery,
 }
 
@@ -442,29 +546,48 @@ pub struct OrderSubmission {
     pub notes: Option<String>,
 }
 
-/// Canopy's order statuses, onto which every vendor's statuses map.
+/// The status of an online order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[cfg_attr(
+    feature = "sea-orm",
+    derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum)
+)]
+#[cfg_attr(
+    feature = "sea-orm",
+    sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")
+)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 pub enum OrderStatus {
     /// Placed in Canopy, not yet delivered to the POS.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "PENDING"))]
     Pending,
     /// Accepted by the POS, not yet confirmed by staff.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "SUBMITTED"))]
     Submitted,
     /// Confirmed by the store.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "CONFIRMED"))]
     Confirmed,
     /// Ready for pickup.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "READY"))]
     Ready,
     /// Out for delivery.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "SHIPPED"))]
     Shipped,
     /// Delivered to the customer.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "DELIVERED"))]
     Delivered,
     /// Completed (paid and handed over).
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "COMPLETED"))]
     Completed,
     /// Cancelled by either side.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "CANCELLED"))]
     Cancelled,
-    /// Returned after completion.
+    /// Returned after completion (wholly or in part).
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "RETURNED"))]
     Returned,
-    /// Could not be delivered to the POS or was rejected.
+    /// Could not be delivered to the POS, or rejected by it.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "FAILED"))]
     Failed,
 }
 

@@ -149,7 +149,7 @@ impl ProfileInput {
         if let Some(categories) = &self.favourite_categories {
             let mut names: Vec<Value> = Vec::new();
             for category in categories {
-                let value = json!(entities::enums::ProductCategory::from(*category));
+                let value = json!(category);
                 if !names.contains(&value) {
                     names.push(value);
                 }

@@ -24,7 +24,6 @@ pub mod effects;
 pub mod engine;
 pub mod lease;
 pub(crate) mod lookup;
-pub mod mapping;
 pub mod status;
 pub mod workers;
 

@@ -28,7 +28,6 @@ use crate::{
         cursor::Stream,
         effects::{self, Effects},
         engine::apply_context,
-        mapping,
     },
 };
 
@@ -196,7 +195,7 @@ impl WebhookWorker {
         queue::complete(&txn, delivery.id, Utc::now()).await?;
         txn.commit().await?;
         effects::record_applied(
-            mapping::kind_label(connection.kind),
+            connection.kind.as_str(),
             Stream::Stock.as_str(),
             "webhook",
             effects.change_count(),

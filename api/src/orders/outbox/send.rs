@@ -19,10 +19,7 @@ use super::{
 use crate::orders::{
     adapters::Adapters,
     expiry,
-    status_sync::{
-        apply::{Authority, Observation, StatusApplier},
-        mapping,
-    },
+    status_sync::apply::{Authority, Observation, StatusApplier},
 };
 
 /// The payload of a `cancel_order` row.
@@ -216,7 +213,7 @@ impl Dispatcher {
 /// The observation of a status the POS reported.
 pub fn observation(status: &PosOrderStatus) -> Observation {
     Observation {
-        status: status.status.map(mapping::order_status),
+        status: status.status,
         vendor_status: Some(status.vendor_status.clone()),
         reason: status.reason.clone(),
         external_id: Some(status.external_id.clone()),
