@@ -707,6 +707,8 @@ pub enum WebhookEvent {
 
 /// What an adapter's vendor offers beyond the common trait.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::SimpleObject))]
+#[cfg_attr(feature = "graphql", graphql(name = "PosCapabilities"))]
 pub struct Capabilities {
     /// The vendor pushes webhooks.
     pub webhooks: bool,
