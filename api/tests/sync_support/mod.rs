@@ -135,23 +135,10 @@ pub fn seed_config() -> SeedConfig {
 /// Starts the simulator of `kind` over a freshly seeded store.
 pub async fn simulator(kind: PosKind) -> Box<dyn Simulator> {
     let store: SimStore = seed::seeded(&seed_config());
-    match kind {
-        PosKind::Dutchie => Box::new(
-            providers::dutchie::start(store, Default::default())
-                .await
-                .unwrap(),
-        ),
-        PosKind::Jane => Box::new(
-            providers::jane::simulator::start(store, Default::default())
-                .await
-                .unwrap(),
-        ),
-        PosKind::Dispense => Box::new(
-            providers::dispense::start(store, Default::default())
-                .await
-                .unwrap(),
-        ),
-    }
+    let loopback = std::net::SocketAddr::from((std::net::Ipv4Addr::LOCALHOST, 0));
+    (providers::registry::kind(kind).simulator)(store, loopback)
+        .await
+        .unwrap()
 }
 
 /// The next stock event, failing after [`WAIT`].

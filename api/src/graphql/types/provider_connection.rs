@@ -4,7 +4,7 @@
 
 use async_graphql::{Context, ID, Json, Object, SimpleObject};
 use chrono::{DateTime, Utc};
-use entities::{enums, provider_connection::Model};
+use entities::provider_connection::Model;
 
 use super::{Location, PosKind, ids::to_id};
 use crate::{
@@ -109,7 +109,10 @@ impl ProviderConnection {
     /// Where the POS should send webhooks (a path on this server), for vendors that
     /// push them.
     async fn webhook_url(&self) -> Option<String> {
-        (self.0.kind == enums::PosKind::Jane).then(|| format!("/webhooks/{}", self.0.id))
+        providers::registry::kind(self.0.kind)
+            .capabilities
+            .webhooks
+            .then(|| format!("/webhooks/{}", self.0.id))
     }
 
     /// When it was created.
