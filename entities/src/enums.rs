@@ -136,3 +136,63 @@ pub enum ProductClass {
     #[sea_orm(string_value = "CONCENTRATE")]
     Concentrate,
 }
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::{ActiveEnum, Iterable};
+
+    use super::*;
+
+    fn stored<E: ActiveEnum<Value = String> + Iterable>() -> Vec<String> {
+        E::iter().map(|value| value.to_value()).collect()
+    }
+
+    /// The strings already in databases: the shared enums must keep storing them.
+    #[test]
+    fn shared_enums_keep_their_stored_strings() {
+        assert_eq!(stored::<PosKind>(), ["DUTCHIE", "JANE", "DISPENSE"]);
+        assert_eq!(
+            stored::<OrderStatus>(),
+            [
+                "PENDING",
+                "SUBMITTED",
+                "CONFIRMED",
+                "READY",
+                "SHIPPED",
+                "DELIVERED",
+                "COMPLETED",
+                "CANCELLED",
+                "RETURNED",
+                "FAILED"
+            ]
+        );
+        assert_eq!(stored::<Fulfillment>(), ["PICKUP", "DELIVERY"]);
+        assert_eq!(
+            stored::<ProductCategory>(),
+            [
+                "FLOWER",
+                "PRE_ROLL",
+                "VAPE",
+                "CONCENTRATE",
+                "EDIBLE",
+                "TINCTURE",
+                "TOPICAL",
+                "BEVERAGE",
+                "ACCESSORY",
+                "BEER",
+                "WINE",
+                "SPIRITS",
+                "OTHER"
+            ]
+        );
+        assert_eq!(
+            stored::<StrainType>(),
+            ["INDICA", "SATIVA", "HYBRID", "CBD", "NONE", "OTHER"]
+        );
+        assert_eq!(stored::<PotencyUnit>(), ["PERCENT", "MG", "MG_PER_G"]);
+        assert_eq!(
+            stored::<WeightUnit>(),
+            ["G", "MG", "OZ", "LB", "ML", "FL_OZ", "EACH"]
+        );
+    }
+}

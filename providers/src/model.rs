@@ -10,28 +10,47 @@ use sea_orm::sea_query::StringLen;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-/// The point of sale a connection speaks to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-#[cfg_attr(
-    feature = "sea-orm",
-    derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum)
-)]
-#[cfg_attr(
-    feature = "sea-orm",
-    sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")
-)]
-#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
-pub enum PosKind {
-    /// Dutchie POS.
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "DUTCHIE"))]
-    Dutchie,
-    /// Jane (iHeartJane).
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "JANE"))]
-    Jane,
-    /// Dispense.
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "DISPENSE"))]
-    Dispense,
+/// Defines one of the closed enums Canopy shares between crates: its stored string is
+/// also its GraphQL name. The `sea-orm` feature derives its column type
+/// (`DeriveActiveEnum`), the `graphql` feature its GraphQL enum, both from this one
+/// definition.
+macro_rules! closed_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $( $(#[doc = $doc:literal])* $variant:ident = $value:literal, )+
+        }
+    ) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "sea-orm", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+        #[cfg_attr(
+            feature = "sea-orm",
+            sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")
+        )]
+        #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+        $(#[$meta])*
+        pub enum $name {
+            $(
+                $(#[doc = $doc])*
+                #[cfg_attr(feature = "sea-orm", sea_orm(string_value = $value))]
+                #[cfg_attr(feature = "graphql", graphql(name = $value))]
+                $variant,
+            )+
+        }
+    };
+}
+
+closed_enum! {
+    /// The point of sale a connection speaks to.
+    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+    pub enum PosKind {
+        /// Dutchie POS.
+        Dutchie = "DUTCHIE",
+        /// Jane (iHeartJane).
+        Jane = "JANE",
+        /// Dispense.
+        Dispense = "DISPENSE",
+    }
 }
 
 impl PosKind {
@@ -89,57 +108,36 @@ impl Money {
     }
 }
 
-/// A product category.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(
-    feature = "sea-orm",
-    derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum)
-)]
-#[cfg_attr(
-    feature = "sea-orm",
-    sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")
-)]
-#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
-pub enum ProductCategory {
-    /// Dried flower.
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "FLOWER"))]
-    Flower,
-    /// Pre-rolled joints.
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "PRE_ROLL"))]
-    PreRoll,
-    /// Vaporizer cartridges and disposables.
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "VAPE"))]
-    Vape,
-    /// Concentrates and extracts.
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "CONCENTRATE"))]
-    Concentrate,
-    /// Edibles.
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "EDIBLE"))]
-    Edible,
-    /// Tinctures.
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "TINCTURE"))]
-    Tincture,
-    /// Topicals.
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "TOPICAL"))]
-    Topical,
-    /// Cannabis beverages.
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "BEVERAGE"))]
-    Beverage,
-    /// Accessories and gear.
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "ACCESSORY"))]
-    Accessory,
-    /// Beer.
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "BEER"))]
-    Beer,
-    /// Wine.
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "WINE"))]
-    Wine,
-    /// Spirits.
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "SPIRITS"))]
-    Spirits,
-    /// A vendor category Canopy does not know.
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "OTHER"))]
-    Other,
+closed_enum! {
+    /// A product category.
+    pub enum ProductCategory {
+        /// Dried flower.
+        Flower = "FLOWER",
+        /// Pre-rolled joints.
+        PreRoll = "PRE_ROLL",
+        /// Vaporizer cartridges and disposables.
+        Vape = "VAPE",
+        /// Concentrates and extracts.
+        Concentrate = "CONCENTRATE",
+        /// Edibles.
+        Edible = "EDIBLE",
+        /// Tinctures.
+        Tincture = "TINCTURE",
+        /// Topicals.
+        Topical = "TOPICAL",
+        /// Cannabis beverages.
+        Beverage = "BEVERAGE",
+        /// Accessories and gear.
+        Accessory = "ACCESSORY",
+        /// Beer.
+        Beer = "BEER",
+        /// Wine.
+        Wine = "WINE",
+        /// Spirits.
+        Spirits = "SPIRITS",
+        /// A vendor category Canopy does not know.
+        Other = "OTHER",
+    }
 }
 
 impl ProductCategory {
@@ -163,61 +161,34 @@ impl ProductCategory {
     }
 }
 
-/// A cannabis strain type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(
-    feature = "sea-orm",
-    derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum)
-)]
-#[cfg_attr(
-    feature = "sea-orm",
-    sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")
-)]
-#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
-pub enum StrainType {
-    /// Indica.
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "INDICA"))]
-    Indica,
-    /// Sativa.
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "SATIVA"))]
-    Sativa,
-    /// Hybrid.
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "HYBRID"))]
-    Hybrid,
-    /// High-CBD.
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "CBD"))]
-    Cbd,
-    /// Not applicable (accessories, alcohol).
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "NONE"))]
-    None,
-    /// A vendor value Canopy does not know.
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "OTHER"))]
-    Other,
+closed_enum! {
+    /// A cannabis strain type.
+    pub enum StrainType {
+        /// Indica.
+        Indica = "INDICA",
+        /// Sativa.
+        Sativa = "SATIVA",
+        /// Hybrid.
+        Hybrid = "HYBRID",
+        /// High-CBD.
+        Cbd = "CBD",
+        /// Not applicable (accessories, alcohol).
+        None = "NONE",
+        /// A vendor value Canopy does not know.
+        Other = "OTHER",
+    }
 }
 
-/// The unit of a cannabinoid content.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(
-    feature = "sea-orm",
-    derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum)
-)]
-#[cfg_attr(
-    feature = "sea-orm",
-    sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")
-)]
-#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
-pub enum PotencyUnit {
-    /// Percent by weight.
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "PERCENT"))]
-    Percent,
-    /// Milligrams per package.
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "MG"))]
-    #[cfg_attr(feature = "graphql", graphql(name = "MG"))]
-    Milligrams,
-    /// Milligrams per gram.
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "MG_PER_G"))]
-    #[cfg_attr(feature = "graphql", graphql(name = "MG_PER_G"))]
-    MilligramsPerGram,
+closed_enum! {
+    /// The unit of a cannabinoid content.
+    pub enum PotencyUnit {
+        /// Percent by weight.
+        Percent = "PERCENT",
+        /// Milligrams per package.
+        Milligrams = "MG",
+        /// Milligrams per gram.
+        MilligramsPerGram = "MG_PER_G",
+    }
 }
 
 /// A cannabinoid content (THC, CBD) with its unit.
@@ -229,46 +200,24 @@ pub struct Potency {
     pub unit: PotencyUnit,
 }
 
-/// A unit of net weight or volume.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(
-    feature = "sea-orm",
-    derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum)
-)]
-#[cfg_attr(
-    feature = "sea-orm",
-    sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")
-)]
-#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
-pub enum WeightUnit {
-    /// Grams.
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "G"))]
-    #[cfg_attr(feature = "graphql", graphql(name = "G"))]
-    Grams,
-    /// Milligrams.
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "MG"))]
-    #[cfg_attr(feature = "graphql", graphql(name = "MG"))]
-    Milligrams,
-    /// Avoirdupois ounces.
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "OZ"))]
-    #[cfg_attr(feature = "graphql", graphql(name = "OZ"))]
-    Ounces,
-    /// Pounds.
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "LB"))]
-    #[cfg_attr(feature = "graphql", graphql(name = "LB"))]
-    Pounds,
-    /// Millilitres.
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "ML"))]
-    #[cfg_attr(feature = "graphql", graphql(name = "ML"))]
-    Milliliters,
-    /// Fluid ounces.
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "FL_OZ"))]
-    #[cfg_attr(feature = "graphql", graphql(name = "FL_OZ"))]
-    FluidOunces,
-    /// Counted units.
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "EACH"))]
-    #[cfg_attr(feature = "graphql", graphql(name = "EACH"))]
-    Each,
+closed_enum! {
+    /// A unit of net weight or volume.
+    pub enum WeightUnit {
+        /// Grams.
+        Grams = "G",
+        /// Milligrams.
+        Milligrams = "MG",
+        /// Avoirdupois ounces.
+        Ounces = "OZ",
+        /// Pounds.
+        Pounds = "LB",
+        /// Millilitres.
+        Milliliters = "ML",
+        /// Fluid ounces.
+        FluidOunces = "FL_OZ",
+        /// Counted units.
+        Each = "EACH",
+    }
 }
 
 /// A net weight or volume as the vendor states it.
@@ -476,25 +425,15 @@ pub struct ExternalTransaction {
     pub modified_at: Option<DateTime<Utc>>,
 }
 
-/// How an order reaches the customer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(
-    feature = "sea-orm",
-    derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum)
-)]
-#[cfg_attr(
-    feature = "sea-orm",
-    sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")
-)]
-#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
-#[cfg_attr(feature = "graphql", graphql(name = "FulfillmentType"))]
-pub enum Fulfillment {
-    /// The customer picks up in store.
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "PICKUP"))]
-    Pickup,
-    /// The store delivers.
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "DELIVERY"))]
-    Delivery,
+closed_enum! {
+    /// How an order reaches the customer.
+    #[cfg_attr(feature = "graphql", graphql(name = "FulfillmentType"))]
+    pub enum Fulfillment {
+        /// The customer picks up in store.
+        Pickup = "PICKUP",
+        /// The store delivers.
+        Delivery = "DELIVERY",
+    }
 }
 
 /// The customer on an order sent to the POS.
@@ -546,49 +485,31 @@ pub struct OrderSubmission {
     pub notes: Option<String>,
 }
 
-/// The status of an online order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-#[cfg_attr(
-    feature = "sea-orm",
-    derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum)
-)]
-#[cfg_attr(
-    feature = "sea-orm",
-    sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")
-)]
-#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
-pub enum OrderStatus {
-    /// Placed in Canopy, not yet delivered to the POS.
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "PENDING"))]
-    Pending,
-    /// Accepted by the POS, not yet confirmed by staff.
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "SUBMITTED"))]
-    Submitted,
-    /// Confirmed by the store.
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "CONFIRMED"))]
-    Confirmed,
-    /// Ready for pickup.
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "READY"))]
-    Ready,
-    /// Out for delivery.
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "SHIPPED"))]
-    Shipped,
-    /// Delivered to the customer.
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "DELIVERED"))]
-    Delivered,
-    /// Completed (paid and handed over).
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "COMPLETED"))]
-    Completed,
-    /// Cancelled by either side.
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "CANCELLED"))]
-    Cancelled,
-    /// Returned after completion (wholly or in part).
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "RETURNED"))]
-    Returned,
-    /// Could not be delivered to the POS, or rejected by it.
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "FAILED"))]
-    Failed,
+closed_enum! {
+    /// The status of an online order.
+    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+    pub enum OrderStatus {
+        /// Placed in Canopy, not yet delivered to the POS.
+        Pending = "PENDING",
+        /// Accepted by the POS, not yet confirmed by staff.
+        Submitted = "SUBMITTED",
+        /// Confirmed by the store.
+        Confirmed = "CONFIRMED",
+        /// Ready for pickup.
+        Ready = "READY",
+        /// Out for delivery.
+        Shipped = "SHIPPED",
+        /// Delivered to the customer.
+        Delivered = "DELIVERED",
+        /// Completed (paid and handed over).
+        Completed = "COMPLETED",
+        /// Cancelled by either side.
+        Cancelled = "CANCELLED",
+        /// Returned after completion (wholly or in part).
+        Returned = "RETURNED",
+        /// Could not be delivered to the POS, or rejected by it.
+        Failed = "FAILED",
+    }
 }
 
 /// An order's status as the POS reports it.
