@@ -12,12 +12,6 @@ const SYNC_POLL_MS = 1_000;
 const SYNC_WAIT_MS = 120_000;
 const AUDIT_PAGE = 20;
 
-const KINDS = { DUTCHIE: 'Dutchie', JANE: 'Jane', DISPENSE: 'Dispense' };
-const SETTINGS_EXAMPLES = {
-  DUTCHIE: 'Usually none needed. Example: time_zone = America/Los_Angeles',
-  JANE: 'Example: store_id = 1234',
-  DISPENSE: 'Example: venue_id = 578f14c8e658dfdc',
-};
 const HEALTH = {
   HEALTHY: { label: 'Healthy', icon: '✓' },
   DEGRADED: { label: 'Degraded', icon: '!' },
@@ -44,6 +38,8 @@ const CONNECTION_FIELDS = `
   syncStatus { lastSuccessAt lagSeconds lastError nextRunAt running }
   health`;
 const Q = {
+  kinds: `query AdminPosKinds { posKinds {
+    kind label settings { name label help required secret example } } }`,
   connections: `query AdminConnections { providerConnections { ${CONNECTION_FIELDS} } }`,
   connection: `query AdminConnection($id: ID!) { providerConnection(id: $id) { ${CONNECTION_FIELDS} } }`,
   create: `mutation AdminCreate($input: CreateProviderConnectionInput!) {
@@ -64,6 +60,7 @@ const Q = {
 };
 
 const state = {
+  kinds: [], // the registered POS kinds (Query.posKinds), in the server's order
   connections: null, // null while loading
   connectionsError: null,
   results: new Map(), // connection id -> { tone, text } of the last test or sync
@@ -284,7 +281,7 @@ let refreshTimer;
 function startDashboard() {
   showSignedIn(true);
   resetForm();
-  loadConnections();
+  loadKinds().finally(() => loadConnections());
   loadAlerts();
   loadAudit();
   clearInterval(refreshTimer);
@@ -294,6 +291,28 @@ function startDashboard() {
       loadAlerts({ quiet: true });
     }
   }, REFRESH_EVERY_MS);
+}
+
+// ------------------------------------------------------------- POS kinds --
+
+/** Reads the registered POS kinds and offers them in the form's Kind select. */
+async function loadKinds() {
+  try {
+    state.kinds = (await gql(Q.kinds)).posKinds;
+  } catch (error) {
+    announce(`Could not read the point-of-sale kinds: ${error.message}`, 'error');
+    return;
+  }
+  const select = $('f-kind');
+  const chosen = select.value;
+  select.replaceChildren(...state.kinds.map((kind) => h('option', { value: kind.kind }, kind.label)));
+  if (chosen) select.value = chosen;
+  updateSettingsHint();
+}
+
+/** A kind's name for people, or the kind itself before the kinds are read. */
+function kindLabel(kind) {
+  return state.kinds.find((known) => known.kind === kind)?.label ?? kind;
 }
 
 // ------------------------------------------------------------ connections --
@@ -352,7 +371,7 @@ function connectionCard(connection) {
     h('article', { class: 'connection', 'aria-labelledby': headingId, 'data-connection': connection.name },
       h('div', { class: 'connection-head' },
         h('h3', { id: headingId, tabindex: '-1' }, connection.name),
-        h('span', { class: 'kind' }, KINDS[connection.kind] ?? connection.kind),
+        h('span', { class: 'kind' }, kindLabel(connection.kind)),
         healthBadge(connection),
         sync.running && h('span', { class: 'badge running' }, 'Syncing now…')),
       h('dl', { class: 'facts' },
@@ -685,9 +704,19 @@ function resetForm() {
   updateSettingsHint();
 }
 
+/** The settings hint of the chosen kind, and its known settings, from Query.posKinds. */
 function updateSettingsHint() {
-  $('f-settings-hint').textContent =
-    `One per line, as name = value. ${SETTINGS_EXAMPLES[$('f-kind').value] ?? ''}`;
+  const kind = state.kinds.find((known) => known.kind === $('f-kind').value);
+  const fields = kind?.settings ?? [];
+  const example = fields.find((field) => field.example != null);
+  const words = [
+    'One per line, as name = value.',
+    kind && !fields.some((field) => field.required) && 'Usually none needed.',
+    example && `Example: ${example.name} = ${example.example}`,
+  ];
+  $('f-settings-hint').textContent = words.filter(Boolean).join(' ');
+  replace($('f-settings-fields'), fields.map((field) => h('li', {},
+    h('code', {}, field.name), field.required ? ' (required)' : '', `: ${field.help}`)));
 }
 
 // ---------------------------------------------------------------- alerts --
@@ -836,7 +865,7 @@ function summary(record) {
   const keys = Object.keys(record);
   const shown = preferred.filter((key) => key in record);
   const pick = shown.length ? shown : keys.slice(0, 4);
-  return pick.map((key) => `${humanise(key).toLowerCase()}: ${key === 'kind' ? KINDS[record[key]] ?? record[key] : describe(record[key])}`).join('; ');
+  return pick.map((key) => `${humanise(key).toLowerCase()}: ${key === 'kind' ? kindLabel(record[key]) : describe(record[key])}`).join('; ');
 }
 
 // ------------------------------------------------------------------ start --

@@ -85,7 +85,7 @@ impl Effects {
 }
 
 /// Counts `count` changes applied from one stream of a connection of `kind` (a
-/// `kind_label` of the POS kind) by `source` (poll, reconcile, webhook).
+/// [`providers::model::PosKind::as_str`]) by `source` (poll, reconcile, webhook).
 pub fn record_applied(kind: &'static str, stream: &'static str, source: &'static str, count: u64) {
     metrics::counter!(
         "canopy_sync_changes_applied_total",

@@ -10,14 +10,12 @@ use std::{
     time::Duration,
 };
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 use providers::{
     ConnectionConfig,
-    dispense::{self, DispenseSimOptions},
-    dutchie::{self, DutchieSimOptions},
-    jane::{self, simulator::JaneSimOptions},
+    model::PosKind,
+    registry::{self, KINDS},
     simulator::{
-        Simulator,
         seed::{self, SeedConfig},
         traffic::{Traffic, TrafficConfig},
     },
@@ -28,23 +26,12 @@ use uuid::Uuid;
 
 use crate::server::shutdown;
 
-/// Which vendor to simulate.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Vendor {
-    /// Dutchie POS.
-    Dutchie,
-    /// Jane.
-    Jane,
-    /// Dispense.
-    Dispense,
-}
-
 /// Options of `canopy simulate`.
 #[derive(Args, Debug)]
 pub struct SimulateArgs {
-    /// The vendor whose API to serve.
-    #[arg(value_enum)]
-    pub vendor: Vendor,
+    /// The vendor whose API to serve: a registered POS kind's name (`dutchie`, …).
+    #[arg(value_parser = parse_kind)]
+    pub vendor: PosKind,
     /// Loopback port to listen on (0 picks a free one).
     #[arg(long, default_value_t = 0)]
     pub port: u16,
@@ -75,38 +62,7 @@ pub async fn run(args: &SimulateArgs) -> std::io::Result<()> {
         ..SeedConfig::default()
     });
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, args.port));
-    let simulator: Box<dyn Simulator> = match args.vendor {
-        Vendor::Dutchie => Box::new(
-            dutchie::start(
-                store.clone(),
-                DutchieSimOptions {
-                    addr,
-                    ..Default::default()
-                },
-            )
-            .await?,
-        ),
-        Vendor::Jane => Box::new(
-            jane::simulator::start(
-                store.clone(),
-                JaneSimOptions {
-                    addr,
-                    ..Default::default()
-                },
-            )
-            .await?,
-        ),
-        Vendor::Dispense => Box::new(
-            dispense::start(
-                store.clone(),
-                DispenseSimOptions {
-                    addr,
-                    ..Default::default()
-                },
-            )
-            .await?,
-        ),
-    };
+    let simulator = (registry::kind(args.vendor).simulator)(store.clone(), addr).await?;
     let _traffic = (args.traffic_every > 0).then(|| {
         Traffic::start(
             store,
@@ -121,6 +77,14 @@ pub async fn run(args: &SimulateArgs) -> std::io::Result<()> {
     shutdown::cancel_on_signal(stop.clone());
     stop.cancelled().await;
     Ok(())
+}
+
+/// A registered kind by its lower-case name; the error lists the names.
+fn parse_kind(name: &str) -> Result<PosKind, String> {
+    PosKind::parse(name).ok_or_else(|| {
+        let names: Vec<&str> = KINDS.iter().map(|k| k.kind.as_str()).collect();
+        format!("unknown POS kind; one of: {}", names.join(", "))
+    })
 }
 
 /// Prints, on standard output, the connection settings that reach the simulator.

@@ -328,3 +328,36 @@ async fn alerts_are_listed_and_resolved() {
         assert_eq!(first_extensions(&body)["code"], "NOT_FOUND");
     }
 }
+
+#[tokio::test]
+async fn pos_kinds_list_the_registry_to_admins_only() {
+    let app = common::spawn_app().await;
+    let document = "{ posKinds { kind label settings { name label help required secret example } \
+        capabilities { webhooks stockChangedSince customerWrite orderSubmit returns } } }";
+    let admin_token = admin(&app, "ops@example.com");
+    let body = gql::data(&app, Some(&admin_token), document, json!({})).await;
+    let listed = body["posKinds"].as_array().unwrap();
+    assert_eq!(listed.len(), providers::registry::KINDS.len(), "{body}");
+    for (shown, kind) in listed.iter().zip(providers::registry::KINDS) {
+        assert_eq!(shown["kind"], json!(kind.kind));
+        assert_eq!(shown["label"], kind.label);
+        assert_eq!(
+            shown["capabilities"]["webhooks"],
+            kind.capabilities.webhooks
+        );
+        assert_eq!(shown["capabilities"]["returns"], kind.capabilities.returns);
+        let names: Vec<&str> = shown["settings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|field| field["name"].as_str().unwrap())
+            .collect();
+        let expected: Vec<&str> = kind.settings.iter().map(|field| field.name).collect();
+        assert_eq!(names, expected);
+    }
+    let storefront = app.token(Role::Storefront, "shop");
+    let (_, body) = gql::execute(&app, Some(&storefront), document, json!({})).await;
+    assert_eq!(first_extensions(&body)["code"], "FORBIDDEN", "{body}");
+    let (_, body) = gql::execute(&app, None, document, json!({})).await;
+    assert_eq!(first_extensions(&body)["code"], "UNAUTHENTICATED", "{body}");
+}

@@ -12,6 +12,7 @@ mod browser_support;
 mod common;
 
 use std::{
+    net::{Ipv4Addr, SocketAddr},
     path::{Path, PathBuf},
     time::Duration,
 };
@@ -19,8 +20,7 @@ use std::{
 use api::auth::Role;
 use common::spawn_app;
 use providers::{
-    dispense, dutchie, jane,
-    model::PosKind,
+    registry::{self, KINDS},
     simulator::{
         SimStore, Simulator,
         seed::{self, SeedConfig},
@@ -68,15 +68,11 @@ async fn an_admin_adds_every_pos_kind_in_the_browser_and_sees_them_healthy() {
     }
 
     let app = spawn_app().await;
-    let sims: Vec<Box<dyn Simulator>> = vec![
-        Box::new(dutchie::start(store(), Default::default()).await.unwrap()),
-        Box::new(
-            jane::simulator::start(store(), Default::default())
-                .await
-                .unwrap(),
-        ),
-        Box::new(dispense::start(store(), Default::default()).await.unwrap()),
-    ];
+    let mut sims: Vec<Box<dyn Simulator>> = Vec::new();
+    for kind in KINDS {
+        let loopback = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
+        sims.push((kind.simulator)(store(), loopback).await.unwrap());
+    }
     let connections: Vec<Value> = sims.iter().map(|sim| form_entry(sim.as_ref())).collect();
     let screenshot = screenshot_path();
 
@@ -116,11 +112,7 @@ fn form_entry(sim: &dyn Simulator) -> Value {
         .webhook_secret
         .as_ref()
         .map(|secret| secret.expose_secret().to_owned());
-    let kind = match config.kind {
-        PosKind::Dutchie => "Dutchie",
-        PosKind::Jane => "Jane",
-        PosKind::Dispense => "Dispense",
-    };
+    let kind = registry::kind(config.kind).label;
     json!({
         "kind": kind,
         "name": format!("{kind} store (e2e)"),

@@ -5,7 +5,8 @@
 //! vendor's wire shapes and normalising them into [`model`]'s types; `http`
 //! holds the one HTTP policy (timeouts, retries, rate limits, circuit
 //! breaker) they share; `simulator` holds local stand-ins for the vendors'
-//! APIs, used by tests, `serve --demo` and the benchmarks.
+//! APIs, used by tests, `serve --demo` and the benchmarks; `registry` is the
+//! one list of POS kinds, each vendor module contributing its entry.
 
 pub mod decoded;
 pub mod dispense;

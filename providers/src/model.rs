@@ -5,19 +5,52 @@
 use std::fmt;
 
 use chrono::{DateTime, NaiveDate, Utc};
+#[cfg(feature = "sea-orm")]
+use sea_orm::sea_query::StringLen;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-/// The point-of-sale systems Canopy speaks to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum PosKind {
-    /// Dutchie POS (HTTP Basic, polling only).
-    Dutchie,
-    /// Jane / iHeartJane (OAuth2 client credentials, webhooks).
-    Jane,
-    /// Dispense (API key header, polling with `modifiedStart`).
-    Dispense,
+/// Defines one of the closed enums Canopy shares between crates: its stored string is
+/// also its GraphQL name. The `sea-orm` feature derives its column type
+/// (`DeriveActiveEnum`), the `graphql` feature its GraphQL enum, both from this one
+/// definition.
+macro_rules! closed_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $( $(#[doc = $doc:literal])* $variant:ident = $value:literal, )+
+        }
+    ) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "sea-orm", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+        #[cfg_attr(
+            feature = "sea-orm",
+            sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")
+        )]
+        #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+        $(#[$meta])*
+        pub enum $name {
+            $(
+                $(#[doc = $doc])*
+                #[cfg_attr(feature = "sea-orm", sea_orm(string_value = $value))]
+                #[cfg_attr(feature = "graphql", graphql(name = $value))]
+                $variant,
+            )+
+        }
+    };
+}
+
+closed_enum! {
+    /// The point of sale a connection speaks to.
+    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+    pub enum PosKind {
+        /// Dutchie POS.
+        Dutchie = "DUTCHIE",
+        /// Jane (iHeartJane).
+        Jane = "JANE",
+        /// Dispense.
+        Dispense = "DISPENSE",
+    }
 }
 
 impl PosKind {
@@ -75,40 +108,41 @@ impl Money {
     }
 }
 
-/// Canopy's product categories; vendor categories map onto these.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum ProductCategory {
-    /// Dried flower.
-    Flower,
-    /// Pre-rolled joints.
-    PreRoll,
-    /// Vaporizer cartridges and disposables.
-    Vape,
-    /// Concentrates and extracts.
-    Concentrate,
-    /// Edibles.
-    Edible,
-    /// Tinctures.
-    Tincture,
-    /// Topicals.
-    Topical,
-    /// Cannabis beverages.
-    Beverage,
-    /// Accessories and gear (non-cannabis).
-    Accessory,
-    /// Beer.
-    Beer,
-    /// Wine.
-    Wine,
-    /// Spirits.
-    Spirits,
-    /// A vendor category Canopy does not know; the raw value is kept.
-    Other(String),
+closed_enum! {
+    /// A product category.
+    pub enum ProductCategory {
+        /// Dried flower.
+        Flower = "FLOWER",
+        /// Pre-rolled joints.
+        PreRoll = "PRE_ROLL",
+        /// Vaporizer cartridges and disposables.
+        Vape = "VAPE",
+        /// Concentrates and extracts.
+        Concentrate = "CONCENTRATE",
+        /// Edibles.
+        Edible = "EDIBLE",
+        /// Tinctures.
+        Tincture = "TINCTURE",
+        /// Topicals.
+        Topical = "TOPICAL",
+        /// Cannabis beverages.
+        Beverage = "BEVERAGE",
+        /// Accessories and gear.
+        Accessory = "ACCESSORY",
+        /// Beer.
+        Beer = "BEER",
+        /// Wine.
+        Wine = "WINE",
+        /// Spirits.
+        Spirits = "SPIRITS",
+        /// A vendor category Canopy does not know.
+        Other = "OTHER",
+    }
 }
 
 impl ProductCategory {
     /// The stable upper-case name stored in the database.
-    pub fn as_str(&self) -> &str {
+    pub fn as_str(self) -> &'static str {
         match self {
             ProductCategory::Flower => "FLOWER",
             ProductCategory::PreRoll => "PRE_ROLL",
@@ -122,37 +156,39 @@ impl ProductCategory {
             ProductCategory::Beer => "BEER",
             ProductCategory::Wine => "WINE",
             ProductCategory::Spirits => "SPIRITS",
-            ProductCategory::Other(_) => "OTHER",
+            ProductCategory::Other => "OTHER",
         }
     }
 }
 
-/// Cannabis strain type.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum StrainType {
-    /// Indica.
-    Indica,
-    /// Sativa.
-    Sativa,
-    /// Hybrid.
-    Hybrid,
-    /// High-CBD.
-    Cbd,
-    /// Not applicable (accessories, alcohol).
-    None,
-    /// A vendor value Canopy does not know; the raw value is kept.
-    Other(String),
+closed_enum! {
+    /// A cannabis strain type.
+    pub enum StrainType {
+        /// Indica.
+        Indica = "INDICA",
+        /// Sativa.
+        Sativa = "SATIVA",
+        /// Hybrid.
+        Hybrid = "HYBRID",
+        /// High-CBD.
+        Cbd = "CBD",
+        /// Not applicable (accessories, alcohol).
+        None = "NONE",
+        /// A vendor value Canopy does not know.
+        Other = "OTHER",
+    }
 }
 
-/// The unit a cannabinoid content is expressed in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum PotencyUnit {
-    /// Percent by weight.
-    Percent,
-    /// Milligrams per package.
-    Milligrams,
-    /// Milligrams per gram.
-    MilligramsPerGram,
+closed_enum! {
+    /// The unit of a cannabinoid content.
+    pub enum PotencyUnit {
+        /// Percent by weight.
+        Percent = "PERCENT",
+        /// Milligrams per package.
+        Milligrams = "MG",
+        /// Milligrams per gram.
+        MilligramsPerGram = "MG_PER_G",
+    }
 }
 
 /// A cannabinoid content (THC, CBD) with its unit.
@@ -164,23 +200,24 @@ pub struct Potency {
     pub unit: PotencyUnit,
 }
 
-/// A unit of net weight or volume.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum WeightUnit {
-    /// Grams.
-    Grams,
-    /// Milligrams.
-    Milligrams,
-    /// Avoirdupois ounces.
-    Ounces,
-    /// Pounds.
-    Pounds,
-    /// Millilitres (liquids).
-    Milliliters,
-    /// Fluid ounces (liquids).
-    FluidOunces,
-    /// Counted units (each).
-    Each,
+closed_enum! {
+    /// A unit of net weight or volume.
+    pub enum WeightUnit {
+        /// Grams.
+        Grams = "G",
+        /// Milligrams.
+        Milligrams = "MG",
+        /// Avoirdupois ounces.
+        Ounces = "OZ",
+        /// Pounds.
+        Pounds = "LB",
+        /// Millilitres.
+        Milliliters = "ML",
+        /// Fluid ounces.
+        FluidOunces = "FL_OZ",
+        /// Counted units.
+        Each = "EACH",
+    }
 }
 
 /// A net weight or volume as the vendor states it.
@@ -248,8 +285,12 @@ pub struct ExternalProduct {
     pub brand: Option<String>,
     /// Normalised category.
     pub category: ProductCategory,
+    /// The vendor's own category text, when `category` is [`ProductCategory::Other`].
+    pub category_raw: Option<String>,
     /// Normalised strain type.
     pub strain_type: StrainType,
+    /// The vendor's own strain text, when `strain_type` is [`StrainType::Other`].
+    pub strain_type_raw: Option<String>,
     /// THC content.
     pub thc: Option<Potency>,
     /// CBD content.
@@ -384,13 +425,15 @@ pub struct ExternalTransaction {
     pub modified_at: Option<DateTime<Utc>>,
 }
 
-/// How an order reaches the customer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Fulfillment {
-    /// The customer picks up in store.
-    Pickup,
-    /// The store delivers.
-    Delivery,
+closed_enum! {
+    /// How an order reaches the customer.
+    #[cfg_attr(feature = "graphql", graphql(name = "FulfillmentType"))]
+    pub enum Fulfillment {
+        /// The customer picks up in store.
+        Pickup = "PICKUP",
+        /// The store delivers.
+        Delivery = "DELIVERY",
+    }
 }
 
 /// The customer on an order sent to the POS.
@@ -442,30 +485,31 @@ pub struct OrderSubmission {
     pub notes: Option<String>,
 }
 
-/// Canopy's order statuses, onto which every vendor's statuses map.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum OrderStatus {
-    /// Placed in Canopy, not yet delivered to the POS.
-    Pending,
-    /// Accepted by the POS, not yet confirmed by staff.
-    Submitted,
-    /// Confirmed by the store.
-    Confirmed,
-    /// Ready for pickup.
-    Ready,
-    /// Out for delivery.
-    Shipped,
-    /// Delivered to the customer.
-    Delivered,
-    /// Completed (paid and handed over).
-    Completed,
-    /// Cancelled by either side.
-    Cancelled,
-    /// Returned after completion.
-    Returned,
-    /// Could not be delivered to the POS or was rejected.
-    Failed,
+closed_enum! {
+    /// The status of an online order.
+    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+    pub enum OrderStatus {
+        /// Placed in Canopy, not yet delivered to the POS.
+        Pending = "PENDING",
+        /// Accepted by the POS, not yet confirmed by staff.
+        Submitted = "SUBMITTED",
+        /// Confirmed by the store.
+        Confirmed = "CONFIRMED",
+        /// Ready for pickup.
+        Ready = "READY",
+        /// Out for delivery.
+        Shipped = "SHIPPED",
+        /// Delivered to the customer.
+        Delivered = "DELIVERED",
+        /// Completed (paid and handed over).
+        Completed = "COMPLETED",
+        /// Cancelled by either side.
+        Cancelled = "CANCELLED",
+        /// Returned after completion (wholly or in part).
+        Returned = "RETURNED",
+        /// Could not be delivered to the POS, or rejected by it.
+        Failed = "FAILED",
+    }
 }
 
 /// An order's status as the POS reports it.
@@ -584,6 +628,8 @@ pub enum WebhookEvent {
 
 /// What an adapter's vendor offers beyond the common trait.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::SimpleObject))]
+#[cfg_attr(feature = "graphql", graphql(name = "PosCapabilities"))]
 pub struct Capabilities {
     /// The vendor pushes webhooks.
     pub webhooks: bool,

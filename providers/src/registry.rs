@@ -1,23 +1,101 @@
-//! From a [`ConnectionConfig`] to a working adapter: the one place that knows which
-//! vendor module serves which [`PosKind`]. The rest of Canopy calls [`connect`] and
-//! holds the result as `Arc<dyn PosProvider>`.
+//! The one list of POS kinds Canopy speaks to, and what each one offers: its label,
+//! the settings a connection form asks for, its capabilities, a factory for its
+//! adapter and one for its simulator.
+//!
+//! Each vendor module exports its [`ProviderKind`] (`<vendor>::KIND`); [`KINDS`] lists
+//! them. Nothing else in Canopy matches on a [`PosKind`]: the API, `canopy simulate`,
+//! the demo, the admin page (through `Query.posKinds`) and the test kits ask here.
+//! Adding a POS is a vendor folder plus one line in [`KINDS`].
 
-use std::sync::Arc;
+use std::{net::SocketAddr, sync::Arc};
 
-use crate::dispense::DispenseProvider;
-use crate::dutchie::DutchieProvider;
+use futures::future::BoxFuture;
+
 use crate::error::ProviderResult;
-use crate::jane::JaneProvider;
-use crate::model::PosKind;
+use crate::model::{Capabilities, PosKind};
 use crate::provider::{ConnectionConfig, PosProvider};
+use crate::simulator::{SimStore, Simulator};
+
+/// Every registered POS kind, in the order forms and listings show them.
+pub static KINDS: &[ProviderKind] = &[
+    crate::dutchie::KIND,
+    crate::jane::KIND,
+    crate::dispense::KIND,
+];
+
+/// Builds an adapter from a connection's configuration (no call to the POS).
+pub type ConnectFn = fn(ConnectionConfig) -> ProviderResult<Arc<dyn PosProvider>>;
+
+/// Starts a simulator of the kind over a (seeded) store, listening on an address
+/// (port 0 picks a free one).
+pub type SimulatorFn =
+    fn(SimStore, SocketAddr) -> BoxFuture<'static, std::io::Result<Box<dyn Simulator>>>;
+
+/// One POS kind as Canopy knows it.
+#[derive(Debug, Clone, Copy)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::SimpleObject))]
+#[cfg_attr(feature = "graphql", graphql(name = "PosKindInfo"))]
+pub struct ProviderKind {
+    /// The kind.
+    pub kind: PosKind,
+    /// Its name for people, e.g. `Dutchie`.
+    pub label: &'static str,
+    /// The connection settings a form offers (a connection may carry others).
+    pub settings: &'static [SettingField],
+    /// What the vendor offers beyond the common trait; adapters report the same.
+    pub capabilities: Capabilities,
+    /// Builds the adapter.
+    #[cfg_attr(feature = "graphql", graphql(skip))]
+    pub connect: ConnectFn,
+    /// Starts the simulator.
+    #[cfg_attr(feature = "graphql", graphql(skip))]
+    pub simulator: SimulatorFn,
+}
+
+/// One field of a connection's `settings`, as a form shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::SimpleObject))]
+#[cfg_attr(feature = "graphql", graphql(name = "PosSettingField"))]
+pub struct SettingField {
+    /// The settings key, e.g. `store_id`.
+    pub name: &'static str,
+    /// Its name for people.
+    pub label: &'static str,
+    /// One sentence of help.
+    pub help: &'static str,
+    /// A connection of this kind cannot work without it.
+    pub required: bool,
+    /// The value is a secret (never shown back).
+    pub secret: bool,
+    /// An example value, if one helps.
+    pub example: Option<&'static str>,
+}
+
+/// The registration of `kind`.
+pub fn kind(kind: PosKind) -> &'static ProviderKind {
+    KINDS
+        .iter()
+        .find(|k| k.kind == kind)
+        .unwrap_or_else(|| unreachable!("{kind:?} is not registered in KINDS"))
+}
 
 /// Builds the adapter for `config.kind`. Fails with
 /// [`crate::ProviderErrorKind::Config`] when the settings are unusable; makes no call
 /// to the POS.
 pub fn connect(config: ConnectionConfig) -> ProviderResult<Arc<dyn PosProvider>> {
-    Ok(match config.kind {
-        PosKind::Dutchie => Arc::new(DutchieProvider::new(config)?),
-        PosKind::Jane => Arc::new(JaneProvider::new(&config)?),
-        PosKind::Dispense => Arc::new(DispenseProvider::new(&config)?),
-    })
+    (kind(config.kind).connect)(config)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_is_registered_once() {
+        for variant in PosKind::ALL {
+            assert_eq!(KINDS.iter().filter(|k| k.kind == variant).count(), 1);
+            assert_eq!(kind(variant).kind, variant);
+        }
+        assert_eq!(KINDS.len(), PosKind::ALL.len());
+    }
 }

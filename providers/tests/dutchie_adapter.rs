@@ -63,8 +63,10 @@ async fn catalog_is_normalised_and_bad_products_rejected() {
     assert_eq!(gummies.net_weight.unwrap().unit, WeightUnit::Ounces);
     assert_eq!(gummies.rec_price, Some(Money::usd(1999)));
     let clone = &batch.items[2];
-    assert_eq!(clone.category, ProductCategory::Other("Clones".into()));
-    assert_eq!(clone.strain_type, StrainType::Other("Ruderalis".into()));
+    assert_eq!(clone.category, ProductCategory::Other);
+    assert_eq!(clone.category_raw.as_deref(), Some("Clones"));
+    assert_eq!(clone.strain_type, StrainType::Other);
+    assert_eq!(clone.strain_type_raw.as_deref(), Some("Ruderalis"));
     assert_eq!(
         clone.thc, None,
         "an unknown potency unit is dropped, not guessed"

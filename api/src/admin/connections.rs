@@ -27,7 +27,6 @@ use crate::{
     connections::{self, ConnectionInput},
     error::ApiError,
     secrets::Keyring,
-    sync::mapping,
 };
 
 /// The audit `target_type` of provider connections.
@@ -193,7 +192,7 @@ fn new_input(input: NewConnection, policy: &AdminConfig) -> Result<ConnectionInp
         .transpose()?
         .unwrap_or_else(|| json!({}));
     Ok(ConnectionInput {
-        kind: mapping::provider_kind(input.kind),
+        kind: input.kind,
         name: validate::name("input.name", &input.name)?,
         base_url: validate::base_url(
             "input.baseUrl",

@@ -47,7 +47,6 @@ pub fn health(connection: &Model, status: &SyncStatus, now: DateTime<Utc>) -> Co
 #[cfg(test)]
 mod tests {
     use chrono::TimeZone;
-    use entities::enums::PosKind;
     use uuid::Uuid;
 
     use super::*;
@@ -59,7 +58,7 @@ mod tests {
             .unwrap_or_default();
         Model {
             id: Uuid::now_v7(),
-            kind: PosKind::Jane,
+            kind: providers::registry::KINDS[0].kind,
             name: "x".into(),
             base_url: "https://x".into(),
             api_key_sealed: Vec::new(),

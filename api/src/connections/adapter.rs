@@ -12,7 +12,6 @@ use super::{
     store::{API_KEY, API_SECRET, WEBHOOK_SECRET},
 };
 use crate::secrets::{Keyring, SealContext};
-use crate::sync::mapping;
 
 /// The adapter configuration of `row`, its secrets opened.
 pub fn connection_config(
@@ -40,7 +39,7 @@ pub fn connection_config(
         .transpose()?;
     Ok(ConnectionConfig {
         connection_id: row.id,
-        kind: mapping::provider_kind(row.kind),
+        kind: row.kind,
         base_url: Url::parse(&row.base_url).map_err(|_| ConnectionError::BaseUrl(row.id))?,
         api_key,
         api_secret,

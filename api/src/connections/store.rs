@@ -12,7 +12,6 @@ use uuid::Uuid;
 
 use super::{ConnectionError, ConnectionInput};
 use crate::secrets::{Keyring, SealContext, api_key_hint};
-use crate::sync::mapping;
 
 /// The sealing context (field name) of the API key.
 pub const API_KEY: &str = "api_key";
@@ -66,7 +65,7 @@ pub async fn find_by_name(
     name: &str,
 ) -> Result<Option<Model>, ConnectionError> {
     Ok(Entity::find()
-        .filter(Column::Kind.eq(mapping::pos_kind(kind)))
+        .filter(Column::Kind.eq(kind))
         .filter(Column::Name.eq(name))
         .order_by_asc(Column::Id)
         .one(db)
@@ -99,7 +98,7 @@ fn fields(
     let optional =
         |field, secret: &Option<SecretString>| secret.as_ref().map(|s| seal(field, s)).transpose();
     Ok(provider_connection::ActiveModel {
-        kind: Set(mapping::pos_kind(input.kind)),
+        kind: Set(input.kind),
         name: Set(input.name.clone()),
         base_url: Set(input.base_url.to_string()),
         api_key_sealed: Set(seal(API_KEY, &input.api_key)?),

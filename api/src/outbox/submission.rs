@@ -19,7 +19,6 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::SendError;
-use crate::orders::status_sync::mapping;
 
 /// An order with everything needed to talk to its POS about it.
 pub struct OrderContext {
@@ -145,7 +144,7 @@ impl OrderContext {
                 medical_id: customer.medical_id.clone(),
             },
             lines,
-            fulfillment: mapping::fulfillment(self.order.fulfillment),
+            fulfillment: self.order.fulfillment,
             delivery_address: self.order.delivery_address.clone(),
             notes: None,
         };

@@ -20,7 +20,6 @@ use super::{
     apply::{self, ApplyContext},
     cursor::{self, Stream},
     discrepancy::DiscrepancyRules,
-    mapping,
 };
 use crate::{
     AppState,
@@ -166,7 +165,7 @@ impl Synchronizer {
     ) -> Result<RunReport, SyncError> {
         let started = Instant::now();
         let mut report = RunReport::default();
-        let kind = mapping::kind_label(connection.kind);
+        let kind = connection.kind.as_str();
         for &stream in mode.streams() {
             let stream_started = Instant::now();
             let outcome = self
@@ -251,7 +250,7 @@ impl Synchronizer {
         metrics::counter!("canopy_sync_stock_changes_total", "source" => mode_name(mode))
             .increment(changes as u64);
         effects::record_applied(
-            mapping::kind_label(connection.kind),
+            connection.kind.as_str(),
             stream.as_str(),
             mode_name(mode),
             effects.change_count(),

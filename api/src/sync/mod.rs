@@ -21,7 +21,6 @@ pub mod discrepancy;
 pub mod engine;
 pub mod lease;
 pub(crate) mod lookup;
-pub mod mapping;
 pub mod status;
 pub mod workers;
 

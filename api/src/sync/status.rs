@@ -64,7 +64,7 @@ pub async fn record_lag(db: &impl ConnectionTrait, connection: &provider_connect
             metrics::gauge!(
                 "canopy_sync_lag_seconds",
                 "connection" => connection.id.to_string(),
-                "kind" => super::mapping::kind_label(connection.kind),
+                "kind" => connection.kind.as_str(),
             )
             .set(lag as f64);
         }

@@ -28,7 +28,6 @@ use crate::{
     secrets::Keyring,
     state::AppState,
     state::SyncControl,
-    sync::mapping,
 };
 
 /// The webhook route, with its own state (merge it into the server's router).
@@ -89,7 +88,7 @@ async fn receive(
         Ok(_) | Err(ConnectionError::NotFound(_)) => return Err(WebhookError::UnknownConnection),
         Err(error) => return Err(error.into()),
     };
-    let kind = mapping::kind_label(row.kind);
+    let kind = row.kind.as_str();
     let outcome = |outcome: &'static str| {
         metrics::counter!("canopy_webhook_deliveries_total", "kind" => kind, "outcome" => outcome)
             .increment(1);

@@ -24,7 +24,7 @@ use crate::{
     effects::{self, Effects},
     orders::status_sync::{StatusApplier, webhook::on_order_status},
     state::SyncControl,
-    sync::{SyncError, Synchronizer, apply, cursor::Stream, engine::apply_context, mapping},
+    sync::{SyncError, Synchronizer, apply, cursor::Stream, engine::apply_context},
 };
 
 /// How the worker paces itself (flags and environment variables of `serve`).
@@ -196,7 +196,7 @@ impl WebhookWorker {
         queue::complete(&txn, delivery.id, Utc::now()).await?;
         txn.commit().await?;
         effects::record_applied(
-            mapping::kind_label(connection.kind),
+            connection.kind.as_str(),
             Stream::Stock.as_str(),
             "webhook",
             effects.change_count(),

@@ -118,7 +118,7 @@ pub fn input_from(config: ConnectionConfig, name: &str) -> Value {
         "disable_rate_limits": true
     });
     json!({
-        "kind": kind_name(config.kind),
+        "kind": config.kind, // its JSON form is its GraphQL name
         "name": name,
         "baseUrl": config.base_url.as_str(),
         "apiKey": config.api_key.expose_secret(),
@@ -127,15 +127,6 @@ pub fn input_from(config: ConnectionConfig, name: &str) -> Value {
         "settings": settings,
         "pollIntervalSeconds": 60,
     })
-}
-
-/// The GraphQL name of a POS kind.
-pub fn kind_name(kind: providers::model::PosKind) -> &'static str {
-    match kind {
-        providers::model::PosKind::Dutchie => "DUTCHIE",
-        providers::model::PosKind::Jane => "JANE",
-        providers::model::PosKind::Dispense => "DISPENSE",
-    }
 }
 
 /// An admin token whose subject is `subject`.

@@ -440,26 +440,32 @@ pub async fn postgres() -> Option<OrdersEnv> {
     Some(OrdersEnv::on("postgres", db, Some(url), None).await)
 }
 
-/// Generates a `sqlite` and a `postgres` test per case and POS kind:
-/// `order_cases! { name => check; }` where `check(env, kind)` is async.
+/// Generates a `sqlite` and a `postgres` test per case, each run for every kind in
+/// `providers::registry::KINDS`: `order_cases! { name => check; }` where
+/// `check(env, kind)` is async.
 #[macro_export]
 macro_rules! order_cases {
     ($($name:ident => $check:ident;)*) => {
         mod sqlite {
             $(
-                mod $name {
-                    #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn dutchie() { $crate::$check($crate::orders_support::sqlite().await, providers::model::PosKind::Dutchie).await }
-                    #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn jane() { $crate::$check($crate::orders_support::sqlite().await, providers::model::PosKind::Jane).await }
-                    #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn dispense() { $crate::$check($crate::orders_support::sqlite().await, providers::model::PosKind::Dispense).await }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    for kind in providers::registry::KINDS {
+                        eprintln!("{} with {}", stringify!($name), kind.label);
+                        $crate::$check($crate::orders_support::sqlite().await, kind.kind).await
+                    }
                 }
             )*
         }
         mod postgres {
             $(
-                mod $name {
-                    #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn dutchie() { if let Some(env) = $crate::orders_support::postgres().await { $crate::$check(env, providers::model::PosKind::Dutchie).await } }
-                    #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn jane() { if let Some(env) = $crate::orders_support::postgres().await { $crate::$check(env, providers::model::PosKind::Jane).await } }
-                    #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn dispense() { if let Some(env) = $crate::orders_support::postgres().await { $crate::$check(env, providers::model::PosKind::Dispense).await } }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    for kind in providers::registry::KINDS {
+                        let Some(env) = $crate::orders_support::postgres().await else { return };
+                        eprintln!("{} with {}", stringify!($name), kind.label);
+                        $crate::$check(env, kind.kind).await
+                    }
                 }
             )*
         }

@@ -135,23 +135,10 @@ pub fn seed_config() -> SeedConfig {
 /// Starts the simulator of `kind` over a freshly seeded store.
 pub async fn simulator(kind: PosKind) -> Box<dyn Simulator> {
     let store: SimStore = seed::seeded(&seed_config());
-    match kind {
-        PosKind::Dutchie => Box::new(
-            providers::dutchie::start(store, Default::default())
-                .await
-                .unwrap(),
-        ),
-        PosKind::Jane => Box::new(
-            providers::jane::simulator::start(store, Default::default())
-                .await
-                .unwrap(),
-        ),
-        PosKind::Dispense => Box::new(
-            providers::dispense::start(store, Default::default())
-                .await
-                .unwrap(),
-        ),
-    }
+    let loopback = std::net::SocketAddr::from((std::net::Ipv4Addr::LOCALHOST, 0));
+    (providers::registry::kind(kind).simulator)(store, loopback)
+        .await
+        .unwrap()
 }
 
 /// The next stock event, failing after [`WAIT`].
@@ -168,26 +155,32 @@ pub async fn next_event(events: &mut BoxStream<'static, Received<StockEvent>>) -
     }
 }
 
-/// Generates a `sqlite` and a `postgres` test per case, for every POS kind:
-/// `sync_cases! { name => check; }` where `check(env, kind)` is async.
+/// Generates a `sqlite` and a `postgres` test per case, each run for every kind in
+/// `providers::registry::KINDS`: `sync_cases! { name => check; }` where
+/// `check(env, kind)` is async.
 #[macro_export]
 macro_rules! sync_cases {
     ($($name:ident => $check:ident;)*) => {
         mod sqlite {
             $(
-                mod $name {
-                    #[tokio::test] async fn dutchie() { $crate::$check($crate::sync_support::sqlite().await, providers::model::PosKind::Dutchie).await }
-                    #[tokio::test] async fn jane() { $crate::$check($crate::sync_support::sqlite().await, providers::model::PosKind::Jane).await }
-                    #[tokio::test] async fn dispense() { $crate::$check($crate::sync_support::sqlite().await, providers::model::PosKind::Dispense).await }
+                #[tokio::test]
+                async fn $name() {
+                    for kind in providers::registry::KINDS {
+                        eprintln!("{} with {}", stringify!($name), kind.label);
+                        $crate::$check($crate::sync_support::sqlite().await, kind.kind).await
+                    }
                 }
             )*
         }
         mod postgres {
             $(
-                mod $name {
-                    #[tokio::test] async fn dutchie() { if let Some(env) = $crate::sync_support::postgres().await { $crate::$check(env, providers::model::PosKind::Dutchie).await } }
-                    #[tokio::test] async fn jane() { if let Some(env) = $crate::sync_support::postgres().await { $crate::$check(env, providers::model::PosKind::Jane).await } }
-                    #[tokio::test] async fn dispense() { if let Some(env) = $crate::sync_support::postgres().await { $crate::$check(env, providers::model::PosKind::Dispense).await } }
+                #[tokio::test]
+                async fn $name() {
+                    for kind in providers::registry::KINDS {
+                        let Some(env) = $crate::sync_support::postgres().await else { return };
+                        eprintln!("{} with {}", stringify!($name), kind.label);
+                        $crate::$check(env, kind.kind).await
+                    }
                 }
             )*
         }

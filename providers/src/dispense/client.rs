@@ -135,13 +135,7 @@ impl PosProvider for DispenseProvider {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            webhooks: false,
-            stock_changed_since: true,
-            customer_write: false,
-            order_submit: true,
-            returns: false,
-        }
+        super::KIND.capabilities
     }
 
     async fn test_connection(&self) -> ProviderResult<ConnectionReport> {

@@ -3,7 +3,7 @@
 //! Each vendor vocabulary (compliance types, cannabis types, weight and
 //! potency units, order statuses) is one table read in both directions: the
 //! adapter maps wire → model, the simulator model → wire. Unknown vendor
-//! values are kept (`Other(raw)`, `status: None` + `vendor_status`) and
+//! values are kept (`Other` + the raw text, `status: None` + `vendor_status`) and
 //! logged, never a failure.
 
 use std::collections::HashMap;
@@ -88,13 +88,14 @@ fn reverse<V: PartialEq>(table: &[(&'static str, V)], value: &V) -> Option<&'sta
         .map(|(name, _)| *name)
 }
 
-/// The category of a `cannabisComplianceType`; unknown values are kept and logged.
-pub(crate) fn category(raw: Option<&str>) -> ProductCategory {
+/// The category of a `cannabisComplianceType`, with the raw text when Canopy does not
+/// know it; unknown values are kept and logged.
+pub(crate) fn category(raw: Option<&str>) -> (ProductCategory, Option<String>) {
     let Some(raw) = raw else {
-        return ProductCategory::Other(String::new());
+        return (ProductCategory::Other, Some(String::new()));
     };
     if let Some(category) = lookup(CATEGORIES, raw) {
-        return category.clone();
+        return (*category, None);
     }
     if !KNOWN_OTHER_CATEGORIES
         .iter()
@@ -106,35 +107,41 @@ pub(crate) fn category(raw: Option<&str>) -> ProductCategory {
             "unknown cannabisComplianceType"
         );
     }
-    ProductCategory::Other(raw.to_owned())
+    (ProductCategory::Other, Some(raw.to_owned()))
 }
 
-/// The `cannabisComplianceType` the simulator sends for a category.
-pub(crate) fn category_to_wire(category: &ProductCategory) -> String {
-    match category {
-        ProductCategory::Other(raw) => raw.clone(),
-        known => reverse(CATEGORIES, known)
+/// The `cannabisComplianceType` the simulator sends for a category (an `Other` keeps
+/// its raw value).
+pub(crate) fn category_to_wire(category: ProductCategory, raw: Option<&str>) -> String {
+    match (category, raw) {
+        (ProductCategory::Other, Some(raw)) => raw.to_owned(),
+        (known, _) => reverse(CATEGORIES, &known)
             .unwrap_or_else(|| known.as_str())
             .to_owned(),
     }
 }
 
-/// The strain type of a `cannabisType`; absent means not applicable, unknown values are kept and logged.
-pub(crate) fn strain(raw: Option<&str>) -> StrainType {
+/// The strain type of a `cannabisType`, with the raw text when Canopy does not know it;
+/// absent means not applicable, unknown values are kept and logged.
+pub(crate) fn strain(raw: Option<&str>) -> (StrainType, Option<String>) {
     let Some(raw) = raw else {
-        return StrainType::None;
+        return (StrainType::None, None);
     };
-    lookup(STRAINS, raw).cloned().unwrap_or_else(|| {
-        tracing::warn!(vendor = "dispense", value = raw, "unknown cannabisType");
-        StrainType::Other(raw.to_owned())
-    })
+    match lookup(STRAINS, raw) {
+        Some(known) => (*known, None),
+        None => {
+            tracing::warn!(vendor = "dispense", value = raw, "unknown cannabisType");
+            (StrainType::Other, Some(raw.to_owned()))
+        }
+    }
 }
 
-/// The `cannabisType` the simulator sends for a strain type.
-pub(crate) fn strain_to_wire(strain: &StrainType) -> String {
-    match strain {
-        StrainType::Other(raw) => raw.clone(),
-        known => reverse(STRAINS, known).unwrap_or("NA").to_owned(),
+/// The `cannabisType` the simulator sends for a strain type (an `Other` keeps its raw
+/// value).
+pub(crate) fn strain_to_wire(strain: StrainType, raw: Option<&str>) -> String {
+    match (strain, raw) {
+        (StrainType::Other, Some(raw)) => raw.to_owned(),
+        (known, _) => reverse(STRAINS, &known).unwrap_or("NA").to_owned(),
     }
 }
 
@@ -252,14 +259,18 @@ pub(crate) fn products(product: &Product) -> Vec<ExternalProduct> {
         .cbd_content_unit
         .as_deref()
         .or(labs.thc_content_unit.as_deref());
+    let (category, category_raw) = category(product.cannabis_compliance_type.as_deref());
+    let (strain_type, strain_type_raw) = strain(product.cannabis_type.as_deref());
     let base = ExternalProduct {
         external_id: product.id.clone(),
         external_location_id: Some(product.venue.clone()),
         sku: product.sku.clone(),
         name: product.name.clone(),
         brand: product.brand.as_ref().and_then(|b| b.name.clone()),
-        category: category(product.cannabis_compliance_type.as_deref()),
-        strain_type: strain(product.cannabis_type.as_deref()),
+        category,
+        category_raw,
+        strain_type,
+        strain_type_raw,
         thc: potency(labs.thc, labs.thc_content_unit.as_deref()),
         cbd: potency(labs.cbd, cbd_unit),
         net_weight: weight(product.weight, product.weight_unit.as_deref()),

@@ -12,12 +12,13 @@
 //! both the adapter and the simulator. `models` holds the wire shapes,
 //! `mapping` their normalisation, `api` + `decode` the HTTP side, `client`
 //! the [`PosProvider`](crate::PosProvider), and `simulator` / `sim_routes` /
-//! `sim_wire` the simulator.
+//! `sim_wire` the simulator; `kind` its entry in the provider registry ([`KIND`]).
 
 mod api;
 mod client;
 mod decode;
 mod guesses;
+mod kind;
 mod mapping;
 mod models;
 mod offline;
@@ -28,6 +29,7 @@ pub mod simulator;
 
 pub use api::rate_limits;
 pub use client::DispenseProvider;
+pub use kind::KIND;
 pub use offline::decode_responses;
 pub use settings::{ApiMode, DispenseSettings, MAX_PAGE_SIZE};
 pub use simulator::{DispenseSimOptions, DispenseSimulator, ORDER_STATUSES, start};

@@ -73,8 +73,14 @@ pub(crate) fn product(
         name: product.name.clone(),
         sku: product.sku.clone(),
         venue: venue.to_owned(),
-        cannabis_compliance_type: Some(mapping::category_to_wire(&product.category)),
-        cannabis_type: Some(mapping::strain_to_wire(&product.strain_type)),
+        cannabis_compliance_type: Some(mapping::category_to_wire(
+            product.category,
+            product.category_raw.as_deref(),
+        )),
+        cannabis_type: Some(mapping::strain_to_wire(
+            product.strain_type,
+            product.strain_type_raw.as_deref(),
+        )),
         brand: Some(Brand {
             name: product.brand.clone(),
         }),

@@ -97,7 +97,8 @@ fn products_normalise() {
     assert_eq!(variant.category, ProductCategory::Vape);
 
     let pipe = &items[4];
-    assert_eq!(pipe.category, ProductCategory::Other("SMOKING_GEAR".into()));
+    assert_eq!(pipe.category, ProductCategory::Other);
+    assert_eq!(pipe.category_raw.as_deref(), Some("SMOKING_GEAR"));
     assert_eq!(pipe.strain_type, StrainType::None);
     assert_eq!(pipe.thc, None);
 }
@@ -214,13 +215,20 @@ fn vocabularies_round_trip() {
         ProductCategory::Topical,
         ProductCategory::Beverage,
         ProductCategory::Accessory,
-        ProductCategory::Other("CAPSULES".into()),
     ] {
         assert_eq!(
-            mapping::category(Some(&mapping::category_to_wire(&category))),
-            category
+            mapping::category(Some(&mapping::category_to_wire(category, None))),
+            (category, None)
         );
     }
+    let other = (ProductCategory::Other, Some("CAPSULES".to_owned()));
+    assert_eq!(
+        mapping::category(Some(&mapping::category_to_wire(
+            other.0,
+            other.1.as_deref()
+        ))),
+        other
+    );
     for strain in [
         StrainType::Indica,
         StrainType::Sativa,
@@ -229,8 +237,8 @@ fn vocabularies_round_trip() {
         StrainType::None,
     ] {
         assert_eq!(
-            mapping::strain(Some(&mapping::strain_to_wire(&strain))),
-            strain
+            mapping::strain(Some(&mapping::strain_to_wire(strain, None))),
+            (strain, None)
         );
     }
     let w = Weight {

@@ -260,13 +260,7 @@ impl PosProvider for DutchieProvider {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            webhooks: false,
-            stock_changed_since: false,
-            customer_write: true,
-            order_submit: true,
-            returns: false,
-        }
+        super::KIND.capabilities
     }
 
     async fn test_connection(&self) -> ProviderResult<ConnectionReport> {

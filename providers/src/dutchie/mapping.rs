@@ -108,14 +108,19 @@ pub(crate) fn product(p: ProductDetail, currency: &str) -> Result<ExternalProduc
         (_, Some(url)) if !url.trim().is_empty() => vec![url],
         _ => Vec::new(),
     };
+    let (category, category_raw) =
+        vocab::category(p.master_category.as_deref(), p.category.as_deref());
+    let (strain_type, strain_type_raw) = vocab::strain_type(p.strain_type.as_deref());
     Ok(ExternalProduct {
         external_id: p.product_id.to_string(),
         external_location_id: None,
         sku: p.sku.filter(|s| !s.is_empty()),
         name,
         brand: p.brand_name.filter(|s| !s.is_empty()),
-        category: vocab::category(p.master_category.as_deref(), p.category.as_deref()),
-        strain_type: vocab::strain_type(p.strain_type.as_deref()),
+        category,
+        category_raw,
+        strain_type,
+        strain_type_raw,
         thc: potency(p.thc_content, p.thc_content_unit.as_deref(), "thcContent"),
         cbd: potency(p.cbd_content, p.cbd_content_unit.as_deref(), "cbdContent"),
         net_weight,
@@ -406,7 +411,8 @@ mod tests {
             "USD",
         )
         .unwrap();
-        assert_eq!(odd.category, ProductCategory::Other("Clones".into()));
+        assert_eq!(odd.category, ProductCategory::Other);
+        assert_eq!(odd.category_raw.as_deref(), Some("Clones"));
         assert_eq!(odd.thc, None);
         assert_eq!(odd.rec_price, Some(Money::usd(1000)));
 

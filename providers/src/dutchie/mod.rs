@@ -19,11 +19,14 @@
 //! - Online orders are pre-orders (`/preorder/submit`, `/Status`, `/cancel`),
 //!   idempotent on `ConsumerKey` header + `idempotencyKey`. No return
 //!   submission and no webhooks.
+//!
+//! [`KIND`] is its entry in the provider registry.
 
 mod client;
 mod customer_match;
 mod decode;
 mod endpoints;
+mod kind;
 mod mapping;
 mod models;
 mod offline;
@@ -33,6 +36,7 @@ mod vocab;
 mod wire_time;
 
 pub use client::DutchieProvider;
+pub use kind::KIND;
 pub use offline::decode_responses;
 pub use settings::{DutchieAuthMode, DutchieRateLimits, DutchieSettings};
 pub use simulator::{DutchieSimOptions, DutchieSimulator, start};

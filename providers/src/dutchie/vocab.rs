@@ -109,51 +109,62 @@ fn canonical<T: PartialEq>(
         .and_then(|(_, names)| names.first().copied())
 }
 
-/// Reads a product's category from `masterCategory`, falling back to `category`.
-pub(crate) fn category(master: Option<&str>, category: Option<&str>) -> ProductCategory {
+/// Reads a product's category from `masterCategory`, falling back to `category`,
+/// with the raw text when Canopy does not know it.
+pub(crate) fn category(
+    master: Option<&str>,
+    category: Option<&str>,
+) -> (ProductCategory, Option<String>) {
     let raw = master
         .filter(|s| !s.trim().is_empty())
         .or(category.filter(|s| !s.trim().is_empty()))
         .unwrap_or_default();
-    lookup(CATEGORIES, raw).unwrap_or_else(|| {
-        tracing::warn!(
-            vendor = "dutchie",
-            value = raw,
-            "unknown product category kept as Other"
-        );
-        ProductCategory::Other(raw.to_owned())
-    })
-}
-
-/// Dutchie's spelling of a category (an `Other` keeps its raw value).
-pub(crate) fn category_name(value: &ProductCategory) -> &str {
-    match value {
-        ProductCategory::Other(raw) => raw,
-        known => canonical(CATEGORIES, known).unwrap_or(known.as_str()),
-    }
-}
-
-/// Reads `strainType`; absent or blank is "not applicable".
-pub(crate) fn strain_type(raw: Option<&str>) -> StrainType {
-    match raw.map(str::trim).filter(|s| !s.is_empty()) {
-        None => StrainType::None,
-        Some(raw) => lookup(STRAINS, raw).unwrap_or_else(|| {
+    match lookup(CATEGORIES, raw) {
+        Some(known) => (known, None),
+        None => {
             tracing::warn!(
                 vendor = "dutchie",
                 value = raw,
-                "unknown strain type kept as Other"
+                "unknown product category kept as Other"
             );
-            StrainType::Other(raw.to_owned())
-        }),
+            (ProductCategory::Other, Some(raw.to_owned()))
+        }
+    }
+}
+
+/// Dutchie's spelling of a category (an `Other` keeps its raw value).
+pub(crate) fn category_name(value: ProductCategory, raw: Option<&str>) -> &str {
+    match (value, raw) {
+        (ProductCategory::Other, Some(raw)) => raw,
+        (known, _) => canonical(CATEGORIES, &known).unwrap_or(known.as_str()),
+    }
+}
+
+/// Reads `strainType` with the raw text when Canopy does not know it; absent or
+/// blank is "not applicable".
+pub(crate) fn strain_type(raw: Option<&str>) -> (StrainType, Option<String>) {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        None => (StrainType::None, None),
+        Some(raw) => match lookup(STRAINS, raw) {
+            Some(known) => (known, None),
+            None => {
+                tracing::warn!(
+                    vendor = "dutchie",
+                    value = raw,
+                    "unknown strain type kept as Other"
+                );
+                (StrainType::Other, Some(raw.to_owned()))
+            }
+        },
     }
 }
 
 /// Dutchie's spelling of a strain type; `None` (not applicable) is written as null.
-pub(crate) fn strain_type_name(value: &StrainType) -> Option<&str> {
-    match value {
-        StrainType::None => None,
-        StrainType::Other(raw) => Some(raw),
-        known => canonical(STRAINS, known),
+pub(crate) fn strain_type_name(value: StrainType, raw: Option<&str>) -> Option<&str> {
+    match (value, raw) {
+        (StrainType::None, _) => None,
+        (StrainType::Other, raw) => raw,
+        (known, _) => canonical(STRAINS, &known),
     }
 }
 
@@ -196,34 +207,49 @@ mod tests {
 
     #[test]
     fn categories_read_aliases_and_keep_unknowns() {
-        assert_eq!(category(Some("Pre-Rolls"), None), ProductCategory::PreRoll);
-        assert_eq!(category(Some("prerolls"), None), ProductCategory::PreRoll);
-        assert_eq!(category(None, Some("VAPORIZERS")), ProductCategory::Vape);
-        assert_eq!(category(Some(""), Some("Edibles")), ProductCategory::Edible);
+        assert_eq!(
+            category(Some("Pre-Rolls"), None),
+            (ProductCategory::PreRoll, None)
+        );
+        assert_eq!(
+            category(Some("prerolls"), None),
+            (ProductCategory::PreRoll, None)
+        );
+        assert_eq!(
+            category(None, Some("VAPORIZERS")),
+            (ProductCategory::Vape, None)
+        );
+        assert_eq!(
+            category(Some(""), Some("Edibles")),
+            (ProductCategory::Edible, None)
+        );
         assert_eq!(
             category(Some("Clones"), None),
-            ProductCategory::Other("Clones".to_owned())
+            (ProductCategory::Other, Some("Clones".to_owned()))
         );
     }
 
     #[test]
     fn every_category_round_trips_through_its_dutchie_name() {
         for (value, _) in CATEGORIES {
-            assert_eq!(&category(Some(category_name(value)), None), value);
+            assert_eq!(category(Some(category_name(*value, None)), None).0, *value);
         }
-        let other = ProductCategory::Other("Seeds".to_owned());
-        assert_eq!(category(Some(category_name(&other)), None), other);
+        let other = (ProductCategory::Other, Some("Seeds".to_owned()));
+        assert_eq!(
+            category(Some(category_name(other.0, other.1.as_deref())), None),
+            other
+        );
     }
 
     #[test]
     fn strains_units_and_statuses() {
-        assert_eq!(strain_type(Some("indica")), StrainType::Indica);
-        assert_eq!(strain_type(Some("CBD")), StrainType::Cbd);
-        assert_eq!(strain_type(None), StrainType::None);
-        assert_eq!(strain_type(Some("N/A")), StrainType::None);
+        assert_eq!(strain_type(Some("indica")), (StrainType::Indica, None));
+        assert_eq!(strain_type(Some("CBD")), (StrainType::Cbd, None));
+        assert_eq!(strain_type(None), (StrainType::None, None));
+        assert_eq!(strain_type(Some("N/A")), (StrainType::None, None));
         assert_eq!(
             strain_type(Some("Ruderalis")),
-            StrainType::Other("Ruderalis".into())
+            (StrainType::Other, Some("Ruderalis".into()))
         );
         assert_eq!(potency_unit("%"), Some(PotencyUnit::Percent));
         assert_eq!(potency_unit("MG"), Some(PotencyUnit::Milligrams));

@@ -487,13 +487,7 @@ impl PosProvider for JaneProvider {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            webhooks: true,
-            stock_changed_since: false,
-            customer_write: false,
-            order_submit: true,
-            returns: true,
-        }
+        super::KIND.capabilities
     }
 
     async fn test_connection(&self) -> ProviderResult<ConnectionReport> {

@@ -135,11 +135,10 @@ fn single_weight_products_keep_their_id_and_categories_map() {
     assert_eq!(drink[0].strain_type, StrainType::Cbd);
     assert_eq!(drink[0].rec_price, Some(Money::usd(699)));
     let clone = product(3);
-    assert_eq!(clone[0].category, ProductCategory::Other("grow".to_owned()));
-    assert_eq!(
-        clone[0].strain_type,
-        StrainType::Other("Indica-dominant".to_owned())
-    );
+    assert_eq!(clone[0].category, ProductCategory::Other);
+    assert_eq!(clone[0].category_raw.as_deref(), Some("grow"));
+    assert_eq!(clone[0].strain_type, StrainType::Other);
+    assert_eq!(clone[0].strain_type_raw.as_deref(), Some("Indica-dominant"));
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! strain, percent potency, per-weight prices and stock, cart statuses,
 //! customers and purchase history from carts.
 //!
-//! Unknown vendor values are kept (`Other(raw)`, `status: None` with the raw
+//! Unknown vendor values are kept (`Other` + the raw text, `status: None` with the raw
 //! `vendor_status`) and logged, never an error. A record that cannot be used
 //! at all (no usable weight, negative stock) is an `Err(reason)` for the
 //! caller to put into `rejected`.
@@ -45,12 +45,13 @@ pub(crate) const LINEAGES: &[(&str, StrainType)] = &[
 ];
 
 /// The category of a menu product from `kind`, refined by `kind_subtype` /
-/// `root_subtype` (drinks among edibles). Unknown kinds are kept and logged.
+/// `root_subtype` (drinks among edibles), with the raw text when Canopy does not know
+/// it. Unknown kinds are kept and logged.
 pub(crate) fn category(
     kind: &str,
     kind_subtype: Option<&str>,
     root_subtype: Option<&str>,
-) -> ProductCategory {
+) -> (ProductCategory, Option<String>) {
     let kind = kind.trim();
     let Some((_, category)) = KINDS.iter().find(|(k, _)| k.eq_ignore_ascii_case(kind)) else {
         tracing::warn!(
@@ -58,37 +59,37 @@ pub(crate) fn category(
             kind,
             "unknown Jane product kind; kept as Other"
         );
-        return ProductCategory::Other(kind.to_owned());
+        return (ProductCategory::Other, Some(kind.to_owned()));
     };
     let is_drink = [kind_subtype, root_subtype].into_iter().flatten().any(|s| {
         let s = s.to_ascii_lowercase();
         s.contains("drink") || s.contains("beverage")
     });
     if *category == ProductCategory::Edible && is_drink {
-        ProductCategory::Beverage
+        (ProductCategory::Beverage, None)
     } else {
-        category.clone()
+        (*category, None)
     }
 }
 
-/// The strain type from Jane's lineage (`category`). Absent means none;
-/// unknown values are kept and logged.
-pub(crate) fn strain(lineage: Option<&str>) -> StrainType {
+/// The strain type from Jane's lineage (`category`), with the raw text when Canopy
+/// does not know it. Absent means none; unknown values are kept and logged.
+pub(crate) fn strain(lineage: Option<&str>) -> (StrainType, Option<String>) {
     let Some(lineage) = lineage.map(str::trim).filter(|l| !l.is_empty()) else {
-        return StrainType::None;
+        return (StrainType::None, None);
     };
     match LINEAGES
         .iter()
         .find(|(l, _)| l.eq_ignore_ascii_case(lineage))
     {
-        Some((_, strain)) => strain.clone(),
+        Some((_, strain)) => (*strain, None),
         None => {
             tracing::warn!(
                 vendor = "jane",
                 lineage,
                 "unknown Jane lineage; kept as Other"
             );
-            StrainType::Other(lineage.to_owned())
+            (StrainType::Other, Some(lineage.to_owned()))
         }
     }
 }
@@ -170,12 +171,12 @@ pub(crate) fn products(
     {
         return Err(format!("negative price {price}"));
     }
-    let category = category(
+    let (category, category_raw) = category(
         &product.kind,
         product.kind_subtype.as_deref(),
         product.root_subtype.as_deref(),
     );
-    let strain_type = strain(product.category.as_deref());
+    let (strain_type, strain_type_raw) = strain(product.category.as_deref());
     let single = weights.len() == 1;
     // a negative content is no reading: dropped, like an absent one
     let percent = |value: Option<f64>| {
@@ -204,8 +205,10 @@ pub(crate) fn products(
                 sku: None,
                 name: product.name.clone(),
                 brand: product.brand.clone(),
-                category: category.clone(),
-                strain_type: strain_type.clone(),
+                category,
+                category_raw: category_raw.clone(),
+                strain_type,
+                strain_type_raw: strain_type_raw.clone(),
                 thc: percent(product.percent_thc),
                 cbd: percent(product.percent_cbd),
                 net_weight,

@@ -9,11 +9,13 @@
 //! - `oauth`: the token cache; `webhook`: bearer verification and cart payloads.
 //! - `client`: [`JaneProvider`], the [`crate::PosProvider`] for Jane.
 //! - `simulator` (+ `sim_routes`, `sim_wire`): a local Jane serving the same shapes.
+//! - `kind`: its entry in the provider registry ([`KIND`]).
 
 mod client;
 #[cfg(test)]
 mod fixture_tests;
 mod guesses;
+mod kind;
 mod mapping;
 mod models;
 mod oauth;
@@ -26,5 +28,6 @@ mod webhook;
 mod weights;
 
 pub use client::JaneProvider;
+pub use kind::KIND;
 pub use offline::decode_responses;
 pub use settings::{JaneSettings, MAX_PAGE_SIZE, MenuApi};

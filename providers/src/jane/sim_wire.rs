@@ -47,23 +47,23 @@ fn sale_weight(product: &ExternalProduct) -> JaneWeight {
     }
 }
 
-/// Jane's `kind` and `kind_subtype` for a category.
-fn kind(category: &ProductCategory) -> (String, Option<String>) {
-    if *category == ProductCategory::Beverage {
+/// Jane's `kind` and `kind_subtype` for a category (an `Other` keeps its raw value).
+fn kind(category: ProductCategory, raw: Option<&str>) -> (String, Option<String>) {
+    if category == ProductCategory::Beverage {
         return ("edible".to_owned(), Some(DRINK_SUBTYPE.to_owned()));
     }
-    match (category, KINDS.iter().find(|(_, c)| c == category)) {
-        (_, Some((kind, _))) => ((*kind).to_owned(), None),
-        (ProductCategory::Other(raw), None) => (raw.clone(), None),
-        (other, None) => (other.as_str().to_ascii_lowercase(), None),
+    match (category, raw, KINDS.iter().find(|(_, c)| *c == category)) {
+        (_, _, Some((kind, _))) => ((*kind).to_owned(), None),
+        (ProductCategory::Other, Some(raw), None) => (raw.to_owned(), None),
+        (other, _, None) => (other.as_str().to_ascii_lowercase(), None),
     }
 }
 
-/// Jane's lineage for a strain type.
-fn lineage(strain: &StrainType) -> Option<String> {
-    match (strain, LINEAGES.iter().find(|(_, s)| s == strain)) {
-        (_, Some((lineage, _))) => Some((*lineage).to_owned()),
-        (StrainType::Other(raw), None) => Some(raw.clone()),
+/// Jane's lineage for a strain type (an `Other` keeps its raw value).
+fn lineage(strain: StrainType, raw: Option<&str>) -> Option<String> {
+    match (strain, raw, LINEAGES.iter().find(|(_, s)| *s == strain)) {
+        (_, _, Some((lineage, _))) => Some((*lineage).to_owned()),
+        (StrainType::Other, Some(raw), None) => Some(raw.to_owned()),
         _ => None,
     }
 }
@@ -71,7 +71,7 @@ fn lineage(strain: &StrainType) -> Option<String> {
 /// A store product on the menu of `store_id`, with its units on hand.
 pub(crate) fn menu_product(product: &ExternalProduct, store_id: &str, on_hand: i64) -> MenuProduct {
     let weight = sale_weight(product);
-    let (kind, kind_subtype) = kind(&product.category);
+    let (kind, kind_subtype) = kind(product.category, product.category_raw.as_deref());
     let percent = |p: Option<crate::model::Potency>| {
         p.filter(|p| p.unit == PotencyUnit::Percent)
             .map(|p| p.value)
@@ -89,7 +89,7 @@ pub(crate) fn menu_product(product: &ExternalProduct, store_id: &str, on_hand: i
         root_subtype: kind_subtype.clone(),
         kind,
         kind_subtype,
-        category: lineage(&product.strain_type),
+        category: lineage(product.strain_type, product.strain_type_raw.as_deref()),
         percent_thc: percent(product.thc),
         percent_cbd: percent(product.cbd),
         available_weights: vec![weight.key().to_owned()],

@@ -250,7 +250,7 @@ fn product(rng: &mut StdRng, id: String, i: usize, modified_at: DateTime<Utc>) -
     let strain_type = if strain == "Harlequin" || strain == "ACDC" {
         StrainType::Cbd
     } else {
-        [StrainType::Indica, StrainType::Sativa, StrainType::Hybrid][rng.random_range(0..3)].clone()
+        [StrainType::Indica, StrainType::Sativa, StrainType::Hybrid][rng.random_range(0..3)]
     };
     let pct = |rng: &mut StdRng, lo: f64, hi: f64| Potency {
         value: round1(rng.random_range(lo..hi)),
@@ -424,7 +424,9 @@ fn product(rng: &mut StdRng, id: String, i: usize, modified_at: DateTime<Utc>) -
         name,
         brand: Some(brand.to_owned()),
         category,
+        category_raw: None,
         strain_type,
+        strain_type_raw: None,
         thc,
         cbd,
         net_weight: weight,

@@ -10,7 +10,7 @@ use crate::{
         app_state,
         types::{
             Order,
-            enums::FulfillmentType,
+            enums::Fulfillment,
             ids::{parse_id, parse_optional_id},
         },
     },
@@ -39,7 +39,7 @@ pub struct PlaceOrderInput {
     /// What is ordered; each product once.
     pub lines: Vec<OrderLineInput>,
     /// Pickup or delivery.
-    pub fulfillment: FulfillmentType,
+    pub fulfillment: Fulfillment,
     /// The client's key for this order (per customer): a replay returns the first
     /// order, never a second one.
     pub idempotency_key: String,
@@ -66,7 +66,7 @@ impl CheckoutMutation {
         let order = NewOrder {
             location_id: parse_id("input.locationId", &input.location_id)?,
             lines: lines("input.lines", &input.lines)?,
-            fulfillment: input.fulfillment.into(),
+            fulfillment: input.fulfillment,
             idempotency_key: input.idempotency_key,
             customer_id: parse_optional_id("input.customerId", input.customer_id.as_ref())?,
         };

@@ -1,6 +1,8 @@
-//! Admin reads: provider connections, alerts and the audit log. Admins only.
+//! Admin reads: the registered POS kinds, provider connections, alerts and the audit
+//! log. Admins only.
 
 use async_graphql::{Context, ID, Object};
+use providers::registry::ProviderKind;
 
 use crate::{
     admin,
@@ -24,6 +26,13 @@ pub struct AdminQuery;
 
 #[Object]
 impl AdminQuery {
+    /// The POS kinds Canopy can connect to, with their labels, the settings a
+    /// connection form asks for and their capabilities. Admins only.
+    #[graphql(guard = "RoleGuard::admin()")]
+    async fn pos_kinds(&self) -> &'static [ProviderKind] {
+        providers::registry::KINDS
+    }
+
     /// Every POS connection, oldest first. Admins only.
     #[graphql(guard = "RoleGuard::admin()")]
     async fn provider_connections(

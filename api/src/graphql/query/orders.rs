@@ -41,7 +41,7 @@ impl OrdersQuery {
         let filter = OrderFilter {
             customer_id: parse_optional_id("customerId", customer_id.as_ref())?,
             location_id: parse_optional_id("locationId", location_id.as_ref())?,
-            status: status.map(Into::into),
+            status,
             ..OrderFilter::new(OrderScope::of(Viewer::of(ctx)?)?)
         };
         let request = page_request::<IdKey<Order>>(ctx, first, after.as_deref())?;

@@ -42,7 +42,7 @@ impl ProductsQuery {
         let filter = ProductFilter {
             location_id: parse_optional_id("locationId", location_id.as_ref())?,
             search,
-            category: category.map(Into::into),
+            category,
         };
         let request = page_request::<IdKey<Product>>(ctx, first, after.as_deref())?;
         let db = &app_state(ctx)?.db;

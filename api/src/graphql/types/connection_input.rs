@@ -61,7 +61,7 @@ pub struct UpdateProviderConnectionInput {
 impl From<CreateProviderConnectionInput> for NewConnection {
     fn from(input: CreateProviderConnectionInput) -> Self {
         Self {
-            kind: input.kind.into(),
+            kind: input.kind,
             name: input.name,
             base_url: input.base_url,
             api_key: input.api_key,

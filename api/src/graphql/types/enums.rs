@@ -1,134 +1,15 @@
-//! GraphQL enums mirroring the closed sets of `entities::enums`, converted both ways.
+//! GraphQL enums of the closed sets in `entities::enums`.
+//!
+//! The seven enums the POS adapters share are defined once in `providers::model`
+//! (whose `graphql` feature derives their GraphQL type) and re-exported here; the
+//! enums Canopy alone owns are mirrored with async-graphql's `remote`, converted both
+//! ways.
 
 use async_graphql::Enum;
 use entities::enums;
-
-/// A product category.
-#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
-#[graphql(remote = "enums::ProductCategory")]
-pub enum ProductCategory {
-    /// Dried flower.
-    Flower,
-    /// Pre-rolled joints.
-    PreRoll,
-    /// Vaporizer cartridges and disposables.
-    Vape,
-    /// Concentrates and extracts.
-    Concentrate,
-    /// Edibles.
-    Edible,
-    /// Tinctures.
-    Tincture,
-    /// Topicals.
-    Topical,
-    /// Cannabis beverages.
-    Beverage,
-    /// Accessories and gear.
-    Accessory,
-    /// Beer.
-    Beer,
-    /// Wine.
-    Wine,
-    /// Spirits.
-    Spirits,
-    /// A vendor category Canopy does not know.
-    Other,
-}
-
-/// A cannabis strain type.
-#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
-#[graphql(remote = "enums::StrainType")]
-pub enum StrainType {
-    /// Indica.
-    Indica,
-    /// Sativa.
-    Sativa,
-    /// Hybrid.
-    Hybrid,
-    /// High-CBD.
-    Cbd,
-    /// Not applicable (accessories, alcohol).
-    None,
-    /// A vendor value Canopy does not know.
-    Other,
-}
-
-/// The unit of a cannabinoid content.
-#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
-#[graphql(remote = "enums::PotencyUnit")]
-pub enum PotencyUnit {
-    /// Percent by weight.
-    Percent,
-    /// Milligrams per package.
-    #[graphql(name = "MG")]
-    Milligrams,
-    /// Milligrams per gram.
-    #[graphql(name = "MG_PER_G")]
-    MilligramsPerGram,
-}
-
-/// A unit of net weight or volume.
-#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
-#[graphql(remote = "enums::WeightUnit")]
-pub enum WeightUnit {
-    /// Grams.
-    #[graphql(name = "G")]
-    Grams,
-    /// Milligrams.
-    #[graphql(name = "MG")]
-    Milligrams,
-    /// Avoirdupois ounces.
-    #[graphql(name = "OZ")]
-    Ounces,
-    /// Pounds.
-    #[graphql(name = "LB")]
-    Pounds,
-    /// Millilitres.
-    #[graphql(name = "ML")]
-    Milliliters,
-    /// Fluid ounces.
-    #[graphql(name = "FL_OZ")]
-    FluidOunces,
-    /// Counted units.
-    #[graphql(name = "EACH")]
-    Each,
-}
-
-/// The status of an online order.
-#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
-#[graphql(remote = "enums::OrderStatus")]
-pub enum OrderStatus {
-    /// Placed in Canopy, not yet delivered to the POS.
-    Pending,
-    /// Accepted by the POS, not yet confirmed by staff.
-    Submitted,
-    /// Confirmed by the store.
-    Confirmed,
-    /// Ready for pickup.
-    Ready,
-    /// Out for delivery.
-    Shipped,
-    /// Delivered to the customer.
-    Delivered,
-    /// Completed (paid and handed over).
-    Completed,
-    /// Cancelled by either side.
-    Cancelled,
-    /// Returned after completion (wholly or in part).
-    Returned,
-    /// Could not be delivered to the POS, or rejected by it.
-    Failed,
-}
-
-/// How an order reaches the customer.
-#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
-#[graphql(remote = "enums::Fulfillment")]
-pub enum FulfillmentType {
-    /// The customer picks up in store.
-    Pickup,
-    /// The store delivers.
-    Delivery,
-}
+pub use entities::enums::{
+    Fulfillment, OrderStatus, PosKind, PotencyUnit, ProductCategory, StrainType, WeightUnit,
+};
 
 /// Where a purchase happened.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]

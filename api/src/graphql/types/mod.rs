@@ -36,13 +36,14 @@ pub use customer::Customer;
 pub use customer_sync::{
     ClassGrams, CustomerEvent, CustomerPosProfile, CustomerSyncState, PurchaseTotals,
 };
+pub use enums::PosKind;
 pub use location::Location;
 pub use money::Money;
 pub use order::{Order, OrderLine};
 pub use order_event::OrderEvent;
 pub use product::{Measure, Potency, Product};
 pub use profile_input::ProfileInput;
-pub use provider_connection::{PosKind, ProviderConnection, SyncStatus};
+pub use provider_connection::{ProviderConnection, SyncStatus};
 pub use purchase::Purchase;
 pub use stock::StockLevel;
 pub use stock_event::StockEvent;

@@ -7,7 +7,7 @@ use entities::{order, order_line};
 use super::{
     Customer, Location, Money, Product,
     cursor::IdList,
-    enums::{FulfillmentType, OrderStatus},
+    enums::{Fulfillment, OrderStatus},
     ids::to_id,
 };
 use crate::{
@@ -31,7 +31,7 @@ impl Order {
 
     /// Current status.
     async fn status(&self) -> OrderStatus {
-        self.0.status.into()
+        self.0.status
     }
 
     /// The POS's own status text, as last received.
@@ -45,8 +45,8 @@ impl Order {
     }
 
     /// Pickup or delivery.
-    async fn fulfillment(&self) -> FulfillmentType {
-        self.0.fulfillment.into()
+    async fn fulfillment(&self) -> Fulfillment {
+        self.0.fulfillment
     }
 
     /// Delivery address, for deliveries.

@@ -28,12 +28,12 @@ impl OrderEvent {
 
     /// The status before the change; null for a new order.
     async fn from(&self) -> Option<OrderStatus> {
-        self.0.from.map(Into::into)
+        self.0.from
     }
 
     /// The status after the change.
     async fn to(&self) -> OrderStatus {
-        self.0.to.into()
+        self.0.to
     }
 
     /// What caused it: `API` (the customer), `ADMIN`, `OUTBOX` (the POS's answer to a

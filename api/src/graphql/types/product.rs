@@ -124,12 +124,12 @@ impl Product {
 
     /// Category.
     async fn category(&self) -> ProductCategory {
-        self.model.category.into()
+        self.model.category
     }
 
     /// Strain type, for cannabis products.
     async fn strain_type(&self) -> Option<StrainType> {
-        self.model.strain_type.map(Into::into)
+        self.model.strain_type
     }
 
     /// THC content.
@@ -146,7 +146,7 @@ impl Product {
     async fn net_weight(&self) -> Option<Measure> {
         Some(Measure {
             value: self.model.net_weight_value?,
-            unit: self.model.net_weight_unit?.into(),
+            unit: self.model.net_weight_unit?,
         })
     }
 
@@ -253,6 +253,6 @@ impl Product {
 fn potency(value: Option<f64>, unit: Option<entities::enums::PotencyUnit>) -> Option<Potency> {
     Some(Potency {
         value: value?,
-        unit: unit?.into(),
+        unit: unit?,
     })
 }

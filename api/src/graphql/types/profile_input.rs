@@ -58,9 +58,7 @@ impl From<ProfileInput> for profile::ProfileInput {
             state: input.state,
             postal_code: input.postal_code,
             marketing_opt_in: input.marketing_opt_in,
-            favourite_categories: input
-                .favourite_categories
-                .map(|categories| categories.into_iter().map(Into::into).collect()),
+            favourite_categories: input.favourite_categories,
             preferred_location_id: input.preferred_location_id.map(|id| id.0),
         }
     }

@@ -2,29 +2,17 @@
 //! health, and of its secrets only whether they are set and the API key's last four
 //! characters.
 
-use async_graphql::{Context, Enum, ID, Json, Object, SimpleObject};
+use async_graphql::{Context, ID, Json, Object, SimpleObject};
 use chrono::{DateTime, Utc};
-use entities::{enums, provider_connection::Model};
+use entities::provider_connection::Model;
 
-use super::{Location, ids::to_id};
+use super::{Location, PosKind, ids::to_id};
 use crate::{
     admin::{self, health::ConnectionHealth},
     error::ApiError,
     graphql::app_state,
     sync::status,
 };
-
-/// The point of sale a connection speaks to.
-#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
-#[graphql(remote = "enums::PosKind")]
-pub enum PosKind {
-    /// Dutchie POS.
-    Dutchie,
-    /// Jane (iHeartJane).
-    Jane,
-    /// Dispense.
-    Dispense,
-}
 
 /// A connection to a retailer's POS account.
 pub struct ProviderConnection(pub Model);
@@ -38,7 +26,7 @@ impl ProviderConnection {
 
     /// Which POS.
     async fn kind(&self) -> PosKind {
-        self.0.kind.into()
+        self.0.kind
     }
 
     /// Display name.
@@ -119,7 +107,10 @@ impl ProviderConnection {
     /// Where the POS should send webhooks (a path on this server), for vendors that
     /// push them.
     async fn webhook_url(&self) -> Option<String> {
-        (self.0.kind == enums::PosKind::Jane).then(|| format!("/webhooks/{}", self.0.id))
+        providers::registry::kind(self.0.kind)
+            .capabilities
+            .webhooks
+            .then(|| format!("/webhooks/{}", self.0.id))
     }
 
     /// When it was created.

@@ -8,7 +8,6 @@
 //! arrive as return transactions in the synced purchases ([`pos_returns`]).
 
 pub mod apply;
-pub mod mapping;
 pub mod poller;
 pub mod pos_returns;
 pub mod reported;

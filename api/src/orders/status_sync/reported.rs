@@ -3,12 +3,12 @@
 
 use providers::model::PosOrderStatus;
 
-use super::{Observation, mapping};
+use super::Observation;
 
 /// The observation of a status the POS reported.
 pub fn observation(status: &PosOrderStatus) -> Observation {
     Observation {
-        status: status.status.map(mapping::order_status),
+        status: status.status,
         vendor_status: Some(status.vendor_status.clone()),
         reason: status.reason.clone(),
         external_id: Some(status.external_id.clone()),

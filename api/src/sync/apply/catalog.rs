@@ -15,7 +15,7 @@ use uuid::Uuid;
 use super::{ApplyContext, Watermark, batches, is_newer, newest_per_id};
 use crate::{
     effects::Effects,
-    sync::{discrepancy, lookup, mapping},
+    sync::{discrepancy, lookup},
 };
 
 /// The catalog's name in alerts.
@@ -207,8 +207,8 @@ const DEFAULT_CURRENCY: &str = "USD";
 
 /// Copies every POS-owned field of `product` onto `row`.
 fn assign(row: &mut product::Model, product: &ExternalProduct) {
-    let (category, category_raw) = mapping::category(&product.category);
-    let (strain_type, strain_type_raw) = mapping::strain_type(&product.strain_type);
+    let (category, category_raw) = (product.category, product.category_raw.clone());
+    let (strain_type, strain_type_raw) = (product.strain_type, product.strain_type_raw.clone());
     row.name = product.name.clone();
     row.brand = product.brand.clone();
     row.category = category;
@@ -216,11 +216,11 @@ fn assign(row: &mut product::Model, product: &ExternalProduct) {
     row.strain_type = Some(strain_type);
     row.strain_type_raw = strain_type_raw;
     row.thc_value = product.thc.map(|p| p.value);
-    row.thc_unit = product.thc.map(|p| mapping::potency_unit(p.unit));
+    row.thc_unit = product.thc.map(|p| p.unit);
     row.cbd_value = product.cbd.map(|p| p.value);
-    row.cbd_unit = product.cbd.map(|p| mapping::potency_unit(p.unit));
+    row.cbd_unit = product.cbd.map(|p| p.unit);
     row.net_weight_value = product.net_weight.map(|w| w.value);
-    row.net_weight_unit = product.net_weight.map(|w| mapping::weight_unit(w.unit));
+    row.net_weight_unit = product.net_weight.map(|w| w.unit);
     row.flower_equivalent_grams = product.flower_equivalent_grams;
     row.abv = product.abv;
     row.volume_ml = product.volume_ml;

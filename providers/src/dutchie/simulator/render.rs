@@ -48,7 +48,7 @@ pub(crate) fn location_identity(location: &ExternalLocation, location_id: i32) -
 
 /// `ProductDetail` of a catalog item.
 pub(crate) fn product_detail(p: &ExternalProduct, product_id: i32) -> ProductDetail {
-    let category = vocab::category_name(&p.category).to_owned();
+    let category = vocab::category_name(p.category, p.category_raw.as_deref()).to_owned();
     ProductDetail {
         product_id,
         sku: p.sku.clone(),
@@ -57,7 +57,8 @@ pub(crate) fn product_detail(p: &ExternalProduct, product_id: i32) -> ProductDet
         category: Some(category),
         image_url: p.images.first().cloned(),
         image_urls: (!p.images.is_empty()).then(|| p.images.clone()),
-        strain_type: vocab::strain_type_name(&p.strain_type).map(str::to_owned),
+        strain_type: vocab::strain_type_name(p.strain_type, p.strain_type_raw.as_deref())
+            .map(str::to_owned),
         net_weight: p.net_weight.map(|w| w.value),
         net_weight_unit: p
             .net_weight

@@ -1,0 +1,73 @@
+//! Dutchie's entry in the provider registry: label, form settings, capabilities and
+//! the factories of its adapter and simulator.
+
+use std::{net::SocketAddr, sync::Arc};
+
+use futures::future::BoxFuture;
+
+use super::{DutchieProvider, DutchieSimOptions};
+use crate::{
+    ConnectionConfig, PosProvider, ProviderResult,
+    model::{Capabilities, PosKind},
+    registry::{ProviderKind, SettingField},
+    simulator::{SimStore, Simulator},
+};
+
+/// Dutchie in the registry.
+pub const KIND: ProviderKind = ProviderKind {
+    kind: PosKind::Dutchie,
+    label: "Dutchie",
+    settings: &[
+        SettingField {
+            name: "time_zone",
+            label: "Time zone",
+            help: "The store's IANA time zone; Dutchie's /whoami does not say.",
+            required: false,
+            secret: false,
+            example: Some("America/Los_Angeles"),
+        },
+        SettingField {
+            name: "currency",
+            label: "Currency",
+            help: "ISO 4217 currency of the store's prices (USD by default).",
+            required: false,
+            secret: false,
+            example: Some("USD"),
+        },
+        SettingField {
+            name: "auth_mode",
+            label: "Authentication",
+            help: "location_key (default), or integrator_key with the integrator key as API secret.",
+            required: false,
+            secret: false,
+            example: Some("location_key"),
+        },
+    ],
+    capabilities: Capabilities {
+        webhooks: false,
+        stock_changed_since: false,
+        customer_write: true,
+        order_submit: true,
+        returns: false,
+    },
+    connect,
+    simulator,
+};
+
+fn connect(config: ConnectionConfig) -> ProviderResult<Arc<dyn PosProvider>> {
+    Ok(Arc::new(DutchieProvider::new(config)?))
+}
+
+fn simulator(
+    store: SimStore,
+    addr: SocketAddr,
+) -> BoxFuture<'static, std::io::Result<Box<dyn Simulator>>> {
+    Box::pin(async move {
+        let options = DutchieSimOptions {
+            addr,
+            ..DutchieSimOptions::default()
+        };
+        let simulator: Box<dyn Simulator> = Box::new(super::start(store, options).await?);
+        Ok(simulator)
+    })
+}

@@ -1,0 +1,82 @@
+//! Jane's entry in the provider registry: label, form settings, capabilities and the
+//! factories of its adapter and simulator.
+
+use std::{net::SocketAddr, sync::Arc};
+
+use futures::future::BoxFuture;
+
+use super::{JaneProvider, simulator::JaneSimOptions};
+use crate::{
+    ConnectionConfig, PosProvider, ProviderResult,
+    model::{Capabilities, PosKind},
+    registry::{ProviderKind, SettingField},
+    simulator::{SimStore, Simulator},
+};
+
+/// Jane in the registry.
+pub const KIND: ProviderKind = ProviderKind {
+    kind: PosKind::Jane,
+    label: "Jane",
+    settings: &[
+        SettingField {
+            name: "store_id",
+            label: "Store id",
+            help: "The Jane store this connection serves.",
+            required: true,
+            secret: false,
+            example: Some("1234"),
+        },
+        SettingField {
+            name: "token_url",
+            label: "Token URL",
+            help: "The OAuth2 token endpoint; {base URL}/oauth/token by default.",
+            required: false,
+            secret: false,
+            example: None,
+        },
+        SettingField {
+            name: "menu_api",
+            label: "Menu API",
+            help: "roots (default) or partner: which of Jane's menu paths to read.",
+            required: false,
+            secret: false,
+            example: Some("roots"),
+        },
+        SettingField {
+            name: "customers_from_carts",
+            label: "Customers from carts",
+            help: "true to read customers from the people named on carts (Jane has no customer API).",
+            required: false,
+            secret: false,
+            example: Some("true"),
+        },
+    ],
+    capabilities: Capabilities {
+        webhooks: true,
+        stock_changed_since: false,
+        customer_write: false,
+        order_submit: true,
+        returns: true,
+    },
+    connect,
+    simulator,
+};
+
+fn connect(config: ConnectionConfig) -> ProviderResult<Arc<dyn PosProvider>> {
+    Ok(Arc::new(JaneProvider::new(&config)?))
+}
+
+fn simulator(
+    store: SimStore,
+    addr: SocketAddr,
+) -> BoxFuture<'static, std::io::Result<Box<dyn Simulator>>> {
+    Box::pin(async move {
+        let options = JaneSimOptions {
+            addr,
+            ..JaneSimOptions::default()
+        };
+        let simulator: Box<dyn Simulator> =
+            Box::new(super::simulator::start(store, options).await?);
+        Ok(simulator)
+    })
+}
