@@ -61,11 +61,6 @@ const ALLOWED: &[(&str, &str, &str)] = &[
         "outbox",
         "Config flattens outbox::OutboxConfig (as above)",
     ),
-    (
-        "connections",
-        "sync",
-        "sync::mapping converts POS kinds; the ENUMS+REGISTRY branch of issue 11 deletes it",
-    ),
 ];
 
 /// `from` → `to` import pairs and one file showing each.
