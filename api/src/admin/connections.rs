@@ -20,10 +20,11 @@ use uuid::Uuid;
 use super::{
     errors::{from_connection, not_found},
     input::{ConnectionChanges, NewConnection},
-    validate::{self, AdminConfig, FULL_SYNC_SECONDS, POLL_SECONDS},
+    validate::{self, FULL_SYNC_SECONDS, POLL_SECONDS},
 };
 use crate::{
     audit::{self, AuditRecord},
+    config::AdminConfig,
     connections::{self, ConnectionInput},
     error::ApiError,
     secrets::Keyring,

@@ -3,7 +3,6 @@
 
 use std::{net::IpAddr, ops::RangeInclusive, time::Duration};
 
-use clap::Args;
 use secrecy::SecretString;
 use serde_json::Value;
 use url::{Host, Url};
@@ -20,32 +19,6 @@ pub const POLL_SECONDS: RangeInclusive<i32> = 5..=3600;
 pub const FULL_SYNC_SECONDS: RangeInclusive<i32> = 60..=86_400;
 /// Largest settings object, in bytes of JSON.
 pub const SETTINGS_BYTES: usize = 16 * 1024;
-
-/// Admin input policy that a deployment may relax, and how long admin calls to a POS may take.
-#[derive(Args, Clone, Debug, PartialEq, Eq)]
-pub struct AdminConfig {
-    /// Accept `http://` POS base URLs on any host (by default only loopback hosts may use
-    /// plain HTTP, for local simulators; everything else must be `https://`).
-    #[arg(long, env = "CANOPY_ALLOW_PLAIN_HTTP_POS", global = true)]
-    pub allow_plain_http_pos: bool,
-
-    /// The longest a connection test (`testProviderConnection`) may take, whatever the
-    /// adapter's retry policy.
-    #[arg(long, env = "CANOPY_PROBE_TIMEOUT", default_value = "20s", value_parser = humantime::parse_duration, global = true)]
-    pub probe_timeout: Duration,
-
-    /// The longest an on-demand sync (`syncProviderConnection`) runs inside the request
-    /// before the request gives up on it.
-    #[arg(long, env = "CANOPY_ON_DEMAND_SYNC_TIMEOUT", default_value = "25s", value_parser = humantime::parse_duration, global = true)]
-    pub sync_timeout: Duration,
-}
-
-impl Default for AdminConfig {
-    /// The clap defaults, without flags or environment.
-    fn default() -> Self {
-        crate::config::clap_defaults()
-    }
-}
 
 /// A name: trimmed, 1 to 100 characters, no control characters.
 pub fn name(field: &str, value: &str) -> Result<String, ApiError> {

@@ -9,7 +9,6 @@
 //! the alert itself stays in the database and on the admin page. It owns no state and
 //! never reads the database.
 
-pub mod config;
 pub mod email;
 pub mod webhook;
 
@@ -21,11 +20,8 @@ use secrecy::SecretString;
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 use url::Url;
 
-pub use self::{
-    config::{NotifyConfig, Severity},
-    email::EmailChannel,
-    webhook::WebhookChannel,
-};
+pub use self::{email::EmailChannel, webhook::WebhookChannel};
+pub use crate::config::{NotifyConfig, Severity};
 use crate::{
     config::Secret,
     events::{

@@ -8,8 +8,7 @@ use std::collections::HashSet;
 use entities::enums::Fulfillment;
 use uuid::Uuid;
 
-use super::config::CheckoutConfig;
-use crate::error::ApiError;
+use crate::{config::CheckoutConfig, error::ApiError};
 
 /// One requested line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

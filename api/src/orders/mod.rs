@@ -6,7 +6,6 @@
 
 pub mod adapters;
 pub mod cancel;
-pub mod config;
 pub mod events;
 pub mod expiry;
 pub mod input;

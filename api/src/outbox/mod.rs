@@ -19,7 +19,6 @@
 //! [`crate::orders::status_sync::apply`].
 
 pub mod backoff;
-mod config;
 pub mod customer_push;
 pub mod dead_letter;
 pub mod delivery;
@@ -36,7 +35,8 @@ use uuid::Uuid;
 
 use crate::connections::ConnectionError;
 
-pub use self::{config::OutboxConfig, send::Dispatcher, sender::OutboxSender};
+pub use self::{send::Dispatcher, sender::OutboxSender};
+pub use crate::config::OutboxConfig;
 
 /// Why an attempt at an outbox row failed.
 #[derive(Debug, thiserror::Error)]

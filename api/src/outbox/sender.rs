@@ -10,7 +10,8 @@ use futures::{StreamExt, stream};
 use tokio::sync::Notify;
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 
-use super::{OutboxConfig, backoff, dead_letter, queue, send::Dispatcher};
+use super::{backoff, dead_letter, queue, send::Dispatcher};
+use crate::config::OutboxConfig;
 
 /// A running outbox sender; [`OutboxSender::wake`] makes it look for work now.
 #[derive(Clone)]

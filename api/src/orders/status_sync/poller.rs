@@ -15,12 +15,11 @@ use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, sea_query::Query};
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 
 use super::{
-    StatusSyncConfig,
     apply::{Authority, StatusApplier},
     pos_returns,
     reported::observation,
 };
-use crate::{connections, orders::adapters::Adapters};
+use crate::{config::StatusSyncConfig, connections, orders::adapters::Adapters};
 
 /// The statuses in which the POS may still move an order.
 pub const OPEN: [OrderStatus; 5] = [

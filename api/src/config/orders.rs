@@ -1,9 +1,11 @@
-//! Checkout settings: order size limits, how long a reservation waits for the POS, how
-//! often expired reservations are swept, and the fallback minimum age.
+//! Order settings: checkout (order size limits, how long a reservation waits for the POS,
+//! how often expired reservations are swept, the fallback minimum age) and how order
+//! statuses are polled from the POSes.
 
 use std::time::Duration;
 
 use clap::Args;
+use providers::http::BudgetShare;
 
 /// Checkout settings (flags and environment variables).
 #[derive(Args, Clone, Debug, PartialEq, Eq)]
@@ -56,6 +58,42 @@ pub struct CheckoutConfig {
 impl Default for CheckoutConfig {
     /// The clap defaults, without flags or environment.
     fn default() -> Self {
-        crate::config::clap_defaults()
+        super::clap_defaults()
+    }
+}
+
+/// Status polling settings (flags and environment variables).
+#[derive(Args, Clone, Debug, PartialEq, Eq)]
+pub struct StatusSyncConfig {
+    /// Time between two rounds of order status polls.
+    #[arg(id = "order_status_interval", long = "order-status-interval", env = "CANOPY_ORDER_STATUS_INTERVAL", default_value = "15s", value_parser = humantime::parse_duration, global = true)]
+    pub poll_interval: Duration,
+
+    /// Orders of one connection polled concurrently.
+    #[arg(
+        id = "order_status_concurrency",
+        long = "order-status-concurrency",
+        env = "CANOPY_ORDER_STATUS_CONCURRENCY",
+        default_value_t = 4,
+        global = true
+    )]
+    pub concurrency: usize,
+
+    /// The share of each POS connection's rate limit that status polls may use when
+    /// order delivery draws on the same limit (a fraction in (0, 1]); polls also wait
+    /// while a delivery is waiting, so open orders never starve new ones.
+    #[arg(
+        long = "status-poll-budget-share",
+        env = "CANOPY_STATUS_POLL_BUDGET_SHARE",
+        default_value_t = BudgetShare::HALF,
+        global = true
+    )]
+    pub poll_budget_share: BudgetShare,
+}
+
+impl Default for StatusSyncConfig {
+    /// The clap defaults, without flags or environment.
+    fn default() -> Self {
+        super::clap_defaults()
     }
 }

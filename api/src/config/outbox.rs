@@ -55,6 +55,6 @@ pub struct OutboxConfig {
 impl Default for OutboxConfig {
     /// The clap defaults, without flags or environment.
     fn default() -> Self {
-        crate::config::clap_defaults()
+        super::clap_defaults()
     }
 }

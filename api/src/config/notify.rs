@@ -5,7 +5,7 @@ use std::time::Duration;
 use clap::{Args, ValueEnum};
 use entities::enums::AlertSeverity;
 
-use crate::config::Secret;
+use super::Secret;
 
 /// Alert notification channels; all optional, nothing is sent when none is set.
 #[derive(Args, Clone, Debug)]

@@ -3,6 +3,18 @@
 //! Every setting is a long flag with an environment variable of the same name, so a
 //! deployment configures Canopy through its environment and an operator can override
 //! any value on the command line. Secrets live in [`Secret`], which never prints.
+//!
+//! The settings of the modules above this layer are sections of [`Config`], one file
+//! each, so the modules import their settings from here and never the other way round:
+//! [`AdminConfig`], [`NotifyConfig`], [`OutboxConfig`], and the orders' [`CheckoutConfig`]
+//! and [`StatusSyncConfig`].
+
+mod admin;
+mod notify;
+mod orders;
+mod outbox;
+#[cfg(test)]
+mod tests;
 
 use std::{fmt, str::FromStr, sync::Arc, time::Duration};
 
@@ -10,6 +22,13 @@ use base64::{Engine, engine::general_purpose::STANDARD as BASE64};
 use clap::{Args, FromArgMatches, ValueEnum};
 use rand::RngCore;
 use secrecy::{ExposeSecret, SecretBox, SecretString};
+
+pub use self::{
+    admin::AdminConfig,
+    notify::{NotifyConfig, Severity},
+    orders::{CheckoutConfig, StatusSyncConfig},
+    outbox::OutboxConfig,
+};
 
 /// The default database: a SQLite file in the working directory, created on first use.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://canopy.db?mode=rwc";
@@ -194,23 +213,23 @@ pub struct Config {
 
     /// Admin input policy.
     #[command(flatten)]
-    pub admin: crate::admin::validate::AdminConfig,
+    pub admin: AdminConfig,
 
     /// Where alert notifications go.
     #[command(flatten)]
-    pub notify: crate::notify::NotifyConfig,
+    pub notify: NotifyConfig,
 
     /// How the order outbox is delivered to the POSes.
     #[command(flatten)]
-    pub outbox: crate::outbox::OutboxConfig,
+    pub outbox: OutboxConfig,
 
     /// How order statuses are polled from the POSes.
     #[command(flatten)]
-    pub order_status: crate::orders::status_sync::StatusSyncConfig,
+    pub order_status: StatusSyncConfig,
 
     /// Order limits and reservation expiry.
     #[command(flatten)]
-    pub checkout: crate::orders::config::CheckoutConfig,
+    pub checkout: CheckoutConfig,
 }
 
 /// Abuse limits applied to every GraphQL request.
