@@ -61,6 +61,7 @@ const RULES: &[(&str, [Access; 4])] = &[
     ("Query.customer", ADMIN),
     ("Query.providerConnections", ADMIN),
     ("Query.providerConnection", ADMIN),
+    ("Query.posKinds", ADMIN),
     ("Query.alerts", ADMIN),
     ("Query.auditLog", ADMIN),
     ("Query.complianceRules", ADMIN),
