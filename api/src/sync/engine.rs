@@ -30,8 +30,7 @@ use crate::{
     secrets::Keyring,
 };
 
-/// The settings key naming the time zone of stores whose POS does not give one.
-pub const TIME_ZONE_SETTING: &str = "time_zone";
+pub use providers::provider::TIME_ZONE_SETTING;
 /// The time zone of last resort.
 const FALLBACK_TIME_ZONE: &str = "UTC";
 

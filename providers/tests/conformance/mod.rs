@@ -11,11 +11,10 @@
 pub mod cases;
 mod compare;
 
-use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
 use providers::PosProvider;
-use providers::registry::ProviderKind;
+use providers::registry::{ProviderKind, SimulatorOptions};
 use providers::simulator::seed::{self, SeedConfig};
 use providers::simulator::{SimStore, Simulator};
 use uuid::Uuid;
@@ -62,8 +61,7 @@ impl Kit {
     /// Seeds a store from `config`, starts the simulator and connects an adapter.
     pub async fn harness(&self, config: SeedConfig) -> Harness {
         let store: SimStore = seed::seeded(&config);
-        let loopback = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
-        let sim: Arc<dyn Simulator> = (self.kind.simulator)(store, loopback)
+        let sim: Arc<dyn Simulator> = (self.kind.simulator)(store, SimulatorOptions::default())
             .await
             .unwrap_or_else(|e| panic!("starting the {} simulator failed: {e}", self.kind.label))
             .into();
