@@ -11,6 +11,7 @@ use providers::{
         Batch, ExternalCustomer, ExternalLocation, ExternalProduct, ExternalTransaction,
         StockSnapshot,
     },
+    provider::TIME_ZONE_SETTING,
 };
 use sea_orm::{DatabaseConnection, SqliteTransactionMode, TransactionOptions, TransactionTrait};
 use uuid::Uuid;
@@ -30,7 +31,6 @@ use crate::{
     secrets::Keyring,
 };
 
-pub use providers::provider::TIME_ZONE_SETTING;
 /// The time zone of last resort.
 const FALLBACK_TIME_ZONE: &str = "UTC";
 
