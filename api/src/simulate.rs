@@ -14,7 +14,7 @@ use clap::Args;
 use providers::{
     ConnectionConfig,
     model::PosKind,
-    registry::{self, KINDS},
+    registry::{self, KINDS, SimulatorOptions},
     simulator::{
         seed::{self, SeedConfig},
         traffic::{Traffic, TrafficConfig},
@@ -62,7 +62,8 @@ pub async fn run(args: &SimulateArgs) -> std::io::Result<()> {
         ..SeedConfig::default()
     });
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, args.port));
-    let simulator = (registry::kind(args.vendor).simulator)(store.clone(), addr).await?;
+    let options = SimulatorOptions::at(addr);
+    let simulator = (registry::kind(args.vendor).simulator)(store.clone(), options).await?;
     let _traffic = (args.traffic_every > 0).then(|| {
         Traffic::start(
             store,

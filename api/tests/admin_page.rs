@@ -12,7 +12,6 @@ mod browser_support;
 mod common;
 
 use std::{
-    net::{Ipv4Addr, SocketAddr},
     path::{Path, PathBuf},
     time::Duration,
 };
@@ -20,7 +19,7 @@ use std::{
 use api::auth::Role;
 use common::spawn_app;
 use providers::{
-    registry::{self, KINDS},
+    registry::{self, KINDS, SimulatorOptions},
     simulator::{
         SimStore, Simulator,
         seed::{self, SeedConfig},
@@ -70,8 +69,8 @@ async fn an_admin_adds_every_pos_kind_in_the_browser_and_sees_them_healthy() {
     let app = spawn_app().await;
     let mut sims: Vec<Box<dyn Simulator>> = Vec::new();
     for kind in KINDS {
-        let loopback = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
-        sims.push((kind.simulator)(store(), loopback).await.unwrap());
+        let options = SimulatorOptions::default();
+        sims.push((kind.simulator)(store(), options).await.unwrap());
     }
     let connections: Vec<Value> = sims.iter().map(|sim| form_entry(sim.as_ref())).collect();
     let screenshot = screenshot_path();

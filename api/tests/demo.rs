@@ -17,7 +17,6 @@ use api::{
 };
 use common::{TestApp, WAIT, fresh_postgres_url, spawn_app_with};
 use futures::StreamExt;
-use providers::simulator::Simulator;
 use serde_json::json;
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 
@@ -120,15 +119,16 @@ async fn a_register_sale_reaches_subscribers(app: TestApp) {
     );
     let mut events = app.state.events.subscribe_events(&STOCK_TOPIC);
 
-    let dutchie = demo.simulators().dutchie();
-    let (product, location, on_hand) = dutchie.store().read(|s| {
+    let first = &demo.simulators().all()[0];
+    let (product, location, on_hand) = first.simulator().store().read(|s| {
         s.stock
             .values()
-            .find(|e| e.on_hand >= 1 && e.location_id == dutchie.keys()[0].location_id)
+            .find(|e| e.on_hand >= 1 && e.location_id == first.location())
             .map(|e| (e.product_id.clone(), e.location_id.clone(), e.on_hand))
             .unwrap()
     });
-    dutchie
+    first
+        .simulator()
         .store()
         .record_sale(&product, &location, 1, None)
         .unwrap();

@@ -90,7 +90,7 @@ async fn a_subscriber_on_one_replica_sees_a_change_applied_by_the_other() {
     let shelf = live.shelves(&worker, 1).await.remove(0);
     let mut socket = follow(api_only.addr, &shelf).await;
 
-    sell_one(&live.dutchie_url(), &shelf).await;
+    sell_one(&live.sim_url(), &shelf).await;
     assert_eq!(next_on_hand(&mut socket).await, shelf.on_hand - 1);
 
     live.stop().await;
@@ -126,7 +126,7 @@ async fn subscriptions_resume_and_the_cache_repopulates_after_redis_comes_back()
     let mut on_hand = shelf.on_hand;
     let mut resumed = None;
     for _ in 0..ATTEMPTS {
-        sell_one(&live.dutchie_url(), &shelf).await;
+        sell_one(&live.sim_url(), &shelf).await;
         on_hand -= 1;
         // events published while the replica was reconnecting are lost; later ones arrive
         if let Ok(received) = tokio::time::timeout(ATTEMPT, next_on_hand(&mut socket)).await {

@@ -108,7 +108,7 @@ async fn a_sale_reaches_only_the_subscribers_of_its_shelf(app: TestApp) {
     sync_point(&mut buyer).await;
     sync_point(&mut watcher).await;
 
-    sell_one(&live.dutchie_url(), sold).await;
+    sell_one(&live.sim_url(), sold).await;
     let event = next_stock(&mut buyer, "sold").await;
     assert_is_shelf(&event, sold);
     assert_eq!(event["onHand"], sold.on_hand - 1);
@@ -119,7 +119,7 @@ async fn a_sale_reaches_only_the_subscribers_of_its_shelf(app: TestApp) {
     assert_eq!(event["source"], "POLL");
 
     // The other subscriber's first event is its own shelf's sale: the first was filtered.
-    sell_one(&live.dutchie_url(), other).await;
+    sell_one(&live.sim_url(), other).await;
     let event = next_stock(&mut watcher, "other").await;
     assert_is_shelf(&event, other);
     assert_eq!(event["onHand"], other.on_hand - 1);

@@ -86,7 +86,7 @@ async fn a_sale_at_the_register_changes_the_number_on_the_page() {
         "widget_e2e.mjs",
         &[
             ("WIDGET_URL", widget),
-            ("SIM_URL", live.dutchie_url().to_string()),
+            ("SIM_URL", live.sim_url().to_string()),
             ("SIM_PRODUCT", shelf.external_product.clone()),
             ("SIM_LOCATION", shelf.external_location.clone()),
         ],

@@ -15,6 +15,9 @@ use crate::model::{
     StockSnapshot, SubmittedOrder, WebhookEvent,
 };
 
+/// The settings key naming the time zone of stores whose POS does not give one.
+pub const TIME_ZONE_SETTING: &str = "time_zone";
+
 /// Everything needed to reach one POS account.
 #[derive(Debug, Clone)]
 pub struct ConnectionConfig {

@@ -7,7 +7,10 @@
 //! the demo, the admin page (through `Query.posKinds`) and the test kits ask here.
 //! Adding a POS is a vendor folder plus one line in [`KINDS`].
 
-use std::{net::SocketAddr, sync::Arc};
+use std::{
+    net::{Ipv4Addr, SocketAddr},
+    sync::Arc,
+};
 
 use futures::future::BoxFuture;
 
@@ -26,10 +29,37 @@ pub static KINDS: &[ProviderKind] = &[
 /// Builds an adapter from a connection's configuration (no call to the POS).
 pub type ConnectFn = fn(ConnectionConfig) -> ProviderResult<Arc<dyn PosProvider>>;
 
-/// Starts a simulator of the kind over a (seeded) store, listening on an address
-/// (port 0 picks a free one).
+/// Starts a simulator of the kind over a (seeded) store, as `SimulatorOptions` say.
 pub type SimulatorFn =
-    fn(SimStore, SocketAddr) -> BoxFuture<'static, std::io::Result<Box<dyn Simulator>>>;
+    fn(SimStore, SimulatorOptions) -> BoxFuture<'static, std::io::Result<Box<dyn Simulator>>>;
+
+/// What every kind's simulator factory accepts; each vendor keeps its own options
+/// (credentials, rate limits, …) at their defaults.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimulatorOptions {
+    /// Where to listen (port 0 picks a free one).
+    pub addr: SocketAddr,
+    /// The store location (external id) the simulator serves, for a vendor whose
+    /// server is scoped to one store; `None` leaves the vendor's default.
+    pub location: Option<String>,
+}
+
+impl SimulatorOptions {
+    /// Listening on `addr`, with the vendor's default store scope.
+    pub fn at(addr: SocketAddr) -> Self {
+        Self {
+            addr,
+            location: None,
+        }
+    }
+}
+
+impl Default for SimulatorOptions {
+    /// A free loopback port, the vendor's default store scope.
+    fn default() -> Self {
+        Self::at(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
+    }
+}
 
 /// One POS kind as Canopy knows it.
 #[derive(Debug, Clone, Copy)]

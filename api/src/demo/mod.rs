@@ -1,7 +1,7 @@
 //! `canopy serve --demo`: a store that runs on its own.
 //!
-//! Starts the Dutchie, Jane and Dispense simulators in process on loopback ports, over
-//! one store seeded deterministically (three stores, one per POS, a catalog across every
+//! Starts a simulator of every registered POS kind in process on loopback ports, over
+//! one store seeded deterministically (a store per POS, a catalog across every
 //! category, adult customers, past sales); stores a provider connection to each (the
 //! same rows across restarts, pointed at the new ports, [`connections`]); imports
 //! everything through the adapters; and starts store traffic at the simulators so stock
@@ -21,7 +21,7 @@ use providers::simulator::{
 use sea_orm::DbErr;
 use uuid::Uuid;
 
-use self::simulators::Simulators;
+pub use self::simulators::{DemoSimulator, Simulators};
 use crate::{
     connections::ConnectionError,
     sync::{RunMode, SyncError, Synchronizer},
@@ -30,7 +30,7 @@ use crate::{
 /// How the demo store is made.
 #[derive(Clone, Debug)]
 pub struct DemoConfig {
-    /// The seed data (must have at least three locations: one per POS).
+    /// The seed data (must have at least one location per registered POS kind).
     pub seed: SeedConfig,
     /// Time between incremental polls of each demo connection.
     pub poll_interval: Duration,
@@ -92,7 +92,7 @@ impl Demo {
         let simulators = Simulators::start(store.clone()).await?;
         let mut ids = Vec::new();
         for (name, connection) in simulators.connections() {
-            let id = connections::upsert(sync, name, connection, config).await?;
+            let id = connections::upsert(sync, &name, connection, config).await?;
             sync.sync_connection(id, RunMode::Full).await?;
             ids.push(id);
         }
@@ -105,12 +105,13 @@ impl Demo {
                 },
             )
         });
-        tracing::info!(
-            dutchie = %simulators.dutchie_url(),
-            jane = %simulators.jane_url(),
-            dispense = %simulators.dispense_url(),
-            "demo simulators running and imported"
-        );
+        for demo in simulators.all() {
+            tracing::info!(
+                kind = demo.kind().label,
+                url = %demo.simulator().base_url(),
+                "demo simulator running and imported"
+            );
+        }
         Ok(Self {
             simulators,
             _traffic: traffic,
@@ -118,7 +119,7 @@ impl Demo {
         })
     }
 
-    /// The demo's provider connections (Dutchie, Jane, Dispense).
+    /// The demo's provider connections, in the registry's order of kinds.
     pub fn connections(&self) -> &[Uuid] {
         &self.connections
     }

@@ -11,6 +11,7 @@ use providers::{
         Batch, ExternalCustomer, ExternalLocation, ExternalProduct, ExternalTransaction,
         StockSnapshot,
     },
+    provider::TIME_ZONE_SETTING,
 };
 use sea_orm::{DatabaseConnection, SqliteTransactionMode, TransactionOptions, TransactionTrait};
 use uuid::Uuid;
@@ -30,8 +31,6 @@ use crate::{
     secrets::Keyring,
 };
 
-/// The settings key naming the time zone of stores whose POS does not give one.
-pub const TIME_ZONE_SETTING: &str = "time_zone";
 /// The time zone of last resort.
 const FALLBACK_TIME_ZONE: &str = "UTC";
 

@@ -1,5 +1,5 @@
 //! Shared set-up of the live stock tests (subscriptions, replicas, the widget): the demo
-//! store with fast pollers running on a test server, shelves of the Dutchie store known
+//! store with fast pollers running on a test server, shelves of its first store known
 //! by both their Canopy ids and their POS ids, and sales made through the simulator's
 //! HTTP control API.
 #![allow(dead_code, clippy::unwrap_used)]
@@ -7,11 +7,10 @@
 use std::time::Duration;
 
 use api::{
-    demo::{Demo, DemoConfig},
+    demo::{Demo, DemoConfig, DemoSimulator},
     sync::{SyncWorkers, Synchronizer, workers::WorkerConfig},
 };
 use entities::{location, product_external_ref};
-use providers::simulator::Simulator;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
@@ -58,17 +57,24 @@ impl LiveDemo {
         }
     }
 
-    /// The Dutchie simulator's base URL.
-    pub fn dutchie_url(&self) -> String {
-        self.demo.simulators().dutchie().base_url().to_string()
+    /// The demo's first simulator (the first registered kind), whose shelves
+    /// [`LiveDemo::shelves`] lists.
+    fn first(&self) -> &DemoSimulator {
+        &self.demo.simulators().all()[0]
     }
 
-    /// `count` shelves of the Dutchie store holding at least three units, at one location.
+    /// The first simulator's base URL.
+    pub fn sim_url(&self) -> String {
+        self.first().simulator().base_url().to_string()
+    }
+
+    /// `count` shelves of the first simulator's store holding at least three units, at
+    /// the location its connection serves.
     pub async fn shelves(&self, app: &TestApp, count: usize) -> Vec<Shelf> {
-        let dutchie = self.demo.simulators().dutchie();
+        let first = self.first();
         let connection = self.demo.connections()[0];
-        let store_location = dutchie.keys()[0].location_id.clone();
-        let stocked: Vec<(String, i64)> = dutchie.store().read(|s| {
+        let store_location = first.location().to_owned();
+        let stocked: Vec<(String, i64)> = first.simulator().store().read(|s| {
             let mut stocked: Vec<(String, i64)> = s
                 .stock
                 .values()

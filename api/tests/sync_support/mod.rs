@@ -135,8 +135,8 @@ pub fn seed_config() -> SeedConfig {
 /// Starts the simulator of `kind` over a freshly seeded store.
 pub async fn simulator(kind: PosKind) -> Box<dyn Simulator> {
     let store: SimStore = seed::seeded(&seed_config());
-    let loopback = std::net::SocketAddr::from((std::net::Ipv4Addr::LOCALHOST, 0));
-    (providers::registry::kind(kind).simulator)(store, loopback)
+    let options = providers::registry::SimulatorOptions::default();
+    (providers::registry::kind(kind).simulator)(store, options)
         .await
         .unwrap()
 }

@@ -23,7 +23,7 @@ use super::settings::ApiMode;
 use super::sim_routes::{self, ApiError};
 use crate::http::RateLimit;
 use crate::model::PosKind;
-use crate::provider::ConnectionConfig;
+use crate::provider::{ConnectionConfig, TIME_ZONE_SETTING};
 use crate::simulator::control::{
     self, BadRecord, OrderStatuses, OrderWorkflow, Simulator, StandardWorkflow,
 };
@@ -189,6 +189,26 @@ impl Simulator for DispenseSimulator {
                 "api_mode": self.options.api_mode,
             }),
         }
+    }
+
+    /// One venue, with its time zone in the settings: Dispense's venues carry none.
+    fn connection_config_at(
+        &self,
+        connection_id: Uuid,
+        location: &str,
+    ) -> Option<ConnectionConfig> {
+        let time_zone = self
+            .store
+            .read(|s| s.location(location).map(|l| l.time_zone.clone()))?;
+        let mut config = self.connection_config(connection_id);
+        if let Some(settings) = config.settings.as_object_mut() {
+            settings.remove("venue_ids");
+            settings.insert("venue_id".to_owned(), location.into());
+            if let Some(zone) = time_zone {
+                settings.insert(TIME_ZONE_SETTING.to_owned(), zone.into());
+            }
+        }
+        Some(config)
     }
 
     fn order_statuses(&self) -> &OrderStatuses {

@@ -1,7 +1,7 @@
 //! Jane's entry in the provider registry: label, form settings, capabilities and the
 //! factories of its adapter and simulator.
 
-use std::{net::SocketAddr, sync::Arc};
+use std::sync::Arc;
 
 use futures::future::BoxFuture;
 
@@ -9,7 +9,7 @@ use super::{JaneProvider, simulator::JaneSimOptions};
 use crate::{
     ConnectionConfig, PosProvider, ProviderResult,
     model::{Capabilities, PosKind},
-    registry::{ProviderKind, SettingField},
+    registry::{ProviderKind, SettingField, SimulatorOptions},
     simulator::{SimStore, Simulator},
 };
 
@@ -68,11 +68,12 @@ fn connect(config: ConnectionConfig) -> ProviderResult<Arc<dyn PosProvider>> {
 
 fn simulator(
     store: SimStore,
-    addr: SocketAddr,
+    sim: SimulatorOptions,
 ) -> BoxFuture<'static, std::io::Result<Box<dyn Simulator>>> {
     Box::pin(async move {
         let options = JaneSimOptions {
-            addr,
+            addr: sim.addr,
+            store_id: sim.location,
             ..JaneSimOptions::default()
         };
         let simulator: Box<dyn Simulator> =

@@ -272,6 +272,15 @@ impl Simulator for JaneSimulator {
         }
     }
 
+    /// Only the store it was started for (`JaneSimOptions::store_id`).
+    fn connection_config_at(
+        &self,
+        connection_id: Uuid,
+        location: &str,
+    ) -> Option<ConnectionConfig> {
+        (location == self.store_id).then(|| self.connection_config(connection_id))
+    }
+
     fn order_statuses(&self) -> &OrderStatuses {
         &ORDER_STATUSES
     }

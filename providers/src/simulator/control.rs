@@ -137,6 +137,11 @@ pub trait Simulator: Send + Sync {
     fn faults(&self) -> &Faults;
     /// A connection configuration (credentials and settings) that reaches it.
     fn connection_config(&self, connection_id: Uuid) -> ConnectionConfig;
+    /// A connection configuration that reaches the store `location` (external id)
+    /// and only it, with what the sync needs about it that the vendor's API does not
+    /// say; `None` when this simulator cannot serve that location.
+    fn connection_config_at(&self, connection_id: Uuid, location: &str)
+    -> Option<ConnectionConfig>;
     /// The vendor's order statuses.
     fn order_statuses(&self) -> &OrderStatuses;
     /// Moves an order as staff would (same as `POST /_sim/orders/{id}/status`).

@@ -175,6 +175,13 @@ pub async fn test_connection_reaches_seeded_locations(kit: &Kit) {
     );
 }
 
+/// The demo's shape: a simulator started for one store location, and the connection
+/// it gives for that location, show the adapter that store and no other.
+pub async fn a_connection_at_one_location_reaches_only_it(kit: &Kit) {
+    let (h, location) = kit.harness_at_last_location(SeedConfig::default()).await;
+    assert_eq!(visible_locations(&h).await, BTreeSet::from([location]));
+}
+
 pub async fn full_catalog_matches_the_seed(kit: &Kit) {
     let h = kit.small().await;
     let batch = h

@@ -11,13 +11,12 @@
 pub mod cases;
 mod compare;
 
-use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
-use providers::PosProvider;
-use providers::registry::ProviderKind;
+use providers::registry::{ProviderKind, SimulatorOptions};
 use providers::simulator::seed::{self, SeedConfig};
 use providers::simulator::{SimStore, Simulator};
+use providers::{ConnectionConfig, PosProvider};
 use uuid::Uuid;
 
 /// One registered kind, whose simulator and adapter the cases drive.
@@ -61,13 +60,46 @@ impl Kit {
 
     /// Seeds a store from `config`, starts the simulator and connects an adapter.
     pub async fn harness(&self, config: SeedConfig) -> Harness {
+        self.start(seed::seeded(&config), SimulatorOptions::default(), |sim| {
+            sim.connection_config(Uuid::new_v4())
+        })
+        .await
+    }
+
+    /// Seeds a store from `config`, starts the simulator for the store's last
+    /// location, as the demo does, and connects an adapter through
+    /// [`Simulator::connection_config_at`] that location.
+    pub async fn harness_at_last_location(&self, config: SeedConfig) -> (Harness, String) {
         let store: SimStore = seed::seeded(&config);
-        let loopback = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
-        let sim: Arc<dyn Simulator> = (self.kind.simulator)(store, loopback)
+        let location = store
+            .read(|s| s.locations.last().map(|l| l.external_id.clone()))
+            .unwrap_or_else(|| panic!("the seed has no location"));
+        let options = SimulatorOptions {
+            location: Some(location.clone()),
+            ..SimulatorOptions::default()
+        };
+        let harness = self
+            .start(store, options, |sim| {
+                sim.connection_config_at(Uuid::new_v4(), &location)
+                    .unwrap_or_else(|| panic!("no connection reaches {location}"))
+            })
+            .await;
+        (harness, location)
+    }
+
+    /// Starts the simulator over `store` and connects an adapter with the
+    /// configuration `connection` picks, made fast to fail.
+    async fn start(
+        &self,
+        store: SimStore,
+        options: SimulatorOptions,
+        connection: impl FnOnce(&dyn Simulator) -> ConnectionConfig,
+    ) -> Harness {
+        let sim: Arc<dyn Simulator> = (self.kind.simulator)(store, options)
             .await
             .unwrap_or_else(|e| panic!("starting the {} simulator failed: {e}", self.kind.label))
             .into();
-        let mut connection = sim.connection_config(Uuid::new_v4());
+        let mut connection = connection(sim.as_ref());
         match connection.settings.as_object_mut() {
             Some(settings) => {
                 settings.insert("http".to_owned(), fast_http_settings());
@@ -91,6 +123,7 @@ macro_rules! conformance_suite {
     () => {
         conformance_suite!(@cases
             test_connection_reaches_seeded_locations,
+            a_connection_at_one_location_reaches_only_it,
             full_catalog_matches_the_seed,
             catalog_changed_since_returns_only_changed_products,
             stock_snapshot_matches_the_store,

@@ -264,6 +264,18 @@ impl Simulator for DutchieSimulator {
         }
     }
 
+    /// Through the key of that location.
+    fn connection_config_at(
+        &self,
+        connection_id: Uuid,
+        location: &str,
+    ) -> Option<ConnectionConfig> {
+        self.keys
+            .iter()
+            .find(|k| k.location_id == location)
+            .map(|key| self.connection_config_for(connection_id, key))
+    }
+
     fn order_statuses(&self) -> &OrderStatuses {
         &STATUSES
     }
