@@ -119,15 +119,7 @@ async fn ready(app: &TestApp, query: &str) -> (StatusCode, Value, Duration) {
 
 /// A sample of the process's metrics.
 async fn metric(app: &TestApp, line_start: &str) -> f64 {
-    let text = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = app.metrics_text().await;
     text.lines()
         .find_map(|line| line.strip_prefix(line_start))
         .and_then(|value| value.trim().parse().ok())

@@ -196,16 +196,7 @@ async fn exercise(app: &TestApp, sims: &Simulators) -> Vec<String> {
     .await;
     run(app, &token, &list_query(), json!({}), &mut seen).await;
     run(app, &token, AUDIT_QUERY, json!({ "first": 100 }), &mut seen).await;
-    let metrics = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    seen.push(metrics);
+    seen.push(app.metrics_text().await);
     seen
 }
 

@@ -134,6 +134,17 @@ impl TestApp {
             .unwrap()
     }
 
+    /// The Prometheus text of `/metrics` (the test client reads it as a loopback peer).
+    pub async fn metrics_text(&self) -> String {
+        let response = self.client.get(self.url("/metrics")).send().await.unwrap();
+        assert!(
+            response.status().is_success(),
+            "/metrics: {}",
+            response.status()
+        );
+        response.text().await.unwrap()
+    }
+
     /// Cancels the shutdown token and waits for the server to stop.
     pub async fn stop(self) -> io::Result<()> {
         self.shutdown.cancel();
