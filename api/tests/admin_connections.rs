@@ -1,4 +1,4 @@
-//! The admin configuration API against the three POS simulators: create, test, sync,
+//! The admin configuration API against a simulator of every registered kind: create, test, sync,
 //! update, delete; validation naming the field; admin-only access; alerts.
 #![allow(clippy::unwrap_used)]
 
@@ -16,11 +16,12 @@ use api::{
 use chrono::Utc;
 use common::{fixtures::each_backend, gql};
 use entities::enums::AlertSeverity;
+use providers::registry;
 use serde_json::{Value, json};
 
 #[tokio::test]
-async fn all_three_kinds_are_configured_tested_and_synced() {
-    let sims = Simulators::start("dispense-admin-key-0001").await;
+async fn every_registered_kind_is_configured_tested_and_synced() {
+    let sims = Simulators::start("planted-admin-key-0001").await;
     for backend in each_backend().await {
         let app = &backend.app;
         let token = admin(app, "ops@example.com");
@@ -70,33 +71,37 @@ async fn all_three_kinds_are_configured_tested_and_synced() {
             assert!(!synced["locations"].as_array().unwrap().is_empty());
         }
         let listed = gql::data(app, Some(&token), &list_query(), json!({})).await;
-        let kinds: Vec<&str> = listed["providerConnections"]
+        let kinds: Vec<Value> = listed["providerConnections"]
             .as_array()
             .unwrap()
             .iter()
-            .map(|c| c["kind"].as_str().unwrap())
+            .map(|c| c["kind"].clone())
             .collect();
-        assert_eq!(
-            kinds,
-            ["DUTCHIE", "JANE", "DISPENSE"],
-            "{}",
-            backend.backend
-        );
-        let jane = &listed["providerConnections"][1];
-        assert_eq!(
-            jane["webhookUrl"],
-            format!("/webhooks/{}", jane["id"].as_str().unwrap())
-        );
+        let registered: Vec<Value> = registry::KINDS.iter().map(|k| json!(k.kind)).collect();
+        assert_eq!(kinds, registered, "{}", backend.backend);
+        // the webhook URL is shown exactly for the kinds that take webhooks
+        for (connection, kind) in listed["providerConnections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(registry::KINDS)
+        {
+            let expected = kind
+                .capabilities
+                .webhooks
+                .then(|| format!("/webhooks/{}", connection["id"].as_str().unwrap()));
+            assert_eq!(connection["webhookUrl"], json!(expected), "{}", kind.label);
+        }
     }
 }
 
 #[tokio::test]
 async fn updates_keep_omitted_secrets_and_deletes_remove() {
-    let sims = Simulators::start("dispense-admin-key-0002").await;
+    let sims = Simulators::start("planted-admin-key-0002").await;
     for backend in each_backend().await {
         let app = &backend.app;
         let token = admin(app, "ops");
-        let created = create(app, &token, &sims.jane, "Jane store").await;
+        let created = create(app, &token, sims.with_api_secret(), "Secret store").await;
         let id = created["id"].as_str().unwrap();
 
         // renaming keeps the secrets: the connection still reaches the POS
@@ -104,10 +109,10 @@ async fn updates_keep_omitted_secrets_and_deletes_remove() {
             app,
             Some(&token),
             &update_mutation(),
-            json!({ "id": id, "input": { "name": "Jane uptown", "pollIntervalSeconds": 120 } }),
+            json!({ "id": id, "input": { "name": "Uptown store", "pollIntervalSeconds": 120 } }),
         )
         .await;
-        assert_eq!(renamed["updateProviderConnection"]["name"], "Jane uptown");
+        assert_eq!(renamed["updateProviderConnection"]["name"], "Uptown store");
         assert_eq!(
             renamed["updateProviderConnection"]["pollIntervalSeconds"],
             120
@@ -160,10 +165,10 @@ async fn updates_keep_omitted_secrets_and_deletes_remove() {
 
 #[tokio::test]
 async fn invalid_input_is_bad_user_input_naming_the_field() {
-    let sims = Simulators::start("dispense-admin-key-0003").await;
+    let sims = Simulators::start("planted-admin-key-0003").await;
     let app = common::spawn_app().await;
     let token = admin(&app, "ops");
-    let valid = create_input(&sims.dispense, "Dispense");
+    let valid = create_input(sims.any(), "Store");
     let cases: [(&str, Value, &str); 11] = [
         ("baseUrl", json!("ftp://pos.example"), "input.baseUrl"),
         ("baseUrl", json!("http://pos.example.com"), "input.baseUrl"),

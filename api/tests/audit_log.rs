@@ -15,13 +15,13 @@ use serde_json::{Value, json};
 
 #[tokio::test]
 async fn every_change_and_action_is_audited_with_secrets_masked() {
-    let sims = Simulators::start("dispense-audit-key-000000000042").await;
+    let sims = Simulators::start("planted-audit-key-000000000042").await;
     for backend in each_backend().await {
         let app = &backend.app;
         let token = admin(app, "alice@retailer.example");
-        let input = create_input(&sims.dispense, "Audited store");
+        let input = create_input(sims.any(), "Audited store");
         let key = input["apiKey"].as_str().unwrap().to_owned();
-        let created = create(app, &token, &sims.dispense, "Audited store").await;
+        let created = create(app, &token, sims.any(), "Audited store").await;
         let id = created["id"].as_str().unwrap();
         gql::data(app, Some(&token), &update_mutation(), json!({ "id": id, "input": { "name": "Renamed", "apiKey": key, "webhookSecret": "whsec-audited-value" } })).await;
         gql::data(app, Some(&token), TEST_MUTATION, json!({ "id": id })).await;
@@ -96,9 +96,9 @@ async fn the_log_pages_newest_first_and_filters_by_target() {
     for backend in each_backend().await {
         let app = &backend.app;
         let token = admin(app, "ops");
-        let sims = Simulators::start("dispense-audit-key-000000000043").await;
+        let sims = Simulators::start("planted-audit-key-000000000043").await;
         for n in 0..3 {
-            create(app, &token, &sims.dispense, &format!("Store {n}")).await;
+            create(app, &token, sims.any(), &format!("Store {n}")).await;
         }
         api::alerts::raise(
             &app.state.db,

@@ -21,7 +21,7 @@ use serde_json::{Value, json};
 use tracing_subscriber::{EnvFilter, fmt::MakeWriter};
 
 /// The planted credentials: distinctive, so any copy of them is found.
-const KEY: &str = "PLANTED-key-9b1f2e7c4d6a8035-dispense";
+const KEY: &str = "PLANTED-key-9b1f2e7c4d6a8035-api";
 const SECRET: &str = "PLANTED-secret-5e3c1a9f7b2d4068";
 const WEBHOOK_SECRET: &str = "PLANTED-whsec-a4c2e6f8b0d1397e";
 const WRONG_KEY: &str = "PLANTED-wrong-key-0d9e8f7a6b5c4321";
@@ -86,7 +86,7 @@ async fn run(
 async fn exercise(app: &TestApp, sims: &Simulators) -> Vec<String> {
     let mut seen = Vec::new();
     let token = admin(app, "ops");
-    let mut input = create_input(&sims.dispense, "Hygiene store");
+    let mut input = create_input(sims.any(), "Hygiene store");
     assert_eq!(input["apiKey"], KEY);
     input["apiSecret"] = json!(SECRET);
     input["webhookSecret"] = json!(WEBHOOK_SECRET);
@@ -147,7 +147,7 @@ async fn exercise(app: &TestApp, sims: &Simulators) -> Vec<String> {
         ("settings", json!(KEY)),
     ];
     for (field, value) in hostile {
-        let mut input = create_input(&sims.dispense, "Refused");
+        let mut input = create_input(sims.any(), "Refused");
         input[field] = value;
         let body = run(
             app,

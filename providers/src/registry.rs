@@ -42,6 +42,11 @@ pub struct SimulatorOptions {
     /// The store location (external id) the simulator serves, for a vendor whose
     /// server is scoped to one store; `None` leaves the vendor's default.
     pub location: Option<String>,
+    /// The API key the simulator accepts for the store its `connection_config` reaches,
+    /// for tests that plant a credential and look for it; `None` leaves the vendor's
+    /// default. It is what that config carries as `api_key`: Dutchie's location key,
+    /// Jane's client id, Dispense's API key.
+    pub api_key: Option<String>,
 }
 
 impl SimulatorOptions {
@@ -50,6 +55,7 @@ impl SimulatorOptions {
         Self {
             addr,
             location: None,
+            api_key: None,
         }
     }
 }
@@ -99,6 +105,19 @@ pub struct SettingField {
     pub secret: bool,
     /// An example value, if one helps.
     pub example: Option<&'static str>,
+}
+
+/// A vendor's simulator start-up as a [`SimulatorFn`] answer: `start` runs when the
+/// future is awaited and its simulator is boxed.
+pub fn boxed_simulator<S, F>(start: F) -> BoxFuture<'static, std::io::Result<Box<dyn Simulator>>>
+where
+    S: Simulator + 'static,
+    F: Future<Output = std::io::Result<S>> + Send + 'static,
+{
+    Box::pin(async move {
+        let simulator: Box<dyn Simulator> = Box::new(start.await?);
+        Ok(simulator)
+    })
 }
 
 /// The registration of `kind`.

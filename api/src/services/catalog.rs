@@ -1,16 +1,10 @@
 //! The public catalog: active products, filtered and paged by id.
 
 use entities::{enums::ProductCategory, product, stock_level};
-use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-    sea_query::Query,
-};
+use sea_orm::{ColumnTrait, Condition, sea_query::Query};
 use uuid::Uuid;
 
-use super::{
-    paging::{Direction, Page, PageRequest, read_page},
-    text::search_any,
-};
+use super::{listing::ListFilter, paging::Direction, text::search_any};
 
 /// Which products a catalog listing shows. Every listing shows active products only.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -23,7 +17,11 @@ pub struct ProductFilter {
     pub category: Option<ProductCategory>,
 }
 
-impl ProductFilter {
+impl ListFilter for ProductFilter {
+    type Entity = product::Entity;
+    const ID: product::Column = product::Column::Id;
+    const DIRECTION: Direction = Direction::Ascending;
+
     /// The `WHERE` condition of the filter (without the paging position).
     fn condition(&self) -> Condition {
         let mut condition = Condition::all().add(product::Column::Active.eq(true));
@@ -49,29 +47,4 @@ impl ProductFilter {
         }
         condition
     }
-}
-
-/// One page of the products matching `filter`, in id (creation) order.
-pub async fn find_products(
-    db: &DatabaseConnection,
-    filter: &ProductFilter,
-    page: &PageRequest<Uuid>,
-) -> Result<Page<product::Model>, DbErr> {
-    let select = product::Entity::find().filter(filter.condition());
-    read_page(
-        db,
-        select,
-        &[product::Column::Id],
-        Direction::Ascending,
-        page,
-    )
-    .await
-}
-
-/// How many products match `filter`, across all pages.
-pub async fn count_products(db: &DatabaseConnection, filter: &ProductFilter) -> Result<u64, DbErr> {
-    product::Entity::find()
-        .filter(filter.condition())
-        .count(db)
-        .await
 }

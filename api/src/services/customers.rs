@@ -10,6 +10,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{
+    listing::ListFilter,
     paging::{Direction, KeysetPosition, Page, PageRequest, read_page},
     text::search_any,
 };
@@ -21,7 +22,11 @@ pub struct CustomerFilter {
     pub search: Option<String>,
 }
 
-impl CustomerFilter {
+impl ListFilter for CustomerFilter {
+    type Entity = customer::Entity;
+    const ID: customer::Column = customer::Column::Id;
+    const DIRECTION: Direction = Direction::Ascending;
+
     fn condition(&self) -> Condition {
         let mut condition = Condition::all().add(customer::Column::MergedIntoId.is_null());
         if let Some(search) = search_any(
@@ -37,34 +42,6 @@ impl CustomerFilter {
         }
         condition
     }
-}
-
-/// One page of the customers matching `filter`, in id (creation) order.
-pub async fn find_customers(
-    db: &DatabaseConnection,
-    filter: &CustomerFilter,
-    page: &PageRequest<Uuid>,
-) -> Result<Page<customer::Model>, DbErr> {
-    let select = customer::Entity::find().filter(filter.condition());
-    read_page(
-        db,
-        select,
-        &[customer::Column::Id],
-        Direction::Ascending,
-        page,
-    )
-    .await
-}
-
-/// How many customers match `filter`.
-pub async fn count_customers(
-    db: &DatabaseConnection,
-    filter: &CustomerFilter,
-) -> Result<u64, DbErr> {
-    customer::Entity::find()
-        .filter(filter.condition())
-        .count(db)
-        .await
 }
 
 /// The keyset position of a purchase in a history: newest first, ties broken by id.

@@ -8,6 +8,7 @@
 
 pub mod catalog;
 pub mod customers;
+pub mod listing;
 pub mod locations;
 pub mod orders;
 pub mod paging;

@@ -1,12 +1,10 @@
 //! Online orders, and who may read them: a customer their own, an admin every one.
 
 use entities::{enums::OrderStatus, order};
-use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-};
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait};
 use uuid::Uuid;
 
-use super::paging::{Direction, Page, PageRequest, read_page};
+use super::{listing::ListFilter, paging::Direction};
 use crate::{auth::Viewer, error::ApiError};
 
 /// The orders a viewer may read.
@@ -66,6 +64,12 @@ impl OrderFilter {
             status: None,
         }
     }
+}
+
+impl ListFilter for OrderFilter {
+    type Entity = order::Entity;
+    const ID: order::Column = order::Column::Id;
+    const DIRECTION: Direction = Direction::Descending;
 
     fn condition(&self) -> Condition {
         let mut condition = Condition::all();
@@ -88,32 +92,6 @@ impl OrderFilter {
 /// Order `id`, if it exists (whoever asks: check [`OrderScope::allows`]).
 pub async fn find_order(db: &DatabaseConnection, id: Uuid) -> Result<Option<order::Model>, DbErr> {
     order::Entity::find_by_id(id).one(db).await
-}
-
-/// One page of the orders matching `filter`, newest first (`after` is the id of the last
-/// order seen).
-pub async fn find_orders(
-    db: &DatabaseConnection,
-    filter: &OrderFilter,
-    page: &PageRequest<Uuid>,
-) -> Result<Page<order::Model>, DbErr> {
-    let select = order::Entity::find().filter(filter.condition());
-    read_page(
-        db,
-        select,
-        &[order::Column::Id],
-        Direction::Descending,
-        page,
-    )
-    .await
-}
-
-/// How many orders match `filter`.
-pub async fn count_orders(db: &DatabaseConnection, filter: &OrderFilter) -> Result<u64, DbErr> {
-    order::Entity::find()
-        .filter(filter.condition())
-        .count(db)
-        .await
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-//! Shared set-up of the admin API tests: the three POS simulators over one seeded
+//! Shared set-up of the admin API tests: a simulator of every registered kind over one seeded
 //! store, the GraphQL documents of the admin contract, and connection inputs built from
 //! a simulator's configuration.
 #![allow(dead_code, clippy::unwrap_used)]
@@ -6,9 +6,7 @@
 use api::auth::Role;
 use providers::{
     ConnectionConfig,
-    dispense::{self, DispenseSimOptions, DispenseSimulator},
-    dutchie::{self, DutchieSimOptions, DutchieSimulator},
-    jane::simulator::{self as jane, JaneSimOptions, JaneSimulator},
+    registry::{self, SimulatorOptions},
     simulator::{Simulator, seed},
 };
 use secrecy::ExposeSecret;
@@ -57,42 +55,48 @@ pub const AUDIT_QUERY: &str = "query($first: Int, $after: String, $targetType: S
     auditLog(first: $first, after: $after, targetType: $targetType) { totalCount \
     pageInfo { hasNextPage endCursor } edges { cursor node { id actor action targetType targetId before after at } } } }";
 
-/// The three simulators over one seeded store.
+/// One simulator of every registered kind over one seeded store, each accepting the
+/// planted API key.
 pub struct Simulators {
-    /// Dutchie.
-    pub dutchie: DutchieSimulator,
-    /// Jane.
-    pub jane: JaneSimulator,
-    /// Dispense.
-    pub dispense: DispenseSimulator,
+    sims: Vec<Box<dyn Simulator>>,
 }
 
 impl Simulators {
-    /// Starts them on loopback ports, Dispense accepting `dispense_key`.
-    pub async fn start(dispense_key: &str) -> Self {
+    /// Starts them on loopback ports, each accepting `api_key` as the `api_key` of
+    /// its `connection_config`.
+    pub async fn start(api_key: &str) -> Self {
         let store = seed::seeded(&seed::SeedConfig::default());
-        Self {
-            dutchie: dutchie::start(store.clone(), DutchieSimOptions::default())
-                .await
-                .unwrap(),
-            jane: jane::start(store.clone(), JaneSimOptions::default())
-                .await
-                .unwrap(),
-            dispense: dispense::start(
-                store,
-                DispenseSimOptions {
-                    api_key: dispense_key.to_owned(),
-                    ..DispenseSimOptions::default()
-                },
-            )
-            .await
-            .unwrap(),
+        let mut sims = Vec::new();
+        for kind in registry::KINDS {
+            let options = SimulatorOptions {
+                api_key: Some(api_key.to_owned()),
+                ..SimulatorOptions::default()
+            };
+            sims.push((kind.simulator)(store.clone(), options).await.unwrap());
         }
+        Self { sims }
     }
 
-    /// Each simulator, for the loops over all three kinds.
-    pub fn all(&self) -> [&dyn Simulator; 3] {
-        [&self.dutchie, &self.jane, &self.dispense]
+    /// Each simulator, for the loops over every kind.
+    pub fn all(&self) -> impl Iterator<Item = &dyn Simulator> {
+        self.sims.iter().map(Box::as_ref)
+    }
+
+    /// A simulator whose connection carries the planted key (any kind will do).
+    pub fn any(&self) -> &dyn Simulator {
+        self.all().next().unwrap()
+    }
+
+    /// A simulator whose connection also needs an API secret, for the tests of
+    /// keeping, replacing and clearing one.
+    pub fn with_api_secret(&self) -> &dyn Simulator {
+        self.all()
+            .find(|sim| {
+                sim.connection_config(uuid::Uuid::nil())
+                    .api_secret
+                    .is_some()
+            })
+            .expect("a registered kind authenticates with an API secret")
     }
 }
 

@@ -9,7 +9,7 @@ use super::{DispenseProvider, DispenseSimOptions};
 use crate::{
     ConnectionConfig, PosProvider, ProviderResult,
     model::{Capabilities, PosKind},
-    registry::{ProviderKind, SettingField, SimulatorOptions},
+    registry::{ProviderKind, SettingField, SimulatorOptions, boxed_simulator},
     simulator::{SimStore, Simulator},
 };
 
@@ -62,12 +62,11 @@ fn simulator(
     store: SimStore,
     sim: SimulatorOptions,
 ) -> BoxFuture<'static, std::io::Result<Box<dyn Simulator>>> {
-    Box::pin(async move {
-        let options = DispenseSimOptions {
-            addr: sim.addr,
-            ..DispenseSimOptions::default()
-        };
-        let simulator: Box<dyn Simulator> = Box::new(super::start(store, options).await?);
-        Ok(simulator)
-    })
+    let defaults = DispenseSimOptions::default();
+    let options = DispenseSimOptions {
+        addr: sim.addr,
+        api_key: sim.api_key.unwrap_or(defaults.api_key.clone()),
+        ..defaults
+    };
+    boxed_simulator(super::start(store, options))
 }

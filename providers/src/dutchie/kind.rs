@@ -9,7 +9,7 @@ use super::{DutchieProvider, DutchieSimOptions};
 use crate::{
     ConnectionConfig, PosProvider, ProviderResult,
     model::{Capabilities, PosKind},
-    registry::{ProviderKind, SettingField, SimulatorOptions},
+    registry::{ProviderKind, SettingField, SimulatorOptions, boxed_simulator},
     simulator::{SimStore, Simulator},
 };
 
@@ -62,12 +62,14 @@ fn simulator(
     store: SimStore,
     sim: SimulatorOptions,
 ) -> BoxFuture<'static, std::io::Result<Box<dyn Simulator>>> {
-    Box::pin(async move {
-        let options = DutchieSimOptions {
-            addr: sim.addr,
-            ..DutchieSimOptions::default()
-        };
-        let simulator: Box<dyn Simulator> = Box::new(super::start(store, options).await?);
-        Ok(simulator)
-    })
+    let keys = sim
+        .api_key
+        .map(|key| super::simulator::planted_keys(&store, key))
+        .unwrap_or_default();
+    let options = DutchieSimOptions {
+        addr: sim.addr,
+        keys,
+        ..DutchieSimOptions::default()
+    };
+    boxed_simulator(super::start(store, options))
 }

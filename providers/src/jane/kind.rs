@@ -9,7 +9,7 @@ use super::{JaneProvider, simulator::JaneSimOptions};
 use crate::{
     ConnectionConfig, PosProvider, ProviderResult,
     model::{Capabilities, PosKind},
-    registry::{ProviderKind, SettingField, SimulatorOptions},
+    registry::{ProviderKind, SettingField, SimulatorOptions, boxed_simulator},
     simulator::{SimStore, Simulator},
 };
 
@@ -70,14 +70,12 @@ fn simulator(
     store: SimStore,
     sim: SimulatorOptions,
 ) -> BoxFuture<'static, std::io::Result<Box<dyn Simulator>>> {
-    Box::pin(async move {
-        let options = JaneSimOptions {
-            addr: sim.addr,
-            store_id: sim.location,
-            ..JaneSimOptions::default()
-        };
-        let simulator: Box<dyn Simulator> =
-            Box::new(super::simulator::start(store, options).await?);
-        Ok(simulator)
-    })
+    let defaults = JaneSimOptions::default();
+    let options = JaneSimOptions {
+        addr: sim.addr,
+        store_id: sim.location,
+        client_id: sim.api_key.unwrap_or(defaults.client_id.clone()),
+        ..defaults
+    };
+    boxed_simulator(super::simulator::start(store, options))
 }

@@ -3,7 +3,7 @@
 //! many aliases or pass too many `_entities` representations. Runs for every caller of
 //! the schema: HTTP, websockets and tests alike.
 
-use std::sync::Arc;
+use std::{any::TypeId, sync::Arc};
 
 use async_graphql::{
     Request, ServerError, ServerResult, Variables,
@@ -12,7 +12,7 @@ use async_graphql::{
 
 use super::{
     cost::{TooTall, measure},
-    nesting::check_nesting,
+    nesting::{NestingChecked, check_nesting},
 };
 use crate::config::Limits;
 
@@ -38,7 +38,9 @@ impl DocumentGuard {
 
     /// Checks `request`, leaving its document parsed (so it is not parsed again).
     fn check(&self, request: &mut Request) -> ServerResult<()> {
-        check_nesting(&request.query, self.max_nesting).map_err(refuse)?;
+        if !request.data.contains_key(&TypeId::of::<NestingChecked>()) {
+            check_nesting(&request.query, self.max_nesting).map_err(refuse)?;
+        }
         // Taken out for the check (`parsed_query` borrows the whole request), not cloned.
         let variables = std::mem::take(&mut request.variables);
         let checked = self.check_document(request, &variables);

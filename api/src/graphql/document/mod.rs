@@ -8,5 +8,5 @@ mod nesting;
 mod tokens;
 
 pub(super) use guard::DocumentGuard;
-pub use nesting::{TooDeep, check_nesting};
+pub use nesting::{NestingChecked, TooDeep, check_nesting};
 pub(crate) use tokens::{comment_len, string_literal_len};

@@ -23,6 +23,12 @@ pub struct TooDeep {
     pub limit: usize,
 }
 
+/// Request data marking a document whose text already passed [`check_nesting`] at the
+/// schema's limit (the HTTP handler checks before its response cache), so the schema's
+/// guard does not scan it again.
+#[derive(Clone, Copy, Debug)]
+pub struct NestingChecked;
+
 /// Refuses `query` when `[`, `{` and `(` (counted together, outside strings and
 /// comments) nest more than `limit` levels deep. Linear in the text, no recursion;
 /// unbalanced brackets are left to the parser.

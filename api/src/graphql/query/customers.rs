@@ -15,7 +15,7 @@ use crate::{
             ids::parse_id,
         },
     },
-    services::customers::{self, CustomerFilter},
+    services::{customers::CustomerFilter, listing},
 };
 
 /// Customer queries.
@@ -37,11 +37,8 @@ impl CustomersQuery {
         let filter = CustomerFilter { search };
         let request = page_request::<IdKey<Customer>>(ctx, first, after.as_deref())?;
         let db = &app_state(ctx)?.db;
-        let page = customers::find_customers(db, &filter, &request.map_after(|key| key.id)).await?;
-        let total = TotalCount::new(move |db| {
-            let filter = filter.clone();
-            Box::pin(async move { customers::count_customers(&db, &filter).await })
-        });
+        let page = listing::find_page(db, &filter, &request.map_after(|key| key.id)).await?;
+        let total = TotalCount::matching(filter);
         Ok(connection(
             page.map(Customer),
             &request,

@@ -17,7 +17,10 @@ use crate::{
             ids::{parse_id, parse_optional_id},
         },
     },
-    services::orders::{self, OrderFilter, OrderScope},
+    services::{
+        listing,
+        orders::{OrderFilter, OrderScope},
+    },
 };
 
 /// Order queries.
@@ -46,11 +49,8 @@ impl OrdersQuery {
         };
         let request = page_request::<IdKey<Order>>(ctx, first, after.as_deref())?;
         let db = &app_state(ctx)?.db;
-        let page = orders::find_orders(db, &filter, &request.map_after(|key| key.id)).await?;
-        let total = TotalCount::new(move |db| {
-            let filter = filter.clone();
-            Box::pin(async move { orders::count_orders(&db, &filter).await })
-        });
+        let page = listing::find_page(db, &filter, &request.map_after(|key| key.id)).await?;
+        let total = TotalCount::matching(filter);
         Ok(connection(page.map(Order), &request, total, |order| {
             IdKey::new(order.0.id)
         }))

@@ -15,10 +15,7 @@ use crate::{
             ids::{parse_id, parse_optional_id},
         },
     },
-    services::{
-        catalog::{self, ProductFilter},
-        paging::Page,
-    },
+    services::{catalog::ProductFilter, listing, paging::Page},
 };
 
 /// Catalog queries.
@@ -46,11 +43,8 @@ impl ProductsQuery {
         };
         let request = page_request::<IdKey<Product>>(ctx, first, after.as_deref())?;
         let db = &app_state(ctx)?.db;
-        let page = catalog::find_products(db, &filter, &request.map_after(|key| key.id)).await?;
-        let total = TotalCount::new(move |db| {
-            let filter = filter.clone();
-            Box::pin(async move { catalog::count_products(&db, &filter).await })
-        });
+        let page = listing::find_page(db, &filter, &request.map_after(|key| key.id)).await?;
+        let total = TotalCount::matching(filter);
         let selection = ctx.look_ahead();
         let nodes = [
             selection.field("edges").field("node"),

@@ -11,13 +11,16 @@ use async_graphql::{
     connection::{Connection, Edge},
 };
 use futures::future::BoxFuture;
-use sea_orm::{DatabaseConnection, DbErr};
+use sea_orm::{DatabaseConnection, DbErr, FromQueryResult};
 
 use super::cursor::{Cursor, CursorKey, decode_after};
 use crate::{
     error::ApiError,
     graphql::app_state,
-    services::paging::{Page, PageRequest},
+    services::{
+        listing::{ListFilter, Listed, count_matching},
+        paging::{Page, PageRequest},
+    },
 };
 
 /// Rows per page when the client does not say (capped by the configured `max_first`).
@@ -76,6 +79,18 @@ impl TotalCount {
         Self {
             counter: Arc::new(counter),
         }
+    }
+
+    /// The number of rows matching `filter`, counted when the client asks for it.
+    pub fn matching<F>(filter: F) -> Self
+    where
+        F: ListFilter + Clone + Send + Sync + 'static,
+        Listed<F>: FromQueryResult + Send + Sync,
+    {
+        Self::new(move |db| {
+            let filter = filter.clone();
+            Box::pin(async move { count_matching(&db, &filter).await })
+        })
     }
 }
 

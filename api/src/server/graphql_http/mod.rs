@@ -35,7 +35,10 @@ use super::{GRAPHQL_PATH, HttpState, WS_PATH};
 use crate::{
     auth::Viewer,
     error::ApiError,
-    graphql::{document::check_nesting, error_size::cut_lines},
+    graphql::{
+        document::{NestingChecked, check_nesting},
+        error_size::cut_lines,
+    },
 };
 
 /// `GET /graphql`: GraphiQL for browsers, queries for everyone else.
@@ -127,6 +130,7 @@ async fn run(
         let error = ApiError::bad_input(error.to_string());
         return error_response(media, StatusCode::BAD_REQUEST, &error);
     }
+    request = request.data(NestingChecked);
     let key = match state.responses.lookup(&viewer, &request).await {
         Lookup::Hit(entry) => {
             let caching = http_caching(transport, Some(entry.remaining_max_age()));

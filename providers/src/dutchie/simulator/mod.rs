@@ -102,9 +102,25 @@ impl std::fmt::Debug for DutchieSimulator {
 
 /// The options' keys, or one key per store location with every role.
 fn keys(store: &SimStore, options: &DutchieSimOptions) -> Vec<DutchieSimKey> {
-    if !options.keys.is_empty() {
-        return options.keys.clone();
+    if options.keys.is_empty() {
+        default_keys(store)
+    } else {
+        options.keys.clone()
     }
+}
+
+/// The default keys with `key` planted as the first location's (the one
+/// `connection_config` reaches).
+pub fn planted_keys(store: &SimStore, key: String) -> Vec<DutchieSimKey> {
+    let mut keys = default_keys(store);
+    if let Some(first) = keys.first_mut() {
+        first.key = key;
+    }
+    keys
+}
+
+/// One key per store location, `dutchie-key-{location id}`, with every role.
+fn default_keys(store: &SimStore) -> Vec<DutchieSimKey> {
     store.read(|s| {
         s.locations
             .iter()
