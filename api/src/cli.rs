@@ -10,7 +10,7 @@ use uuid::Uuid;
 use crate::{
     admin::rotate::{self, RotateError},
     auth::{AuthError, JwtKeys, Role},
-    config::{Config, ConfigError, MasterKey, Secret},
+    config::{Config, ConfigError, MasterKey, ProcessRole, Secret},
     db,
     demo::{Demo, DemoConfig, DemoError},
     graphql::sdl,
@@ -70,8 +70,13 @@ pub struct ServeArgs {
     /// Demo mode: throwaway secrets (with a warning) and a seeded store.
     #[arg(long, env = "CANOPY_DEMO")]
     pub demo: bool,
-    /// Serve the API only; run no background workers (pollers, outbox, reconciler) here.
-    #[arg(long, env = "CANOPY_NO_WORKERS")]
+    /// What this process runs: `all` (the API and the background work), `api` (GraphQL,
+    /// websockets, webhook intake, `/admin`, the widget; no background work) or `worker`
+    /// (the background work, serving only `/healthz`, `/readyz` and `/metrics`).
+    #[arg(long, env = "CANOPY_ROLE", value_enum, default_value_t = ProcessRole::All)]
+    pub role: ProcessRole,
+    /// The same as `--role api`.
+    #[arg(long, env = "CANOPY_NO_WORKERS", conflicts_with = "role")]
     pub no_workers: bool,
     /// How the sync pollers pace themselves.
     #[command(flatten)]
@@ -79,6 +84,17 @@ pub struct ServeArgs {
     /// How stored POS webhooks are applied.
     #[command(flatten)]
     pub webhooks: WebhookConfig,
+}
+
+impl ServeArgs {
+    /// The role asked for, `--no-workers` included.
+    pub const fn role(&self) -> ProcessRole {
+        if self.no_workers {
+            ProcessRole::Api
+        } else {
+            self.role
+        }
+    }
 }
 
 /// Options of `canopy token`.
@@ -147,6 +163,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
 
 /// Builds the state, serves until SIGTERM/Ctrl-C, then waits for background tasks.
 async fn serve(config: Config, args: ServeArgs) -> Result<(), CliError> {
+    let role = args.role();
     let secrets = config.secrets(args.demo)?;
     let state = AppState::build(config, secrets).await?;
     let shutdown = CancellationToken::new();
@@ -157,7 +174,7 @@ async fn serve(config: Config, args: ServeArgs) -> Result<(), CliError> {
     let background = TaskTracker::new();
     let sync = Synchronizer::for_state(&state);
     // subscribed before anything can raise an alert (workers, demo seeding)
-    if !args.no_workers
+    if role.runs_workers()
         && let Some(notifier) = Notifier::from_config(&state.config.notify)?
     {
         notifier.start(&state.events, &background, shutdown.clone());
@@ -167,8 +184,8 @@ async fn serve(config: Config, args: ServeArgs) -> Result<(), CliError> {
         true => Some(Demo::start(&sync, &DemoConfig::default()).await?),
         false => None,
     };
-    if args.no_workers {
-        tracing::info!("background workers disabled (--no-workers)");
+    if !role.runs_workers() {
+        tracing::info!(?role, "background workers disabled");
     } else {
         SyncWorkers::start(
             sync.clone(),
@@ -184,8 +201,12 @@ async fn serve(config: Config, args: ServeArgs) -> Result<(), CliError> {
     if let Some(addr) = metrics::serve_separately(&state.config, shutdown.clone()).await? {
         tracing::info!(%addr, "metrics listening");
     }
-    let server = Server::bind(args.addr, state, shutdown.clone()).await?;
-    tracing::info!(addr = %server.local_addr()?, "canopy listening");
+    let server = if role.serves_api() {
+        Server::bind(args.addr, state, shutdown.clone()).await?
+    } else {
+        Server::bind_worker(args.addr, state).await?
+    };
+    tracing::info!(addr = %server.local_addr()?, ?role, "canopy listening");
     server.run(shutdown).await?;
     background.close();
     // whatever still runs at the grace's end (a POS call, a sync batch) is dropped with
@@ -255,18 +276,39 @@ mod tests {
 
     use super::*;
 
-    /// `canopy serve` without flags, whatever the environment holds.
-    fn serve_without_flags() -> (Config, ServeArgs) {
+    /// `canopy serve ARGS…`, whatever the environment holds.
+    fn parse_serve(args: &[&str]) -> Result<(Config, ServeArgs), clap::Error> {
         let matches = Cli::command()
             .mut_subcommand("serve", |serve| serve.mut_args(|arg| arg.env(None)))
             .mut_args(|arg| arg.env(None))
-            .try_get_matches_from(["canopy", "serve"])
-            .unwrap();
-        let cli = Cli::from_arg_matches(&matches).unwrap();
+            .try_get_matches_from(["canopy", "serve"].iter().chain(args))?;
+        let cli = Cli::from_arg_matches(&matches)?;
         match cli.command {
-            Command::Serve(args) => (cli.config, args),
+            Command::Serve(serve) => Ok((cli.config, serve)),
             other => panic!("parsed {other:?}"),
         }
+    }
+
+    /// `canopy serve` without flags.
+    fn serve_without_flags() -> (Config, ServeArgs) {
+        parse_serve(&[]).unwrap()
+    }
+
+    /// The role `canopy serve ARGS…` runs, or the parse error.
+    fn role_of(args: &[&str]) -> Result<ProcessRole, clap::Error> {
+        parse_serve(args).map(|(_, serve)| serve.role())
+    }
+
+    #[test]
+    fn roles_default_to_all_and_no_workers_means_api() {
+        assert_eq!(role_of(&[]).unwrap(), ProcessRole::All);
+        assert_eq!(role_of(&["--role", "worker"]).unwrap(), ProcessRole::Worker);
+        assert_eq!(role_of(&["--role", "api"]).unwrap(), ProcessRole::Api);
+        assert_eq!(role_of(&["--no-workers"]).unwrap(), ProcessRole::Api);
+        assert!(role_of(&["--no-workers", "--role", "worker"]).is_err());
+        assert!(role_of(&["--role", "everything"]).is_err());
+        assert!(ProcessRole::Worker.runs_workers() && !ProcessRole::Worker.serves_api());
+        assert!(ProcessRole::Api.serves_api() && !ProcessRole::Api.runs_workers());
     }
 
     #[test]

@@ -13,6 +13,7 @@ mod admin;
 mod notify;
 mod orders;
 mod outbox;
+mod role;
 #[cfg(test)]
 mod tests;
 
@@ -28,6 +29,7 @@ pub use self::{
     notify::{NotifyConfig, Severity},
     orders::{CheckoutConfig, StatusSyncConfig},
     outbox::OutboxConfig,
+    role::ProcessRole,
 };
 
 /// The default database: a SQLite file in the working directory, created on first use.

@@ -17,7 +17,7 @@ use axum::{
 use serde_json::json;
 use tokio::time::timeout;
 
-use super::HttpState;
+use crate::state::AppState;
 
 /// Liveness: the process serves HTTP.
 pub(super) async fn live() -> &'static str {
@@ -26,10 +26,9 @@ pub(super) async fn live() -> &'static str {
 
 /// Readiness: the database answers within its timeout (and, with `?strict`, the cache).
 pub(super) async fn ready(
-    State(state): State<HttpState>,
+    State(app): State<AppState>,
     Query(params): Query<HashMap<String, String>>,
 ) -> impl IntoResponse {
-    let app = &state.app;
     let (database, cache) = tokio::join!(
         timeout(app.config.db_timeout, app.db.ping()),
         timeout(app.config.redis_timeout, app.cache.ping()),

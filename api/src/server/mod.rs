@@ -22,14 +22,13 @@ use std::{io, net::SocketAddr, ops::Deref, sync::Arc, time::Duration};
 
 use axum::{
     Router,
-    extract::DefaultBodyLimit,
+    extract::{DefaultBodyLimit, FromRef},
     http::{Request, StatusCode},
     middleware,
     routing::get,
 };
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
-use tower::ServiceBuilder;
 use tower_http::{
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
     timeout::TimeoutLayer,
@@ -65,6 +64,12 @@ struct Handles {
     sessions: Arc<SessionLimit>,
 }
 
+impl FromRef<HttpState> for AppState {
+    fn from_ref(state: &HttpState) -> Self {
+        state.app.clone()
+    }
+}
+
 impl Deref for HttpState {
     type Target = Handles;
 
@@ -91,20 +96,12 @@ pub fn router(app: AppState, schema: CanopySchema, shutdown: CancellationToken) 
             RateLimit::new(&config.limits, Arc::clone(&app.jwt)),
             limits::rate::enforce,
         ));
-    let middleware = ServiceBuilder::new()
-        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
-        .layer(TraceLayer::new_for_http().make_span_with(request_span))
-        .layer(PropagateRequestIdLayer::x_request_id())
-        .layer(middleware::from_fn(metrics::track))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            config.request_timeout,
-        ))
-        .layer(middleware::from_fn_with_state(
-            WebhookLimit(config.limits.max_webhook_bytes),
-            limits::webhook::enforce,
-        ));
-    Router::new()
+    let timeout = config.request_timeout;
+    let webhook_limit = middleware::from_fn_with_state(
+        WebhookLimit(config.limits.max_webhook_bytes),
+        limits::webhook::enforce,
+    );
+    let router = Router::new()
         .merge(graphql)
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
@@ -119,7 +116,36 @@ pub fn router(app: AppState, schema: CanopySchema, shutdown: CancellationToken) 
         })))
         .merge(webhooks)
         .merge(metrics_route)
-        .layer(middleware)
+        .layer(webhook_limit);
+    with_request_middleware(router, timeout)
+}
+
+/// The router of a `worker` process: `/healthz`, `/readyz` and `/metrics` only, with the
+/// same request ids, tracing, metrics and time limit as the API.
+pub fn worker_router(app: AppState) -> Router {
+    crate::telemetry::metrics();
+    let metrics_route = metrics::router(&app.config, Arc::clone(&app.jwt));
+    let timeout = app.config.request_timeout;
+    let router = Router::new()
+        .route("/healthz", get(health::live))
+        .route("/readyz", get(health::ready))
+        .with_state(app)
+        .merge(metrics_route);
+    with_request_middleware(router, timeout)
+}
+
+/// `router` behind request ids, the trace span, request metrics and the time limit of
+/// every request (the last layer added is the outermost).
+fn with_request_middleware(router: Router, timeout: Duration) -> Router {
+    router
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            timeout,
+        ))
+        .layer(middleware::from_fn(metrics::track))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
 }
 
 /// The trace span of one request: method, path (never the query string, which may carry
@@ -168,6 +194,17 @@ impl Server {
             router: router(app, schema, shutdown),
             grace,
             header_read_timeout,
+        })
+    }
+
+    /// Binds `addr` for a `worker` process: [`worker_router`] only.
+    pub async fn bind_worker(addr: SocketAddr, app: AppState) -> io::Result<Self> {
+        let listener = TcpListener::bind(addr).await?;
+        Ok(Self {
+            listener,
+            grace: app.config.shutdown_grace,
+            header_read_timeout: app.config.header_read_timeout,
+            router: worker_router(app),
         })
     }
 
