@@ -1,5 +1,5 @@
-//! The `canopy` command line: `serve`, `migrate`, `export-schema`, `token`, `simulate`
-//! and `rotate-key`.
+//! The `canopy` command line: `serve`, `migrate`, `export-schema`, `token`, `simulate`,
+//! `check` and `rotate-key`.
 
 use std::{io, net::SocketAddr, time::Duration};
 
@@ -14,6 +14,7 @@ use crate::{
     db,
     demo::{Demo, DemoConfig, DemoError},
     graphql::sdl,
+    integrity,
     notify::{Notifier, NotifyError},
     outbox::delivery::Delivery,
     server::{Server, metrics, shutdown},
@@ -48,9 +49,20 @@ pub enum Command {
     Token(TokenArgs),
     /// Serve one POS simulator (Dutchie, Jane or Dispense) for manual runs.
     Simulate(SimulateArgs),
+    /// Check the invariants across orders, stock, the outbox and purchases; print each
+    /// violation and exit non-zero when there is one.
+    Check(CheckArgs),
     /// Re-encrypt every stored POS secret under a new master key (`CANOPY_MASTER_KEY`
     /// is the current one); restart servers with the new key afterwards.
     RotateKey(RotateKeyArgs),
+}
+
+/// Options of `canopy check`.
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// An outbox row due longer ago than this counts as stuck.
+    #[arg(long, default_value = "15m", value_parser = humantime::parse_duration)]
+    pub stuck_after: Duration,
 }
 
 /// Options of `canopy rotate-key`.
@@ -138,6 +150,9 @@ pub enum CliError {
     /// Alert notifications are misconfigured.
     #[error(transparent)]
     Notify(#[from] NotifyError),
+    /// `canopy check` found broken invariants (each printed).
+    #[error("{0} invariant violation(s)")]
+    Violations(usize),
     /// `--customer` was given for another role.
     #[error("--customer only applies to --role customer")]
     CustomerWithoutCustomerRole,
@@ -157,7 +172,29 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Simulate(args) => Ok(simulate::run(&args).await?),
+        Command::Check(args) => check(&cli.config, &args).await,
         Command::RotateKey(args) => rotate_key(&cli.config, &args).await,
+    }
+}
+
+/// Prints one line per violation (rule, ids, message) and a summary.
+async fn check(config: &Config, args: &CheckArgs) -> Result<(), CliError> {
+    let db = db::connect(config).await?;
+    let report = integrity::check(&db, args.stuck_after).await?;
+    for violation in &report.violations {
+        let ids: Vec<String> = violation.ids.iter().map(Uuid::to_string).collect();
+        println!(
+            "{}\t{}\t{}",
+            violation.rule.code(),
+            ids.join(","),
+            violation.message
+        );
+    }
+    if report.is_clean() {
+        println!("ok: every invariant holds");
+        Ok(())
+    } else {
+        Err(CliError::Violations(report.violations.len()))
     }
 }
 

@@ -15,7 +15,8 @@
 //!    ([`state::SyncControl`], [`state::RunningSyncs`]);
 //! 4. domain: [`services`] (stateless reads), [`alerts`], [`audit`], [`effects`] (what a
 //!    committed change announces), [`connections`], [`customers`], [`compliance`],
-//!    [`orders`] (reservations and stock included); a domain module never imports the
+//!    [`orders`] (reservations and stock included), [`integrity`] (the invariants across
+//!    them); a domain module never imports the
 //!    workers, `graphql` or `server`;
 //! 5. workers: [`sync`] (pulls from the adapters, applies through the domain),
 //!    [`outbox`] (delivers what the domain queued: orders, cancellations, returns,
@@ -41,6 +42,7 @@ pub mod effects;
 pub mod error;
 pub mod events;
 pub mod graphql;
+pub mod integrity;
 pub mod notify;
 pub mod orders;
 pub mod outbox;

@@ -62,6 +62,7 @@ const RULES: &[(&str, [Access; 4])] = &[
     ("Query.providerConnections", ADMIN),
     ("Query.providerConnection", ADMIN),
     ("Query.posKinds", ADMIN),
+    ("Query.integrityCheck", ADMIN),
     ("Query.alerts", ADMIN),
     ("Query.auditLog", ADMIN),
     ("Query.complianceRules", ADMIN),

@@ -29,6 +29,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "customers",
             "compliance",
             "orders",
+            "integrity",
         ],
     ),
     ("workers", &["sync", "outbox", "webhooks"]),

@@ -1,6 +1,8 @@
 //! Admin reads: the registered POS kinds, provider connections, alerts and the audit
 //! log. Admins only.
 
+use std::time::Duration;
+
 use async_graphql::{Context, ID, Object};
 use providers::registry::ProviderKind;
 
@@ -12,12 +14,13 @@ use crate::{
     graphql::{
         app_state,
         types::{
-            Alert, AuditEntry, ProviderConnection,
+            Alert, AuditEntry, IntegrityReport, ProviderConnection,
             connection::{CanopyConnection, TotalCount, connection, page_request},
             cursor::IdKey,
             ids::parse_id,
         },
     },
+    integrity,
 };
 
 /// Admin queries.
@@ -31,6 +34,22 @@ impl AdminQuery {
     #[graphql(guard = "RoleGuard::admin()")]
     async fn pos_kinds(&self) -> &'static [ProviderKind] {
         providers::registry::KINDS
+    }
+
+    /// Checks the invariants that must always hold (reservations against open orders,
+    /// no negative stock, one submission and one POS order per order, no stuck or
+    /// unalerted outbox row, purchase totals against their lines) and lists every
+    /// violation; an outbox row due more than `stuckAfterSeconds` ago (default 900)
+    /// counts as stuck. Admins only.
+    #[graphql(guard = "RoleGuard::admin()")]
+    async fn integrity_check(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 900, validator(minimum = 1))] stuck_after_seconds: u32,
+    ) -> Result<IntegrityReport, ApiError> {
+        let db = &app_state(ctx)?.db;
+        let stuck_after = Duration::from_secs(u64::from(stuck_after_seconds));
+        Ok(IntegrityReport(integrity::check(db, stuck_after).await?))
     }
 
     /// Every POS connection, oldest first. Admins only.

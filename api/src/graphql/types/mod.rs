@@ -16,6 +16,7 @@ mod customer;
 mod customer_sync;
 pub mod enums;
 pub mod ids;
+mod integrity;
 mod location;
 mod money;
 mod order;
@@ -37,6 +38,7 @@ pub use customer_sync::{
     ClassGrams, CustomerEvent, CustomerPosProfile, CustomerSyncState, PurchaseTotals,
 };
 pub use enums::PosKind;
+pub use integrity::{IntegrityReport, IntegrityViolation};
 pub use location::Location;
 pub use money::Money;
 pub use order::{Order, OrderLine};
