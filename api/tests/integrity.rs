@@ -15,7 +15,7 @@ use chrono::{Duration, Utc};
 use common::{TEST_JWT_SECRET, TestApp, fixtures::each_backend, gql};
 use entities::{
     enums::{OrderStatus, QueueStatus},
-    order, outbox, stock_level,
+    order, outbox, purchase_line, stock_level,
 };
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 use serde_json::{Value, json};
@@ -158,6 +158,26 @@ async fn each_broken_invariant_is_reported_with_its_ids() {
         )
         .await;
 
+        // a purchase recorded from an order whose lines do not add up to its total
+        let (customer, _) = shop.customer(app).await;
+        let sale = common::fixtures::Seed::new(db)
+            .purchase(&customer, &shop.location, Utc::now(), 7000)
+            .await;
+        purchase_line::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            purchase_id: Set(sale.id),
+            product_id: Set(Some(shop.flower.id)),
+            quantity: Set(2),
+            amount: Set(6500),
+            currency: Set("USD".to_owned()),
+            returned: Set(false),
+            flower_equivalent_grams: Set(0.0),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .unwrap();
+
         let broken = report(app).await;
         assert_eq!(broken["clean"], false);
         let expected: BTreeSet<(String, String)> = [
@@ -168,6 +188,7 @@ async fn each_broken_invariant_is_reported_with_its_ids() {
             ("one_pos_order", orders[0]),
             ("stuck_outbox", stuck),
             ("dead_letter_alerted", dead),
+            ("purchase_totals", sale.id),
         ]
         .into_iter()
         .map(|(rule, id)| (rule.to_owned(), id.to_string()))

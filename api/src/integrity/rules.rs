@@ -33,7 +33,7 @@ pub enum Rule {
     StuckOutbox,
     /// Every dead-lettered outbox row raised its alert.
     DeadLetterAlerted,
-    /// A purchase's total equals the sum of its lines.
+    /// A purchase Canopy recorded from its order totals the sum of its lines.
     PurchaseTotals,
 }
 
@@ -280,7 +280,9 @@ pub(super) async fn outbox(
     Ok(found)
 }
 
-/// [`Rule::PurchaseTotals`]: totals against the sum of their lines' amounts.
+/// [`Rule::PurchaseTotals`]: the totals of the purchases Canopy recorded from its own
+/// orders against the sum of their lines' amounts. A POS transaction's total is the
+/// POS's word and may hold tax and discounts its lines do not carry, so it is not checked.
 pub(super) async fn purchase_totals(db: &impl ConnectionTrait) -> Result<Vec<Violation>, DbErr> {
     let lines: Vec<(Uuid, i64)> = purchase_line::Entity::find()
         .select_only()
@@ -298,6 +300,7 @@ pub(super) async fn purchase_totals(db: &impl ConnectionTrait) -> Result<Vec<Vio
     let purchases: Vec<(Uuid, i64)> = purchase::Entity::find()
         .select_only()
         .columns([purchase::Column::Id, purchase::Column::Total])
+        .filter(purchase::Column::ExternalId.is_null())
         .into_tuple()
         .all(db)
         .await?;
