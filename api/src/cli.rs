@@ -51,18 +51,10 @@ pub enum Command {
     Simulate(SimulateArgs),
     /// Check the invariants across orders, stock, the outbox and purchases; print each
     /// violation and exit non-zero when there is one.
-    Check(CheckArgs),
+    Check,
     /// Re-encrypt every stored POS secret under a new master key (`CANOPY_MASTER_KEY`
     /// is the current one); restart servers with the new key afterwards.
     RotateKey(RotateKeyArgs),
-}
-
-/// Options of `canopy check`.
-#[derive(Args, Debug)]
-pub struct CheckArgs {
-    /// An outbox row due longer ago than this counts as stuck.
-    #[arg(long, default_value = "15m", value_parser = humantime::parse_duration)]
-    pub stuck_after: Duration,
 }
 
 /// Options of `canopy rotate-key`.
@@ -172,15 +164,15 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Simulate(args) => Ok(simulate::run(&args).await?),
-        Command::Check(args) => check(&cli.config, &args).await,
+        Command::Check => check(&cli.config).await,
         Command::RotateKey(args) => rotate_key(&cli.config, &args).await,
     }
 }
 
 /// Prints one line per violation (rule, ids, message) and a summary.
-async fn check(config: &Config, args: &CheckArgs) -> Result<(), CliError> {
+async fn check(config: &Config) -> Result<(), CliError> {
     let db = db::connect(config).await?;
-    let report = integrity::check(&db, args.stuck_after).await?;
+    let report = integrity::check(&db, config.outbox.stuck_after).await?;
     for violation in &report.violations {
         let ids: Vec<String> = violation.ids.iter().map(Uuid::to_string).collect();
         println!(
@@ -234,6 +226,13 @@ async fn serve(config: Config, args: ServeArgs) -> Result<(), CliError> {
         WebhookWorker::new(sync, &state.sync, args.webhooks).start(&background, shutdown.clone());
         Delivery::for_state(&state).start(&state, &background, &shutdown);
         crate::orders::expiry::start(state.clone(), &background, shutdown.clone());
+        integrity::repair::start(
+            state.clone(),
+            state.config.checkout.reconcile_interval,
+            state.config.outbox.stuck_after,
+            &background,
+            shutdown.clone(),
+        );
     }
     if let Some(addr) = metrics::serve_separately(&state.config, shutdown.clone()).await? {
         tracing::info!(%addr, "metrics listening");

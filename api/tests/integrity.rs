@@ -1,7 +1,8 @@
 //! `canopy check` and `Query.integrityCheck`: a shop with an open order is clean; each
 //! broken invariant planted in the database is reported under its rule with the ids
-//! involved, through GraphQL and by the command (which then exits non-zero), on SQLite
-//! and PostgreSQL.
+//! involved, through GraphQL and by the command (which then exits non-zero); the
+//! reconciler releases a leaked reservation and alerts on what it cannot repair; on
+//! SQLite and PostgreSQL.
 #![allow(clippy::unwrap_used)]
 
 mod checkout_support;
@@ -9,11 +10,12 @@ mod common;
 
 use std::{collections::BTreeSet, process::Command};
 
-use api::auth::Role;
+use api::{auth::Role, integrity::repair::reconcile};
 use checkout_support::Shop;
 use chrono::{Duration, Utc};
 use common::{TEST_JWT_SECRET, TestApp, fixtures::each_backend, gql};
 use entities::{
+    alert,
     enums::{OrderStatus, QueueStatus},
     order, outbox, purchase_line, stock_level,
 };
@@ -228,5 +230,61 @@ async fn each_broken_invariant_is_reported_with_its_ids() {
             .unwrap()
             .unwrap();
         assert_eq!(after.reserved, level.reserved + 1);
+    }
+}
+
+#[tokio::test]
+async fn the_reconciler_releases_a_leaked_reservation_and_alerts_on_the_rest() {
+    for backend in each_backend().await {
+        let app = &backend.app;
+        let db = &app.state.db;
+        let shop = Shop::open(app, 5).await;
+        let (_, token) = shop.customer(app).await;
+        let body = shop
+            .place(app, &token, &[(shop.flower.id, 2)], "held")
+            .await;
+        assert!(body["errors"].is_null(), "{body}");
+        // three units leaked on the row, and one row reserving less than its order holds
+        let level = shop.stock(app, shop.flower.id).await;
+        let mut row = level.clone().into_active_model();
+        row.reserved = Set(5);
+        row.update(db).await.unwrap();
+
+        let stuck_after = app.state.config.outbox.stuck_after;
+        let reconciled = reconcile(&app.state, stuck_after).await.unwrap();
+        assert_eq!(
+            reconciled.released,
+            vec![(level.id, 3)],
+            "{}",
+            backend.backend
+        );
+        assert!(
+            reconciled.remaining.is_empty(),
+            "{:?}",
+            reconciled.remaining
+        );
+        assert_eq!(shop.stock(app, shop.flower.id).await.reserved, 2);
+        assert_eq!(report(app).await["clean"], true);
+
+        // a shortfall is not repaired: it is alerted
+        let mut row = shop.stock(app, shop.flower.id).await.into_active_model();
+        row.reserved = Set(1);
+        row.update(db).await.unwrap();
+        let reconciled = reconcile(&app.state, stuck_after).await.unwrap();
+        assert!(reconciled.released.is_empty());
+        assert_eq!(reconciled.remaining.len(), 1);
+        assert_eq!(shop.stock(app, shop.flower.id).await.reserved, 1);
+        let open = alert::Entity::find()
+            .filter(alert::Column::Kind.eq("integrity_violation"))
+            .all(db)
+            .await
+            .unwrap();
+        assert_eq!(open.len(), 1, "{open:?}");
+        assert_eq!(open[0].dedupe_key, "integrity_violation:reservations");
+        assert!(
+            open[0]
+                .message
+                .starts_with("1 violation(s) of the reservations invariant")
+        );
     }
 }

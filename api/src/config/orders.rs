@@ -45,6 +45,11 @@ pub struct CheckoutConfig {
     #[arg(long = "reservation-sweep-interval", env = "CANOPY_RESERVATION_SWEEP_INTERVAL", default_value = "15s", value_parser = humantime::parse_duration, global = true)]
     pub sweep_interval: Duration,
 
+    /// Time between two runs of the reconciler (checks the invariants, releases leaked
+    /// reservations, alerts on the rest).
+    #[arg(long = "reconcile-interval", env = "CANOPY_RECONCILE_INTERVAL", default_value = "5m", value_parser = humantime::parse_duration, global = true)]
+    pub reconcile_interval: Duration,
+
     /// Minimum age where the location's jurisdiction has no age rule for the market.
     #[arg(
         long = "default-min-age",

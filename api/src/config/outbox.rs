@@ -50,6 +50,11 @@ pub struct OutboxConfig {
     /// Longer than any one send (the adapters' timeouts and retries).
     #[arg(long = "outbox-claim-lease", env = "CANOPY_OUTBOX_CLAIM_LEASE", default_value = "2m", value_parser = humantime::parse_duration, global = true)]
     pub claim_lease: Duration,
+
+    /// An outbox row due longer ago than this counts as stuck: `canopy check` reports it
+    /// and the reconciler raises an alert.
+    #[arg(long = "outbox-stuck-after", env = "CANOPY_OUTBOX_STUCK_AFTER", default_value = "15m", value_parser = humantime::parse_duration, global = true)]
+    pub stuck_after: Duration,
 }
 
 impl Default for OutboxConfig {

@@ -2,8 +2,10 @@
 //! history, checked on demand (`canopy check`, `Query.integrityCheck`) and after every
 //! fault drill: a violation names the rule and the ids involved.
 //!
-//! Each rule is one function in [`rules`] reading the database; [`check`] runs them all.
+//! Each rule is one function in `rules` reading the database; [`check`] runs them all,
+//! and [`repair::reconcile`] (run by the workers) repairs what it safely can.
 
+pub mod repair;
 mod rules;
 
 use std::time::Duration;

@@ -66,9 +66,7 @@ const TAKEN: [OrderStatus; 7] = [
 /// [`Rule::Reservations`]: per stock row, the units of the lines of orders whose status
 /// holds a reservation.
 pub(super) async fn reservations(db: &impl ConnectionTrait) -> Result<Vec<Violation>, DbErr> {
-    let holding: Vec<OrderStatus> = OrderStatus::iter()
-        .filter(|status| holds_reservation(*status))
-        .collect();
+    let holding = holding_statuses();
     let orders: HashMap<Uuid, Uuid> = order::Entity::find()
         .select_only()
         .columns([order::Column::Id, order::Column::LocationId])
@@ -129,6 +127,40 @@ pub(super) async fn reservations(db: &impl ConnectionTrait) -> Result<Vec<Violat
         });
     }
     Ok(found)
+}
+
+/// The units of `product_id` at `location_id` on the lines of orders whose status holds
+/// a reservation (the reconciler's figure for one stock row, read in its transaction).
+pub(super) async fn held_at(
+    db: &impl ConnectionTrait,
+    product_id: Uuid,
+    location_id: Uuid,
+) -> Result<i64, DbErr> {
+    let quantities: Vec<i64> = order_line::Entity::find()
+        .select_only()
+        .column(order_line::Column::Quantity)
+        .filter(order_line::Column::ProductId.eq(product_id))
+        .filter(
+            order_line::Column::OrderId.in_subquery(
+                Query::select()
+                    .column(order::Column::Id)
+                    .from(order::Entity)
+                    .and_where(order::Column::LocationId.eq(location_id))
+                    .and_where(order::Column::Status.is_in(holding_statuses()))
+                    .to_owned(),
+            ),
+        )
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(quantities.into_iter().sum())
+}
+
+/// The statuses whose orders hold stock reserved.
+fn holding_statuses() -> Vec<OrderStatus> {
+    OrderStatus::iter()
+        .filter(|status| holds_reservation(*status))
+        .collect()
 }
 
 /// [`Rule::NegativeStock`].

@@ -1,8 +1,6 @@
 //! Admin reads: the registered POS kinds, provider connections, alerts and the audit
 //! log. Admins only.
 
-use std::time::Duration;
-
 use async_graphql::{Context, ID, Object};
 use providers::registry::ProviderKind;
 
@@ -39,17 +37,13 @@ impl AdminQuery {
     /// Checks the invariants that must always hold (reservations against open orders,
     /// no negative stock, one submission and one POS order per order, no stuck or
     /// unalerted outbox row, purchase totals against their lines) and lists every
-    /// violation; an outbox row due more than `stuckAfterSeconds` ago (default 900)
-    /// counts as stuck. Admins only.
+    /// violation, as `canopy check` does (an outbox row due longer ago than
+    /// `CANOPY_OUTBOX_STUCK_AFTER` counts as stuck). Admins only.
     #[graphql(guard = "RoleGuard::admin()")]
-    async fn integrity_check(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(default = 900, validator(minimum = 1))] stuck_after_seconds: u32,
-    ) -> Result<IntegrityReport, ApiError> {
-        let db = &app_state(ctx)?.db;
-        let stuck_after = Duration::from_secs(u64::from(stuck_after_seconds));
-        Ok(IntegrityReport(integrity::check(db, stuck_after).await?))
+    async fn integrity_check(&self, ctx: &Context<'_>) -> Result<IntegrityReport, ApiError> {
+        let state = app_state(ctx)?;
+        let report = integrity::check(&state.db, state.config.outbox.stuck_after).await?;
+        Ok(IntegrityReport(report))
     }
 
     /// Every POS connection, oldest first. Admins only.
