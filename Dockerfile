@@ -5,7 +5,7 @@ COPY . .
 RUN cargo build --release --locked --bin canopy
 
 FROM debian:bookworm-slim
-RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates && rm -rf /var/lib/apt/lists/*
+RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates curl && rm -rf /var/lib/apt/lists/*
 COPY --from=build /src/target/release/canopy /usr/local/bin/canopy
 USER nobody
 EXPOSE 8080
