@@ -12,7 +12,7 @@ use crate::{
     auth::{AuthError, JwtKeys, Role},
     config::{Config, ConfigError, MasterKey, Secret},
     db,
-    demo::{Demo, DemoConfig, DemoError},
+    demo::{Demo, DemoArgs, DemoError},
     graphql::sdl,
     notify::{Notifier, NotifyError},
     outbox::delivery::Delivery,
@@ -70,6 +70,9 @@ pub struct ServeArgs {
     /// Demo mode: throwaway secrets (with a warning) and a seeded store.
     #[arg(long, env = "CANOPY_DEMO")]
     pub demo: bool,
+    /// The demo store (with `--demo`).
+    #[command(flatten)]
+    pub demo_options: DemoArgs,
     /// Serve the API only; run no background workers (pollers, outbox, reconciler) here.
     #[arg(long, env = "CANOPY_NO_WORKERS")]
     pub no_workers: bool,
@@ -146,7 +149,15 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
 }
 
 /// Builds the state, serves until SIGTERM/Ctrl-C, then waits for background tasks.
-async fn serve(config: Config, args: ServeArgs) -> Result<(), CliError> {
+async fn serve(mut config: Config, args: ServeArgs) -> Result<(), CliError> {
+    let demo_config = args.demo.then(|| args.demo_options.config());
+    if let Some(demo) = &demo_config
+        && config.order_status.poll_interval > demo.poll_interval
+    {
+        // the demo staff move orders every few seconds: poll as often as the demo syncs
+        tracing::info!(interval = ?demo.poll_interval, "demo: order statuses polled at the demo's pace");
+        config.order_status.poll_interval = demo.poll_interval;
+    }
     let secrets = config.secrets(args.demo)?;
     let state = AppState::build(config, secrets).await?;
     let shutdown = CancellationToken::new();
@@ -163,9 +174,9 @@ async fn serve(config: Config, args: ServeArgs) -> Result<(), CliError> {
         notifier.start(&state.events, &background, shutdown.clone());
     }
     // kept alive until the server stops: dropping it stops the demo simulators
-    let _demo = match args.demo {
-        true => Some(Demo::start(&sync, &DemoConfig::default()).await?),
-        false => None,
+    let demo = match &demo_config {
+        Some(demo_config) => Some(Demo::start(&sync, demo_config).await?),
+        None => None,
     };
     if args.no_workers {
         tracing::info!("background workers disabled (--no-workers)");
@@ -186,6 +197,9 @@ async fn serve(config: Config, args: ServeArgs) -> Result<(), CliError> {
     }
     let server = Server::bind(args.addr, state, shutdown.clone()).await?;
     tracing::info!(addr = %server.local_addr()?, "canopy listening");
+    if let Some(demo) = &demo {
+        demo.route_webhooks(server.local_addr()?).await?;
+    }
     server.run(shutdown).await?;
     background.close();
     // whatever still runs at the grace's end (a POS call, a sync batch) is dropped with
@@ -278,6 +292,7 @@ mod tests {
     fn every_settings_default_is_the_command_line_default() {
         let (_, serve) = serve_without_flags();
         assert_eq!(serve.webhooks, WebhookConfig::default());
+        assert_eq!(serve.demo_options, DemoArgs::default());
         let workers = WorkerConfig::default();
         assert_eq!(serve.workers.rescan_interval, workers.rescan_interval);
         assert_eq!(serve.workers.lease_period, workers.lease_period);
@@ -286,6 +301,21 @@ mod tests {
             serve.workers.holder, workers.holder,
             "each replica names itself"
         );
+    }
+
+    #[test]
+    fn the_demo_has_staff_unless_told_otherwise() {
+        let staff = DemoArgs::default().config().staff.unwrap();
+        assert_eq!(staff.cancel_percent, 10);
+        assert_eq!(
+            staff.delays,
+            crate::demo::StaffDelays::uniform(Duration::from_secs(10))
+        );
+        let off = DemoArgs {
+            no_staff: true,
+            ..DemoArgs::default()
+        };
+        assert!(off.config().staff.is_none());
     }
 
     #[test]
