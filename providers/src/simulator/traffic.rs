@@ -2,7 +2,8 @@
 //! or restock at a random store, through the [`SimStore`] as the register
 //! would record it, so stock visibly moves. Some sales are rung up for a
 //! known walk-in customer (any customer the store holds, including those
-//! Canopy pushed to it), so their purchase history gains in-store sales.
+//! Canopy pushed to it, and often one who has ordered online), so their
+//! purchase history gains in-store sales.
 //! Stops when the handle is stopped or dropped.
 
 use std::time::Duration;
@@ -98,12 +99,24 @@ pub fn step(store: &SimStore, rng: &mut StdRng) -> Result<Option<StockChangeOutc
 }
 
 /// The known customer at the counter for half the sales; `None` for an
-/// anonymous walk-in (or a store without customers).
+/// anonymous walk-in (or a store without customers). Half the known ones are
+/// regulars who also order online (when anyone has), so their history mixes
+/// both.
 fn walk_in(store: &SimStore, rng: &mut StdRng) -> Option<String> {
     if !rng.random_bool(0.5) {
         return None;
     }
+    let regular = rng.random_bool(0.5);
     store.read(|s| {
+        let online: Vec<&String> = s
+            .orders
+            .values()
+            .filter_map(|o| o.customer_id.as_ref())
+            .filter(|id| s.customers.contains_key(*id))
+            .collect();
+        if regular && let Some(id) = online.choose(rng) {
+            return Some((*id).clone());
+        }
         let count = s.customers.len();
         (count > 0)
             .then(|| rng.random_range(0..count))
@@ -156,6 +169,52 @@ mod tests {
             sales.len(),
             "only customers the store holds"
         );
+    }
+
+    #[test]
+    fn customers_who_order_online_also_walk_in() {
+        use crate::model::{Fulfillment, Money, OrderCustomer, OrderLineSubmission};
+        use crate::simulator::store::NewOrder;
+        let store = seeded(&SeedConfig::default());
+        let (customer, product, location) = store.read(|s| {
+            let stock = s.stock.values().next().unwrap();
+            let customer = s.customers.keys().next().unwrap();
+            (
+                customer.clone(),
+                stock.product_id.clone(),
+                stock.location_id.clone(),
+            )
+        });
+        let order = NewOrder {
+            order_reference: "online".into(),
+            location_id: location,
+            customer_id: Some(customer.clone()),
+            customer: OrderCustomer {
+                external_id: Some(customer.clone()),
+                first_name: "Ava".into(),
+                last_name: "Lee".into(),
+                email: None,
+                phone: None,
+                date_of_birth: None,
+                medical_id: None,
+            },
+            lines: vec![OrderLineSubmission {
+                external_product_id: product,
+                quantity: 1,
+                unit_price: Money::usd(1000),
+            }],
+            fulfillment: Fulfillment::Pickup,
+            delivery_address: None,
+            notes: None,
+        };
+        store.submit_order(order, "Submitted").unwrap();
+        let mut rng = StdRng::seed_from_u64(9);
+        let visits = (0..200)
+            .filter_map(|_| step(&store, &mut rng).unwrap()?.transaction)
+            .filter(|t| t.external_customer_id.as_deref() == Some(customer.as_str()))
+            .count();
+        // a quarter of the sales (60% of the events) are the regular's
+        assert!(visits >= 15, "the online customer walked in {visits} times");
     }
 
     #[tokio::test(start_paused = true)]
