@@ -173,8 +173,7 @@ mod tests {
 
     #[test]
     fn customers_who_order_online_also_walk_in() {
-        use crate::model::{Fulfillment, Money, OrderCustomer, OrderLineSubmission};
-        use crate::simulator::store::NewOrder;
+        use crate::simulator::store::fixtures::pickup_order;
         let store = seeded(&SeedConfig::default());
         let (customer, product, location) = store.read(|s| {
             let stock = s.stock.values().next().unwrap();
@@ -185,28 +184,7 @@ mod tests {
                 stock.location_id.clone(),
             )
         });
-        let order = NewOrder {
-            order_reference: "online".into(),
-            location_id: location,
-            customer_id: Some(customer.clone()),
-            customer: OrderCustomer {
-                external_id: Some(customer.clone()),
-                first_name: "Ava".into(),
-                last_name: "Lee".into(),
-                email: None,
-                phone: None,
-                date_of_birth: None,
-                medical_id: None,
-            },
-            lines: vec![OrderLineSubmission {
-                external_product_id: product,
-                quantity: 1,
-                unit_price: Money::usd(1000),
-            }],
-            fulfillment: Fulfillment::Pickup,
-            delivery_address: None,
-            notes: None,
-        };
+        let order = pickup_order("online", &location, &product, 1, Some(&customer));
         store.submit_order(order, "Submitted").unwrap();
         let mut rng = StdRng::seed_from_u64(9);
         let visits = (0..200)

@@ -4,10 +4,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::{Desk, Staff, StaffConfig};
-use crate::model::{Fulfillment, Money, OrderCustomer, OrderLineSubmission};
 use crate::registry::{KINDS, SimulatorOptions};
 use crate::simulator::seed::{SeedConfig, seeded};
-use crate::simulator::store::NewOrder;
+use crate::simulator::store::fixtures::pickup_order;
 use crate::simulator::{SimOrder, SimStore, Simulator};
 
 const DELAY: Duration = Duration::from_millis(20);
@@ -52,28 +51,7 @@ fn submit(desk: &Desk, reference: &str, extra: i64) -> String {
             .unwrap()
     });
     let quantity = if extra > 0 { on_hand + extra } else { 1 };
-    let order = NewOrder {
-        order_reference: reference.to_owned(),
-        location_id: desk.location.clone(),
-        customer_id: None,
-        customer: OrderCustomer {
-            external_id: None,
-            first_name: "Ava".into(),
-            last_name: "Lee".into(),
-            email: None,
-            phone: None,
-            date_of_birth: None,
-            medical_id: None,
-        },
-        lines: vec![OrderLineSubmission {
-            external_product_id: product,
-            quantity,
-            unit_price: Money::usd(2500),
-        }],
-        fulfillment: Fulfillment::Pickup,
-        delivery_address: None,
-        notes: None,
-    };
+    let order = pickup_order(reference, &desk.location, &product, quantity, None);
     let submitted = desk.simulator.order_statuses().submitted;
     store.submit_order(order, submitted).unwrap().0.external_id
 }
