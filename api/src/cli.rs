@@ -12,7 +12,7 @@ use crate::{
     auth::{AuthError, JwtKeys, Role},
     config::{Config, ConfigError, MasterKey, ProcessRole, Secret},
     db,
-    demo::{Demo, DemoConfig, DemoError},
+    demo::{Demo, DemoArgs, DemoError},
     graphql::sdl,
     integrity,
     notify::{Notifier, NotifyError},
@@ -74,6 +74,9 @@ pub struct ServeArgs {
     /// Demo mode: throwaway secrets (with a warning) and a seeded store.
     #[arg(long, env = "CANOPY_DEMO")]
     pub demo: bool,
+    /// The demo store (with `--demo`).
+    #[command(flatten)]
+    pub demo_options: DemoArgs,
     /// What this process runs: `all` (the API and the background work), `api` (GraphQL,
     /// websockets, webhook intake, `/admin`, the widget; no background work) or `worker`
     /// (the background work, serving only `/healthz`, `/readyz` and `/metrics`).
@@ -191,8 +194,16 @@ async fn check(config: &Config) -> Result<(), CliError> {
 }
 
 /// Builds the state, serves until SIGTERM/Ctrl-C, then waits for background tasks.
-async fn serve(config: Config, args: ServeArgs) -> Result<(), CliError> {
+async fn serve(mut config: Config, args: ServeArgs) -> Result<(), CliError> {
     let role = args.role();
+    let demo_config = args.demo.then(|| args.demo_options.config());
+    if let Some(demo) = &demo_config
+        && config.order_status.poll_interval > demo.poll_interval
+    {
+        // the demo staff move orders every few seconds: poll as often as the demo syncs
+        tracing::info!(interval = ?demo.poll_interval, "demo: order statuses polled at the demo's pace");
+        config.order_status.poll_interval = demo.poll_interval;
+    }
     let secrets = config.secrets(args.demo)?;
     let state = AppState::build(config, secrets).await?;
     let shutdown = CancellationToken::new();
@@ -209,9 +220,9 @@ async fn serve(config: Config, args: ServeArgs) -> Result<(), CliError> {
         notifier.start(&state.events, &background, shutdown.clone());
     }
     // kept alive until the server stops: dropping it stops the demo simulators
-    let _demo = match args.demo {
-        true => Some(Demo::start(&sync, &DemoConfig::default()).await?),
-        false => None,
+    let demo = match &demo_config {
+        Some(demo_config) => Some(Demo::start(&sync, demo_config).await?),
+        None => None,
     };
     if !role.runs_workers() {
         tracing::info!(?role, "background workers disabled");
@@ -243,6 +254,10 @@ async fn serve(config: Config, args: ServeArgs) -> Result<(), CliError> {
         Server::bind_worker(args.addr, state).await?
     };
     tracing::info!(addr = %server.local_addr()?, ?role, "canopy listening");
+    // the demo's POS webhooks go to this process when it takes them
+    if let Some(demo) = demo.as_ref().filter(|_| role.serves_api()) {
+        demo.route_webhooks(server.local_addr()?).await?;
+    }
     server.run(shutdown).await?;
     background.close();
     // whatever still runs at the grace's end (a POS call, a sync batch) is dropped with
@@ -356,6 +371,7 @@ mod tests {
     fn every_settings_default_is_the_command_line_default() {
         let (_, serve) = serve_without_flags();
         assert_eq!(serve.webhooks, WebhookConfig::default());
+        assert_eq!(serve.demo_options, DemoArgs::default());
         let workers = WorkerConfig::default();
         assert_eq!(serve.workers.rescan_interval, workers.rescan_interval);
         assert_eq!(serve.workers.lease_period, workers.lease_period);
@@ -364,6 +380,21 @@ mod tests {
             serve.workers.holder, workers.holder,
             "each replica names itself"
         );
+    }
+
+    #[test]
+    fn the_demo_has_staff_unless_told_otherwise() {
+        let staff = DemoArgs::default().config().staff.unwrap();
+        assert_eq!(staff.cancel_percent, 10);
+        assert_eq!(
+            staff.delays,
+            crate::demo::StaffDelays::uniform(Duration::from_secs(10))
+        );
+        let off = DemoArgs {
+            no_staff: true,
+            ..DemoArgs::default()
+        };
+        assert!(off.config().staff.is_none());
     }
 
     #[test]

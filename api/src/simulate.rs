@@ -1,12 +1,13 @@
 //! `canopy simulate`: one POS simulator, standing alone, for manual runs.
 //!
 //! Seeds a store deterministically, serves one vendor's API over it on loopback,
-//! optionally moves stock like a busy register, and prints what a provider
-//! connection needs to reach it. It owns nothing else: the simulators
+//! optionally moves stock like a busy register and has staff work the online
+//! orders, and prints what a provider connection needs to reach it. It owns nothing else: the simulators
 //! themselves live in `providers`.
 
 use std::{
     net::{Ipv4Addr, SocketAddr},
+    sync::Arc,
     time::Duration,
 };
 
@@ -16,7 +17,9 @@ use providers::{
     model::PosKind,
     registry::{self, KINDS, SimulatorOptions},
     simulator::{
+        Simulator,
         seed::{self, SeedConfig},
+        staff::{Desk, Staff, StaffConfig},
         traffic::{Traffic, TrafficConfig},
     },
 };
@@ -50,6 +53,10 @@ pub struct SimulateArgs {
     /// Seconds between simulated register events (sales, returns, restocks); 0 for none.
     #[arg(long, default_value_t = 0)]
     pub traffic_every: u64,
+    /// Time staff leave an online order in each status before moving it on (accept,
+    /// ready, complete), e.g. `10s`; none: orders stay as submitted.
+    #[arg(long, value_parser = humantime::parse_duration)]
+    pub staff_delay: Option<Duration>,
 }
 
 /// Serves the simulator until SIGTERM/Ctrl-C.
@@ -63,7 +70,27 @@ pub async fn run(args: &SimulateArgs) -> std::io::Result<()> {
     });
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, args.port));
     let options = SimulatorOptions::at(addr);
-    let simulator = (registry::kind(args.vendor).simulator)(store.clone(), options).await?;
+    let simulator: Arc<dyn Simulator> =
+        Arc::from((registry::kind(args.vendor).simulator)(store.clone(), options).await?);
+    let _staff = args.staff_delay.map(|delay| {
+        let desks = store.read(|s| {
+            s.locations
+                .iter()
+                .map(|l| Desk {
+                    location: l.external_id.clone(),
+                    simulator: Arc::clone(&simulator),
+                    delay,
+                })
+                .collect()
+        });
+        Staff::start(
+            desks,
+            StaffConfig {
+                seed: args.seed,
+                cancel_percent: 10,
+            },
+        )
+    });
     let _traffic = (args.traffic_every > 0).then(|| {
         Traffic::start(
             store,

@@ -54,6 +54,7 @@ both_backends!(
     bad_customer_records_are_kept_apart,
     carts_and_orders_name_the_same_people,
     an_online_order_is_one_purchase_before_and_after_the_pos_rings_it,
+    a_sale_pulled_first_from_a_pos_without_customers_stays_the_buyers,
     a_push_stands_at_its_own_pos_and_is_recorded_once,
 );
 
@@ -546,6 +547,29 @@ async fn an_online_order_is_one_purchase_before_and_after_the_pos_rings_it(env: 
     assert_eq!(env.order(cancelled.id).await.status, OrderStatus::Cancelled);
     let (rows, _) = history_of_buyer(&env, cancelled.id).await;
     assert!(of_order(&rows, cancelled.id).is_empty());
+}
+
+/// Dispense has no customer API, so the customer its register names on an order's sale
+/// is nobody Canopy knows: when that sale is pulled before the status poll sees the
+/// order completed, the purchase is still the buyer's.
+async fn a_sale_pulled_first_from_a_pos_without_customers_stays_the_buyers(env: OrdersEnv) {
+    let (sim, connection) = env.imported(PosKind::Dispense).await;
+    let placed = env.place(&connection, 1).await;
+    env.drain(&fast_outbox()).await;
+    let external = env.order(placed.id).await.external_id.unwrap();
+    sim.advance_order(&external, sim.order_statuses().completed)
+        .await
+        .unwrap();
+    sync(&env, connection.id).await;
+    let (rows, totals) = history_of_buyer(&env, placed.id).await;
+    let sale = of_order(&rows, placed.id);
+    assert_eq!(sale.len(), 1, "{}: {rows:?}", env.backend);
+    assert_eq!(sale[0].customer_id, Some(placed.customer_id));
+    assert_eq!(totals.sales, 1);
+    env.poll().await;
+    assert_eq!(env.order(placed.id).await.status, OrderStatus::Completed);
+    let (after, _) = history_of_buyer(&env, placed.id).await;
+    assert_eq!(after, rows, "the completion adds nothing");
 }
 
 /// `kind` events of push `push` by connection.

@@ -4,24 +4,39 @@
 //! one store seeded deterministically (a store per POS, a catalog across every
 //! category, adult customers, past sales); stores a provider connection to each (the
 //! same rows across restarts, pointed at the new ports, [`connections`]); imports
-//! everything through the adapters; and starts store traffic at the simulators so stock
-//! moves every few seconds. The pollers (started by `serve` unless workers are off)
-//! bring those changes in. Nothing here writes catalog or stock rows itself: every row
-//! arrives through an adapter and the sync engine.
+//! everything through the adapters; starts store traffic at the simulators so stock
+//! moves every few seconds and known customers buy in store; and, when asked
+//! ([`DemoConfig::staff`]), staff who work each store's online orders through the
+//! vendor's status model ([`staff`]). The pollers and the webhook worker (started by
+//! `serve` unless workers are off) bring those changes in; [`Demo::route_webhooks`]
+//! points the vendors with webhooks at the server. Nothing here writes catalog, stock
+//! or order rows itself: every change arrives through an adapter and Canopy's sync paths.
 
+mod args;
 mod connections;
 mod simulators;
+mod staff;
 
-use std::time::Duration;
+use std::{
+    net::{Ipv4Addr, SocketAddr},
+    time::Duration,
+};
 
 use providers::simulator::{
+    SimError,
     seed::{self, SeedConfig},
+    staff::Staff,
     traffic::{Traffic, TrafficConfig},
 };
 use sea_orm::DbErr;
+use url::Url;
 use uuid::Uuid;
 
-pub use self::simulators::{DemoSimulator, Simulators};
+pub use self::{
+    args::DemoArgs,
+    simulators::{DemoSimulator, Simulators},
+    staff::{StaffDelays, StaffSettings},
+};
 use crate::{
     connections::ConnectionError,
     sync::{RunMode, SyncError, Synchronizer},
@@ -38,6 +53,9 @@ pub struct DemoConfig {
     pub full_sync_interval: Duration,
     /// Time between two simulated register events; `None` keeps the store still.
     pub traffic_interval: Option<Duration>,
+    /// Staff working the online orders; `None` (the default, for tests) leaves every
+    /// order as submitted. `serve --demo` has staff unless `--demo-no-staff`.
+    pub staff: Option<StaffSettings>,
 }
 
 impl Default for DemoConfig {
@@ -53,6 +71,7 @@ impl Default for DemoConfig {
             poll_interval: Duration::from_secs(3),
             full_sync_interval: Duration::from_secs(300),
             traffic_interval: Some(Duration::from_secs(2)),
+            staff: None,
         }
     }
 }
@@ -75,13 +94,20 @@ pub enum DemoError {
     /// A database failure.
     #[error("database: {0}")]
     Database(#[from] DbErr),
+    /// A simulator could not be pointed at Canopy's webhook receiver.
+    #[error("demo webhooks: {0}")]
+    Webhooks(String),
 }
 
-/// The running demo: its simulators and store traffic stop when it is dropped.
+/// The running demo: its simulators, store traffic and staff stop when it is dropped.
 pub struct Demo {
     simulators: Simulators,
     /// Held for its `Drop`: the traffic stops with the demo.
     _traffic: Option<Traffic>,
+    /// Held for its `Drop`: the staff go home with the demo.
+    _staff: Option<Staff>,
+    /// Each connection with its simulator's position in [`Simulators::all`].
+    links: Vec<(usize, Uuid)>,
     connections: Vec<Uuid>,
 }
 
@@ -90,11 +116,11 @@ impl Demo {
     pub async fn start(sync: &Synchronizer, config: &DemoConfig) -> Result<Self, DemoError> {
         let store = seed::seeded(&config.seed);
         let simulators = Simulators::start(store.clone()).await?;
-        let mut ids = Vec::new();
-        for (name, connection) in simulators.connections() {
+        let mut links = Vec::new();
+        for (index, name, connection) in simulators.connections() {
             let id = connections::upsert(sync, &name, connection, config).await?;
             sync.sync_connection(id, RunMode::Full).await?;
-            ids.push(id);
+            links.push((index, id));
         }
         let traffic = config.traffic_interval.map(|interval| {
             Traffic::start(
@@ -105,6 +131,10 @@ impl Demo {
                 },
             )
         });
+        let staff = config
+            .staff
+            .as_ref()
+            .map(|settings| staff::start(&simulators, settings, config.seed.seed));
         for demo in simulators.all() {
             tracing::info!(
                 kind = demo.kind().label,
@@ -115,8 +145,35 @@ impl Demo {
         Ok(Self {
             simulators,
             _traffic: traffic,
-            connections: ids,
+            _staff: staff,
+            connections: links.iter().map(|(_, id)| *id).collect(),
+            links,
         })
+    }
+
+    /// Points every demo simulator whose vendor sends webhooks at Canopy's receiver
+    /// for its connection, `http://{server}/webhooks/{connection id}`, where `server` is
+    /// the address Canopy listens on (a wildcard address is reached on loopback).
+    pub async fn route_webhooks(&self, server: SocketAddr) -> Result<(), DemoError> {
+        let mut server = server;
+        if server.ip().is_unspecified() {
+            server.set_ip(Ipv4Addr::LOCALHOST.into());
+        }
+        for (index, connection) in &self.links {
+            let demo = &self.simulators.all()[*index];
+            let url = Url::parse(&format!("http://{server}/webhooks/{connection}"))
+                .map_err(|e| DemoError::Webhooks(e.to_string()))?;
+            match demo.simulator().register_webhook(url).await {
+                Ok(()) => tracing::info!(
+                    kind = demo.kind().label,
+                    %connection,
+                    "demo simulator sends its webhooks to canopy"
+                ),
+                Err(SimError::Unsupported(_)) => {}
+                Err(error) => return Err(DemoError::Webhooks(error.to_string())),
+            }
+        }
+        Ok(())
     }
 
     /// The demo's provider connections, in the registry's order of kinds.

@@ -1,6 +1,8 @@
 //! The demo's simulators, one per registered POS kind, over one seeded store; the
 //! n-th kind in the registry serves the store's n-th location.
 
+use std::sync::Arc;
+
 use providers::{
     ConnectionConfig,
     registry::{KINDS, ProviderKind, SimulatorOptions},
@@ -13,7 +15,7 @@ use super::DemoError;
 /// One running demo simulator and the store location its connection serves.
 pub struct DemoSimulator {
     kind: &'static ProviderKind,
-    simulator: Box<dyn Simulator>,
+    simulator: Arc<dyn Simulator>,
     location: String,
 }
 
@@ -26,6 +28,11 @@ impl DemoSimulator {
     /// The simulator.
     pub fn simulator(&self) -> &dyn Simulator {
         self.simulator.as_ref()
+    }
+
+    /// The simulator, shared (for the staff who work its orders).
+    pub(super) fn shared(&self) -> &Arc<dyn Simulator> {
+        &self.simulator
     }
 
     /// The external id of the store location its demo connection serves.
@@ -57,7 +64,7 @@ impl Simulators {
                 location: Some(location.clone()),
                 ..SimulatorOptions::default()
             };
-            let simulator = (kind.simulator)(store.clone(), options).await?;
+            let simulator = Arc::from((kind.simulator)(store.clone(), options).await?);
             simulators.push(DemoSimulator {
                 kind,
                 simulator,
@@ -67,16 +74,18 @@ impl Simulators {
         Ok(Self(simulators))
     }
 
-    /// Each simulator's connection name and configuration (the connection id in it is
-    /// a placeholder: the stored row has its own).
-    pub(super) fn connections(&self) -> Vec<(String, ConnectionConfig)> {
+    /// Each simulator's position in [`Simulators::all`], connection name and
+    /// configuration (the connection id in it is a placeholder: the stored row has its
+    /// own).
+    pub(super) fn connections(&self) -> Vec<(usize, String, ConnectionConfig)> {
         self.0
             .iter()
-            .filter_map(|demo| {
+            .enumerate()
+            .filter_map(|(index, demo)| {
                 let config = demo
                     .simulator
                     .connection_config_at(Uuid::nil(), &demo.location)?;
-                Some((demo.connection_name(), config))
+                Some((index, demo.connection_name(), config))
             })
             .collect()
     }

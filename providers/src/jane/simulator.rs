@@ -295,6 +295,10 @@ impl Simulator for JaneSimulator {
             .await
     }
 
+    async fn register_webhook(&self, url: Url) -> Result<(), SimError> {
+        self.webhooks.register_webhook(url).await
+    }
+
     fn bad_record(&self, kind: BadRecord) -> (Collection, serde_json::Value) {
         let record = match kind {
             BadRecord::MissingField => {

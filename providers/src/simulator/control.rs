@@ -150,6 +150,13 @@ pub trait Simulator: Send + Sync {
         external_order_id: &str,
         vendor_status: &str,
     ) -> Result<SimOrder, SimError>;
+    /// Sends the vendor's webhooks to `url` from now on (same as
+    /// `POST /_sim/webhooks {url}`); [`SimError::Unsupported`] for a vendor without
+    /// webhooks.
+    async fn register_webhook(&self, url: Url) -> Result<(), SimError> {
+        let _ = url;
+        Err(SimError::Unsupported("webhooks"))
+    }
     /// A raw wire record of this kind, and the listing it belongs in; the
     /// kit pushes it with [`SimStore::push_raw`] and expects the adapter to
     /// reject it into `rejected` while returning the rest.

@@ -5,8 +5,9 @@
 //! its vendor's `simulator.rs`): the canonical state ([`store`]), demo data
 //! ([`seed`]), a skewable clock ([`clock`]), fault injection ([`faults`]),
 //! server-side rate limits ([`ratelimit`]), serving ([`server`]), the
-//! control API and [`Simulator`] trait ([`control`]) and store traffic for
-//! the demo ([`traffic`]).
+//! control API and [`Simulator`] trait ([`control`]), and the demo's store
+//! traffic ([`traffic`]: the register and walk-in customers) and staff working
+//! the online queue ([`staff`]).
 
 pub mod clock;
 pub mod control;
@@ -14,6 +15,7 @@ pub mod faults;
 pub mod ratelimit;
 pub mod seed;
 pub mod server;
+pub mod staff;
 pub mod store;
 pub mod traffic;
 

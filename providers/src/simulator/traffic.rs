@@ -1,7 +1,10 @@
 //! Store traffic for `serve --demo`: every `interval` a random sale, return
 //! or restock at a random store, through the [`SimStore`] as the register
-//! would record it, so stock visibly moves. Stops when the handle is
-//! stopped or dropped.
+//! would record it, so stock visibly moves. Some sales are rung up for a
+//! known walk-in customer (any customer the store holds, including those
+//! Canopy pushed to it, and often one who has ordered online), so their
+//! purchase history gains in-store sales.
+//! Stops when the handle is stopped or dropped.
 
 use std::time::Duration;
 
@@ -74,7 +77,8 @@ impl Drop for Traffic {
 }
 
 /// One event: a sale (60%), a return (15%) or a restock (25%) of a random
-/// stock entry; `None` when the store has no stock entries.
+/// stock entry; `None` when the store has no stock entries. Half the sales
+/// are for a known customer, chosen at random.
 pub fn step(store: &SimStore, rng: &mut StdRng) -> Result<Option<StockChangeOutcome>, SimError> {
     let entries = store.read(|s| s.stock.keys().cloned().collect::<Vec<_>>());
     let Some((product, location)) = entries.choose(rng) else {
@@ -83,18 +87,41 @@ pub fn step(store: &SimStore, rng: &mut StdRng) -> Result<Option<StockChangeOutc
     let on_hand = store.read(|s| s.on_hand(product, location));
     let roll = rng.random_range(0..100);
     let outcome = if roll < 60 && on_hand > 0 {
-        store.record_sale(
-            product,
-            location,
-            rng.random_range(1..=on_hand.min(3)),
-            None,
-        )?
+        let quantity = rng.random_range(1..=on_hand.min(3));
+        let customer = walk_in(store, rng);
+        store.record_sale(product, location, quantity, customer.as_deref())?
     } else if roll < 75 {
         store.record_return(product, location, 1)?
     } else {
         store.restock(product, location, rng.random_range(5..=25))?
     };
     Ok(Some(outcome))
+}
+
+/// The known customer at the counter for half the sales; `None` for an
+/// anonymous walk-in (or a store without customers). Half the known ones are
+/// regulars who also order online (when anyone has), so their history mixes
+/// both.
+fn walk_in(store: &SimStore, rng: &mut StdRng) -> Option<String> {
+    if !rng.random_bool(0.5) {
+        return None;
+    }
+    let regular = rng.random_bool(0.5);
+    store.read(|s| {
+        let online: Vec<&String> = s
+            .orders
+            .values()
+            .filter_map(|o| o.customer_id.as_ref())
+            .filter(|id| s.customers.contains_key(*id))
+            .collect();
+        if regular && let Some(id) = online.choose(rng) {
+            return Some((*id).clone());
+        }
+        let count = s.customers.len();
+        (count > 0)
+            .then(|| rng.random_range(0..count))
+            .and_then(|i| s.customers.keys().nth(i).cloned())
+    })
 }
 
 #[cfg(test)]
@@ -113,6 +140,59 @@ mod tests {
         }
         let after = store.read(|s| s.stock.values().map(|e| e.on_hand).collect::<Vec<_>>());
         assert_ne!(before, after);
+    }
+
+    #[test]
+    fn some_sales_are_for_known_customers() {
+        let store = seeded(&SeedConfig::default());
+        let mut rng = StdRng::seed_from_u64(5);
+        let sales: Vec<_> = (0..200)
+            .filter_map(|_| step(&store, &mut rng).unwrap()?.transaction)
+            .filter(|t| !t.is_return)
+            .collect();
+        let known = sales
+            .iter()
+            .filter_map(|t| t.external_customer_id.as_deref())
+            .filter(|id| store.read(|s| s.customers.contains_key(*id)))
+            .count();
+        let anonymous = sales
+            .iter()
+            .filter(|t| t.external_customer_id.is_none())
+            .count();
+        assert!(
+            known > 10 && anonymous > 10,
+            "{known} known, {anonymous} anonymous of {}",
+            sales.len()
+        );
+        assert_eq!(
+            known + anonymous,
+            sales.len(),
+            "only customers the store holds"
+        );
+    }
+
+    #[test]
+    fn customers_who_order_online_also_walk_in() {
+        use crate::simulator::store::fixtures::pickup_order;
+        let store = seeded(&SeedConfig::default());
+        let (customer, product, location) = store.read(|s| {
+            let stock = s.stock.values().next().unwrap();
+            let customer = s.customers.keys().next().unwrap();
+            (
+                customer.clone(),
+                stock.product_id.clone(),
+                stock.location_id.clone(),
+            )
+        });
+        let order = pickup_order("online", &location, &product, 1, Some(&customer));
+        store.submit_order(order, "Submitted").unwrap();
+        let mut rng = StdRng::seed_from_u64(9);
+        let visits = (0..200)
+            .filter_map(|_| step(&store, &mut rng).unwrap()?.transaction)
+            .filter(|t| t.external_customer_id.as_deref() == Some(customer.as_str()))
+            .count();
+        // a quarter of the sales (60% of the events) are the regular's
+        assert!(visits >= 15, "the online customer walked in {visits} times");
     }
 
     #[tokio::test(start_paused = true)]

@@ -117,6 +117,11 @@ pub async fn apply_transactions(
             },
             other => (other, None),
         };
+        // the sale of an online order is its buyer's, even when the POS names nobody
+        // (or someone Canopy cannot match): without this it would drop out of the
+        // buyer's history whenever the sale is pulled before the order's completion
+        let customer_id =
+            customer_id.or_else(|| order_id.and_then(|o| orders.buyers.get(&o).copied()));
         let row = purchase::Model {
             id: ours.as_ref().map_or_else(Uuid::now_v7, |o| o.id),
             customer_id,
@@ -214,10 +219,11 @@ async fn existing(
 }
 
 /// Canopy orders these transactions fulfilled, by POS order id and by our own id (the
-/// reference the POS echoes).
+/// reference the POS echoes), with each order's buyer.
 struct Orders {
     by_external_id: HashMap<String, Uuid>,
     ours: HashSet<Uuid>,
+    buyers: HashMap<Uuid, Uuid>,
 }
 
 async fn orders(
@@ -237,6 +243,7 @@ async fn orders(
     let mut orders = Orders {
         by_external_id: HashMap::new(),
         ours: HashSet::new(),
+        buyers: HashMap::new(),
     };
     for chunk in external.chunks(crate::db::CHUNK) {
         let rows = order::Entity::find()
@@ -244,6 +251,9 @@ async fn orders(
             .filter(order::Column::ExternalId.is_in(chunk.iter().copied()))
             .all(db)
             .await?;
+        orders
+            .buyers
+            .extend(rows.iter().map(|row| (row.id, row.customer_id)));
         orders.by_external_id.extend(
             rows.into_iter()
                 .filter_map(|row| row.external_id.map(|id| (id, row.id))),
@@ -254,6 +264,9 @@ async fn orders(
             .filter(order::Column::Id.is_in(chunk.iter().copied()))
             .all(db)
             .await?;
+        orders
+            .buyers
+            .extend(rows.iter().map(|row| (row.id, row.customer_id)));
         orders.ours.extend(rows.into_iter().map(|row| row.id));
     }
     Ok(orders)

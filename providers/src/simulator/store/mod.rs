@@ -7,6 +7,8 @@
 //! queries work. Collections are ordered maps: listings are stable for paging.
 
 mod error;
+#[cfg(test)]
+pub(crate) mod fixtures;
 mod orders;
 mod stock;
 #[cfg(test)]

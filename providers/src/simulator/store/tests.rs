@@ -3,7 +3,7 @@
 use chrono::TimeDelta;
 
 use super::*;
-use crate::model::{Fulfillment, Money, OrderCustomer, OrderLineSubmission};
+use crate::model::{Money, OrderLineSubmission};
 use crate::simulator::seed::{SeedConfig, seeded, seeded_at};
 
 fn store() -> SimStore {
@@ -22,28 +22,7 @@ fn stocked(store: &SimStore) -> (String, String, i64) {
 
 fn new_order(store: &SimStore, reference: &str, quantity: i64) -> NewOrder {
     let (product, location, _) = stocked(store);
-    NewOrder {
-        order_reference: reference.to_owned(),
-        location_id: location,
-        customer_id: None,
-        customer: OrderCustomer {
-            external_id: None,
-            first_name: "Ava".into(),
-            last_name: "Lee".into(),
-            email: None,
-            phone: None,
-            date_of_birth: None,
-            medical_id: None,
-        },
-        lines: vec![OrderLineSubmission {
-            external_product_id: product,
-            quantity,
-            unit_price: Money::usd(2500),
-        }],
-        fulfillment: Fulfillment::Pickup,
-        delivery_address: None,
-        notes: None,
-    }
+    fixtures::pickup_order(reference, &location, &product, quantity, None)
 }
 
 #[test]
