@@ -1,4 +1,5 @@
-//! Raising alerts: one open alert per condition (`dedupe_key`); a repeat bumps it.
+//! Raising alerts: one open alert per condition (`dedupe_key`); a repeat bumps it and
+//! brings its message and details up to date (the latest occurrence says how things are).
 //! [`announce`] tells the event bus when an alert opens or is resolved.
 
 use chrono::{DateTime, Utc};
@@ -47,7 +48,7 @@ pub async fn raise(
     alert: &NewAlert,
     now: DateTime<Utc>,
 ) -> Result<Option<alert::Model>, DbErr> {
-    if bump(db, &alert.dedupe_key, now).await? {
+    if bump(db, alert, now).await? {
         return Ok(None);
     }
     let opened = alert::Model {
@@ -72,22 +73,26 @@ pub async fn raise(
         Ok(_) => Ok(Some(opened)),
         // another writer opened the same alert in between: count this occurrence on it
         Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            bump(db, &alert.dedupe_key, now).await.map(|_| None)
+            bump(db, alert, now).await.map(|_| None)
         }
         Err(error) => Err(error),
     }
 }
 
-/// Counts one occurrence on the open alert with `dedupe_key`; `false` when none is open.
+/// Counts one occurrence on the open alert with `alert`'s key, with `alert`'s severity,
+/// message and details; `false` when none is open.
 async fn bump(
     db: &impl ConnectionTrait,
-    dedupe_key: &str,
+    alert: &NewAlert,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
     let result = Entity::update_many()
         .col_expr(Column::Occurrences, Expr::col(Column::Occurrences).add(1))
         .col_expr(Column::LastSeenAt, Expr::value(now))
-        .filter(Column::DedupeKey.eq(dedupe_key))
+        .col_expr(Column::Severity, Expr::value(alert.severity))
+        .col_expr(Column::Message, Expr::value(alert.message.clone()))
+        .col_expr(Column::Details, Expr::value(alert.details.clone()))
+        .filter(Column::DedupeKey.eq(&alert.dedupe_key))
         .filter(Column::ResolvedAt.is_null())
         .exec(db)
         .await?;

@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 
 use chrono::Utc;
 use entities::{enums::ChangeSource, stock_level};
+use providers::model::RejectedRecord;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
@@ -25,6 +26,8 @@ pub struct Effects {
     tags: BTreeSet<String>,
     stock: BTreeSet<(Uuid, Uuid)>,
     alerts: Vec<NewAlert>,
+    rejected: Vec<RejectedRecord>,
+    deferred: u64,
     changes: u64,
 }
 
@@ -66,6 +69,27 @@ impl Effects {
     /// An alert to raise.
     pub fn alert(&mut self, alert: NewAlert) {
         self.alerts.push(alert);
+    }
+
+    /// A record the POS sent that Canopy cannot use (kept apart; whoever applied the
+    /// batch counts them and raises one alert for them, see [`Effects::take_rejected`]).
+    pub fn reject(&mut self, record: RejectedRecord) {
+        self.rejected.push(record);
+    }
+
+    /// Takes the records kept apart so far.
+    pub fn take_rejected(&mut self) -> Vec<RejectedRecord> {
+        std::mem::take(&mut self.rejected)
+    }
+
+    /// A record that has to wait for a later run (it names something not synced yet).
+    pub fn defer(&mut self) {
+        self.deferred += 1;
+    }
+
+    /// Records left for a later run so far.
+    pub fn deferred(&self) -> u64 {
+        self.deferred
     }
 
     /// The stock rows changed, as `(product, location)`.

@@ -26,6 +26,7 @@ mod provider_connection;
 mod purchase;
 mod stock;
 mod stock_event;
+mod sync_run;
 
 pub use alert::{Alert, AlertSeverity};
 pub use audit::AuditEntry;
@@ -47,3 +48,4 @@ pub use provider_connection::{ProviderConnection, SyncStatus};
 pub use purchase::Purchase;
 pub use stock::StockLevel;
 pub use stock_event::StockEvent;
+pub use sync_run::{SyncRun, SyncRunEndpoint};

@@ -6,12 +6,15 @@ use async_graphql::{Context, ID, Json, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entities::provider_connection::Model;
 
-use super::{Location, PosKind, ids::to_id};
+use super::{Location, PosKind, SyncRun, ids::to_id};
 use crate::{
-    admin::{self, health::ConnectionHealth},
+    admin::{
+        self,
+        health::{ConnectionHealth, ConnectionState},
+    },
     error::ApiError,
     graphql::app_state,
-    sync::status,
+    sync::{runs, status},
 };
 
 /// A connection to a retailer's POS account.
@@ -87,21 +90,26 @@ impl ProviderConnection {
 
     /// How its sync is doing.
     async fn sync_status(&self, ctx: &Context<'_>) -> Result<SyncStatus, ApiError> {
-        let (status, _) = self.status(ctx).await?;
-        let running = app_state(ctx)?.runs.is_running(self.0.id);
+        let (status, now) = self.status(ctx).await?;
+        let state = app_state(ctx)?;
+        let running =
+            state.runs.is_running(self.0.id) || runs::running(&state.db, self.0.id, now).await?;
         Ok(SyncStatus {
+            state: admin::health::state(&status),
+            cause: admin::health::cause(&status),
             last_success_at: status.last_success_at,
             lag_seconds: status.lag_seconds,
             last_error: status.last_error,
             next_run_at: status.next_run_at,
             running,
+            last_run: status.last_run.map(SyncRun::from),
         })
     }
 
-    /// Its health in one word, from the sync status.
+    /// Its health in one word: its sync state (`PENDING` is `UNKNOWN`), or `DISABLED`.
     async fn health(&self, ctx: &Context<'_>) -> Result<ConnectionHealth, ApiError> {
-        let (status, now) = self.status(ctx).await?;
-        Ok(admin::health::health(&self.0, &status, now))
+        let (status, _) = self.status(ctx).await?;
+        Ok(admin::health::health(&self.0, &status))
     }
 
     /// Where the POS should send webhooks (a path on this server), for vendors that
@@ -138,6 +146,13 @@ impl ProviderConnection {
 /// The sync health of a connection.
 #[derive(SimpleObject)]
 pub struct SyncStatus {
+    /// The state its last run left it in: `PENDING` before the first run, `FAILING`
+    /// when the run failed or rejected every record of an endpoint, `DEGRADED` when it
+    /// rejected some or did not get to an endpoint, else `HEALTHY`.
+    pub state: ConnectionState,
+    /// Why it is not `HEALTHY`, in one line, e.g. "12 of 12 stock records rejected —
+    /// missing field `quantityAvailable`"; null when healthy or pending.
+    pub cause: Option<String>,
     /// When every polled stream last succeeded (the stalest of them).
     pub last_success_at: Option<DateTime<Utc>>,
     /// Seconds since `lastSuccessAt`.
@@ -146,6 +161,8 @@ pub struct SyncStatus {
     pub last_error: Option<String>,
     /// When the next poll is due.
     pub next_run_at: Option<DateTime<Utc>>,
-    /// Whether an on-demand sync (`triggerSync`) is running now.
+    /// Whether a sync of it is running now (on demand or by its poller).
     pub running: bool,
+    /// The last run that finished, with what each endpoint read, applied and rejected.
+    pub last_run: Option<SyncRun>,
 }
