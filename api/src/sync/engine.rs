@@ -289,7 +289,7 @@ impl Synchronizer {
             let tally = EndpointTally::new(stream.as_str(), read, effects.deferred(), &rejected);
             record_counts(connection, &tally);
             if let Some(alert) = rejections::alert(connection.id, &tally, &rejected) {
-                effects.alert(alert);
+                effects.current_alert(alert);
             }
             tally
         });

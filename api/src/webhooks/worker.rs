@@ -207,7 +207,7 @@ impl WebhookWorker {
         let read = (stock.records.len() + customers.items.len()) as u64;
         let tally = EndpointTally::new(WEBHOOK_ENDPOINT, read, effects.deferred(), &rejected);
         if let Some(alert) = rejections::alert(connection.id, &tally, &rejected) {
-            effects.alert(alert);
+            effects.current_alert(alert);
         }
         effects::record_applied(
             connection.kind.as_str(),
