@@ -5,7 +5,7 @@
 //! connection is `FAILING` in the API, in the alert, in `/metrics` and on the admin page
 //! in Chromium), one sends a single bad record among good ones (`DEGRADED`, with counts
 //! and reasons), one is slow to answer (the admin sees its first sync running without
-//! pressing "Sync now", then `HEALTHY`).
+//! pressing "Sync now", then `HEALTHY`, in the API and on the admin page).
 #![allow(clippy::unwrap_used)]
 
 mod admin_support;
@@ -306,11 +306,15 @@ async fn unusable_stock_is_failing_and_some_bad_records_degrade() {
     }
 }
 
-/// The admin page shows both connections' state with its cause.
+/// The admin page shows both connections' state with its cause, and a connection added
+/// through its form (to a slow POS) shows its first sync running, then healthy.
 async fn see_it_in_the_browser(app: &TestApp, token: &str) {
     if !browser_support::ready().await {
         return;
     }
+    let slow = dutchie_sim(10, 0).await;
+    slow.faults().push(Fault::Delay { millis: 1500 }, 1);
+    let new_connection = browser_support::form_entry(slow.as_ref(), "Slow Dutchie (e2e)");
     let expected = json!([
         {
             "name": "Dutchie without stock",
@@ -329,6 +333,7 @@ async fn see_it_in_the_browser(app: &TestApp, token: &str) {
             ("CANOPY_ADMIN_URL", app.url("/admin")),
             ("CANOPY_ADMIN_TOKEN", token.to_owned()),
             ("EXPECTED_STATES", expected.to_string()),
+            ("NEW_CONNECTION", new_connection.to_string()),
         ],
         BROWSER_TIMEOUT,
     )

@@ -7,33 +7,25 @@
 //   EXPECTED_STATES     a JSON list of { name, state (failing, degraded, healthy or
 //                       pending), cause (the start of the cause line, e.g.
 //                       "Failing: 12 of 12 stock records rejected — ") }
+//   NEW_CONNECTION      a connection to add through the form (as in admin_e2e.mjs), whose
+//                       POS answers slowly: its first sync must show running, then
+//                       healthy, without anyone pressing "Sync now"
 //   CHROMIUM_PATH       the browser (default /usr/bin/chromium)
 //
-// Exits 0 when every connection's card shows its state badge and cause line.
+// Exits 0 when every connection's card shows its state badge and cause line, and the
+// new connection's first sync runs by itself.
 
 import { chromium } from 'playwright-core';
 
+import { addConnection, required, signIn, step } from './admin_steps.mjs';
+
 const STEP_TIMEOUT_MS = 20_000;
-
-function required(name) {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} must be set`);
-  return value;
-}
-
-function step(message) {
-  console.log(`- ${message}`);
-}
 
 async function run(page, config) {
   const problems = [];
   page.on('pageerror', (error) => problems.push(`uncaught error in the page: ${error.message}`));
 
-  step('open the page and sign in');
-  await page.goto(config.adminUrl);
-  await page.getByLabel('Admin token', { exact: true }).fill(config.token);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.getByRole('heading', { name: 'Connections', exact: true }).waitFor();
+  await signIn(page, config.adminUrl, config.token);
 
   for (const expected of config.expected) {
     const card = page.getByRole('article', { name: expected.name, exact: true });
@@ -54,6 +46,14 @@ async function run(page, config) {
     const lastRun = await card.locator('dt:text-is("Last run") + dd').innerText();
     step(`${expected.name}: last run ${lastRun}`);
   }
+
+  const card = await addConnection(page, config.newConnection);
+  step('its first sync runs by itself');
+  await card.locator('.badge.running').waitFor();
+  step(`shown: ${(await card.locator('.badge.running').innerText()).trim()}`);
+  await card.locator('.badge.state-healthy').waitFor();
+  await card.locator('.badge.running').waitFor({ state: 'detached' });
+  step(`then: ${(await card.locator('dt:text-is("Last run") + dd').innerText()).trim()}`);
   if (problems.length) throw new Error(problems.join('\n'));
 }
 
@@ -62,6 +62,7 @@ async function main() {
     adminUrl: required('CANOPY_ADMIN_URL'),
     token: required('CANOPY_ADMIN_TOKEN'),
     expected: JSON.parse(required('EXPECTED_STATES')),
+    newConnection: JSON.parse(required('NEW_CONNECTION')),
   };
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
