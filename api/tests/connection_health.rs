@@ -15,14 +15,23 @@ mod common;
 use std::time::{Duration, Instant};
 
 use admin_support::{admin, create_input, create_mutation, update_mutation};
-use api::sync::{SyncWorkers, Synchronizer, workers::WorkerConfig};
+use api::sync::{
+    SyncWorkers, Synchronizer,
+    rejections::EndpointTally,
+    runs::{self, KEPT_RUNS, STALE_AFTER},
+    workers::WorkerConfig,
+};
+use chrono::Utc;
 use common::{TestApp, WAIT, fixtures::each_backend, gql, spawn_app};
+use entities::{sync_run, sync_run_endpoint};
 use providers::{
     dutchie::{self, DutchieSimOptions},
     simulator::{BadRecord, Fault, Simulator, seed},
 };
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
+use uuid::Uuid;
 
 /// A connection with its sync status and last run.
 const STATUS_QUERY: &str = "query($id: ID!) { providerConnection(id: $id) { id name health \
@@ -303,6 +312,50 @@ async fn unusable_stock_is_failing_and_some_bad_records_degrade() {
             see_it_in_the_browser(app, &token).await;
         }
         workers.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn runs_are_kept_to_the_newest_and_an_abandoned_one_stops_running() {
+    let sim = dutchie_sim(5, 0).await;
+    for backend in each_backend().await {
+        let app = &backend.app;
+        let db = &app.state.db;
+        let token = admin(app, "ops@example.com");
+        let id: Uuid = add(app, &token, sim.as_ref(), "Accounted")
+            .await
+            .parse()
+            .unwrap();
+        let now = Utc::now();
+        for n in 0..KEPT_RUNS + 5 {
+            let run = runs::begin(db, id, "poll", now).await.unwrap();
+            let tally = EndpointTally::new("stock", n, 0, &[]);
+            runs::finish(db, run, &[tally], None, now).await.unwrap();
+        }
+        let kept = sync_run::Entity::find()
+            .filter(sync_run::Column::ConnectionId.eq(id))
+            .count(db)
+            .await
+            .unwrap();
+        assert_eq!(kept, KEPT_RUNS, "{}", backend.backend);
+        assert_eq!(
+            sync_run_endpoint::Entity::find().count(db).await.unwrap(),
+            KEPT_RUNS
+        );
+        let last = runs::last(db, id).await.unwrap().unwrap();
+        assert_eq!(
+            last.endpoints[0].read,
+            KEPT_RUNS + 4,
+            "the newest run is last"
+        );
+
+        // a run left open (its process died) stops counting as running
+        assert!(!runs::running(db, id, now).await.unwrap());
+        runs::begin(db, id, "poll", now).await.unwrap();
+        assert!(runs::running(db, id, now).await.unwrap());
+        assert!(!runs::running(db, id, now + STALE_AFTER).await.unwrap());
+        // and the status still reads the last finished run
+        assert_eq!(runs::last(db, id).await.unwrap(), Some(last));
     }
 }
 

@@ -35,17 +35,14 @@ pub enum ConnectionState {
     Failing,
 }
 
-/// The state of a connection with sync status `status`.
+/// The state of a connection with sync status `status`: that of its last finished run,
+/// `PENDING` before one finished (the cursors alone cannot say whether records were
+/// rejected, so a run in progress is never taken for a healthy one).
 pub fn state(status: &SyncStatus) -> ConnectionState {
-    match &status.last_run {
-        Some(run) => run_state(run),
-        // synced before runs were accounted: the cursors tell
-        None => match (&status.last_error, status.last_success_at) {
-            (Some(_), _) => ConnectionState::Failing,
-            (None, Some(_)) => ConnectionState::Healthy,
-            (None, None) => ConnectionState::Pending,
-        },
-    }
+    status
+        .last_run
+        .as_ref()
+        .map_or(ConnectionState::Pending, run_state)
 }
 
 /// The state `run` leaves a connection in.

@@ -3,14 +3,14 @@
 //! ([`EndpointTally`]). The status reads the last closed run ([`last`]) and whether one
 //! is open ([`running`]); only the newest [`KEPT_RUNS`] runs of a connection are kept.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use entities::{sync_run, sync_run_endpoint};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
-    sea_query::Expr,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait, sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -77,7 +77,14 @@ pub async fn finish(
     error: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    let txn = db.begin().await?;
+    // a write transaction from the start: SQLite cannot upgrade a reader while the
+    // connection's other streams or another connection's run write
+    let txn = db
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..TransactionOptions::default()
+        })
+        .await?;
     let Some(run) = sync_run::Entity::find_by_id(id).one(&txn).await? else {
         return Ok(());
     };
@@ -170,27 +177,6 @@ pub async fn running(
         .count(db)
         .await?;
     Ok(open > 0)
-}
-
-/// Which of `connection_ids` have a run open (see [`running`]), in one query.
-pub async fn running_among(
-    db: &impl ConnectionTrait,
-    connection_ids: &[Uuid],
-    now: DateTime<Utc>,
-) -> Result<HashMap<Uuid, bool>, DbErr> {
-    let open: Vec<Uuid> = sync_run::Entity::find()
-        .select_only()
-        .column(sync_run::Column::ConnectionId)
-        .filter(sync_run::Column::ConnectionId.is_in(connection_ids.iter().copied()))
-        .filter(sync_run::Column::FinishedAt.is_null())
-        .filter(sync_run::Column::StartedAt.gt(now - STALE_AFTER))
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(connection_ids
-        .iter()
-        .map(|id| (*id, open.contains(id)))
-        .collect())
 }
 
 /// Deletes the runs of `connection_id` beyond the newest [`KEPT_RUNS`] (their

@@ -44,7 +44,7 @@ impl AdminMutation {
         )
         .await?;
         admin::runs::sync_soon(state, &row).await;
-        Ok(ProviderConnection(row))
+        Ok(ProviderConnection::new(row))
     }
 
     /// Changes a POS connection: omitted fields and secrets are kept, an empty
@@ -70,7 +70,7 @@ impl AdminMutation {
         )
         .await?;
         admin::runs::sync_soon(state, &row).await;
-        Ok(ProviderConnection(row))
+        Ok(ProviderConnection::new(row))
     }
 
     /// Deletes a POS connection; its stores stay, unlinked. Returns its id.
@@ -109,7 +109,7 @@ impl AdminMutation {
         let (state, actor) = admin_call(ctx)?;
         let id = parse_id("id", &id)?;
         admin::runs::trigger_sync(state, actor, id).await?;
-        Ok(ProviderConnection(
+        Ok(ProviderConnection::new(
             admin::connections::require(&state.db, id).await?,
         ))
     }
