@@ -14,7 +14,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use admin_support::{admin, create_input, create_mutation, update_mutation};
+use admin_support::{admin, create, update_mutation};
 use api::sync::{
     SyncWorkers, Synchronizer,
     rejections::EndpointTally,
@@ -97,14 +97,7 @@ async fn dutchie_sim(products: usize, bad_stock: usize) -> Box<dyn Simulator> {
 
 /// Adds a connection to `sim` named `name` through the admin API; returns its id.
 async fn add(app: &TestApp, token: &str, sim: &dyn Simulator, name: &str) -> String {
-    let data = gql::data(
-        app,
-        Some(token),
-        &create_mutation(),
-        json!({ "input": create_input(sim, name) }),
-    )
-    .await;
-    data["createProviderConnection"]["id"]
+    create(app, token, sim, name).await["id"]
         .as_str()
         .unwrap()
         .to_owned()
@@ -142,6 +135,17 @@ async fn finished_run(app: &TestApp, token: &str, id: &str, since: Option<&str>)
         !c["syncStatus"]["running"].as_bool().unwrap() && finished.is_some() && finished != since
     })
     .await
+}
+
+/// Waits for the first run of connection `id`; checks its state and health are `state`.
+async fn settled(app: &TestApp, token: &str, id: &str, state: &str, backend: &str) -> Value {
+    let connection = finished_run(app, token, id, None).await;
+    assert_eq!(
+        connection["syncStatus"]["state"], state,
+        "{backend}: {connection}"
+    );
+    assert_eq!(connection["health"], state, "{backend}: {connection}");
+    connection
 }
 
 /// The stock endpoint of a connection's last run.
@@ -231,14 +235,8 @@ async fn unusable_stock_is_failing_and_some_bad_records_degrade() {
         )
         .await;
 
-        let connection = finished_run(app, &token, &failing, None).await;
+        let connection = settled(app, &token, &failing, "FAILING", backend.backend).await;
         let status = &connection["syncStatus"];
-        assert_eq!(
-            status["state"], "FAILING",
-            "{}: {connection}",
-            backend.backend
-        );
-        assert_eq!(connection["health"], "FAILING");
         let stock_run = stock(&connection);
         assert_eq!(stock_run["read"], BAD_STOCK);
         assert_eq!(stock_run["applied"], 0);
@@ -257,14 +255,8 @@ async fn unusable_stock_is_failing_and_some_bad_records_degrade() {
         assert!(cause.starts_with(&expected), "{cause}");
         assert_eq!(status["lastRun"]["rejected"], BAD_STOCK);
 
-        let connection = finished_run(app, &token, &degraded, None).await;
+        let connection = settled(app, &token, &degraded, "DEGRADED", backend.backend).await;
         let status = &connection["syncStatus"];
-        assert_eq!(
-            status["state"], "DEGRADED",
-            "{}: {connection}",
-            backend.backend
-        );
-        assert_eq!(connection["health"], "DEGRADED");
         let stock_run = stock(&connection);
         let read = stock_run["read"].as_u64().unwrap();
         assert!(read > 1, "{stock_run}");
