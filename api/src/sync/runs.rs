@@ -69,8 +69,26 @@ pub async fn begin(
 }
 
 /// Closes run `id` with its endpoints and error, and deletes the connection's runs
-/// beyond the newest [`KEPT_RUNS`].
+/// beyond the newest [`KEPT_RUNS`]. When that fails the run is still closed, without its
+/// endpoints, so it does not show as running (the first error is returned).
 pub async fn finish(
+    db: &DatabaseConnection,
+    id: Uuid,
+    endpoints: &[EndpointTally],
+    error: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let Err(failure) = record(db, id, endpoints, error, now).await else {
+        return Ok(());
+    };
+    if let Err(error) = close(db, id, error, now).await {
+        tracing::warn!(%error, run = %id, "could not close the sync run");
+    }
+    Err(failure)
+}
+
+/// [`finish`] in one transaction.
+async fn record(
     db: &DatabaseConnection,
     id: Uuid,
     endpoints: &[EndpointTally],
@@ -88,15 +106,7 @@ pub async fn finish(
     let Some(run) = sync_run::Entity::find_by_id(id).one(&txn).await? else {
         return Ok(());
     };
-    sync_run::Entity::update_many()
-        .col_expr(sync_run::Column::FinishedAt, Expr::value(now))
-        .col_expr(
-            sync_run::Column::Error,
-            Expr::value(error.map(str::to_owned)),
-        )
-        .filter(sync_run::Column::Id.eq(id))
-        .exec(&txn)
-        .await?;
+    close(&txn, id, error, now).await?;
     let rows: Vec<sync_run_endpoint::ActiveModel> = endpoints
         .iter()
         .map(|tally| {
@@ -121,6 +131,25 @@ pub async fn finish(
     }
     prune(&txn, run.connection_id).await?;
     txn.commit().await
+}
+
+/// Sets run `id`'s end and error.
+async fn close(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    error: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    sync_run::Entity::update_many()
+        .col_expr(sync_run::Column::FinishedAt, Expr::value(now))
+        .col_expr(
+            sync_run::Column::Error,
+            Expr::value(error.map(str::to_owned)),
+        )
+        .filter(sync_run::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// Records a run of `connection_id` that failed before it read anything (say, its
