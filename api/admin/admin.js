@@ -19,6 +19,13 @@ const HEALTH = {
   UNKNOWN: { label: 'Not synced yet', icon: '…' },
   DISABLED: { label: 'Disabled', icon: '⏸' },
 };
+// The sync state (syncStatus.state); its badge also carries the health class.
+const STATE = {
+  PENDING: { label: 'Not synced yet', icon: '…' },
+  HEALTHY: { label: 'Healthy', icon: '✓' },
+  DEGRADED: { label: 'Degraded', icon: '!' },
+  FAILING: { label: 'Failing', icon: '✕' },
+};
 const SEVERITY = { INFO: 'Info', WARNING: 'Warning', CRITICAL: 'Critical' };
 const ERROR_WORDS = {
   UNAUTHENTICATED: 'the credentials were refused',
@@ -35,7 +42,9 @@ const CONNECTION_FIELDS = `
   id kind name baseUrl apiKeyHint hasApiSecret hasWebhookSecret enabled
   pollIntervalSeconds fullSyncIntervalSeconds settings webhookUrl
   locations { id name }
-  syncStatus { lastSuccessAt lagSeconds lastError nextRunAt running }
+  syncStatus { state cause lastSuccessAt lagSeconds lastError nextRunAt running
+    lastRun { startedAt finishedAt read applied rejected
+      endpoints { endpoint read applied rejected skipped reasons } } }
   health`;
 const Q = {
   kinds: `query AdminPosKinds { posKinds {
@@ -329,6 +338,31 @@ async function loadConnections({ quiet = false } = {}) {
   renderConnections();
 }
 
+/**
+ * Follows the sync the server starts by itself when a connection is added, re-enabled
+ * or changed: re-reads the connection every second, so the card shows “Syncing now…”
+ * and then the run's outcome, until a run newer than `since` has finished.
+ */
+async function followSync(connection, since = connection.syncStatus.lastRun?.finishedAt ?? null) {
+  const deadline = Date.now() + SYNC_WAIT_MS;
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, SYNC_POLL_MS));
+    let current;
+    try {
+      current = (await gql(Q.connection, { id: connection.id })).providerConnection;
+    } catch {
+      return; // the periodic refresh shows the outcome
+    }
+    if (!current) return;
+    putConnection(current);
+    const finished = current.syncStatus.lastRun?.finishedAt ?? null;
+    if (!current.syncStatus.running && finished && finished !== since) {
+      loadAlerts({ quiet: true });
+      return;
+    }
+  }
+}
+
 function putConnection(connection) {
   const list = state.connections ?? [];
   const at = list.findIndex((c) => c.id === connection.id);
@@ -353,9 +387,32 @@ function renderConnections() {
 }
 
 function healthBadge(connection) {
-  const health = HEALTH[connection.health] ?? HEALTH.UNKNOWN;
-  return h('span', { class: `badge health-${connection.health.toLowerCase()}` },
-    h('span', { 'aria-hidden': 'true' }, health.icon), ` ${health.label}`);
+  const { state: syncState } = connection.syncStatus;
+  const shown = connection.health === 'DISABLED'
+    ? HEALTH.DISABLED
+    : STATE[syncState] ?? HEALTH[connection.health] ?? HEALTH.UNKNOWN;
+  return h('span', {
+    class: `badge health-${connection.health.toLowerCase()} state-${syncState.toLowerCase()}`,
+  }, h('span', { 'aria-hidden': 'true' }, shown.icon), ` ${shown.label}`);
+}
+
+/** "Degraded: 12 of 12 stock records rejected — missing field `quantityAvailable`". */
+function stateCause(connection) {
+  const { state: syncState, cause } = connection.syncStatus;
+  if (!cause || syncState === 'HEALTHY' || syncState === 'PENDING') return null;
+  return h('p', { class: `state-cause ${syncState.toLowerCase()}`, role: 'status' },
+    h('strong', {}, `${STATE[syncState].label}: `), cause);
+}
+
+/** What the last run read, applied and rejected, per endpoint. */
+function lastRunFact(run) {
+  if (!run) return fact('Last run', 'none yet');
+  const parts = run.endpoints.filter((e) => e.read > 0 || e.skipped).map((e) => (e.skipped
+    ? `${e.endpoint}: not read`
+    : `${e.endpoint}: ${e.applied} of ${e.read} applied${e.rejected ? `, ${e.rejected} rejected` : ''}`));
+  return fact('Last run', timeElement(run.finishedAt),
+    ` · read ${run.read}, applied ${run.applied}, rejected ${run.rejected}`,
+    parts.length ? h('span', { class: 'run-endpoints' }, ` (${parts.join('; ')})`) : '');
 }
 
 function fact(term, ...value) {
@@ -376,6 +433,7 @@ function connectionCard(connection) {
         sync.running && h('span', { class: 'badge running' }, 'Syncing now…')),
       h('dl', { class: 'facts' },
         fact('Last successful sync', timeElement(sync.lastSuccessAt)),
+        lastRunFact(sync.lastRun),
         fact('Behind the point of sale by', sync.lagSeconds == null ? 'unknown' : duration(sync.lagSeconds)),
         fact('Next sync', connection.enabled ? timeElement(sync.nextRunAt) : 'paused (disabled)'),
         fact('Checks for changes every', duration(connection.pollIntervalSeconds)),
@@ -388,6 +446,7 @@ function connectionCard(connection) {
           connection.hasWebhookSecret ? ' · webhook secret stored' : ''),
         connection.webhookUrl && fact('Webhook URL',
           h('span', { class: 'mono' }, new URL(connection.webhookUrl, location.origin).href))),
+      stateCause(connection),
       settingsDetails(connection),
       sync.lastError && h('p', { class: 'last-error' }, h('strong', {}, 'Last error: '), sync.lastError),
       h('div', { class: 'actions' },
@@ -490,10 +549,11 @@ function syncNow(connection) {
         putConnection(current);
       }
       const health = (HEALTH[current.health] ?? HEALTH.UNKNOWN).label.toLowerCase();
-      report(connection, current.syncStatus.lastError && current.health !== 'HEALTHY' ? 'error' : 'success',
+      const { cause } = current.syncStatus;
+      report(connection, current.health === 'HEALTHY' ? 'success' : 'error',
         current.health === 'HEALTHY'
           ? `Sync finished. The connection is healthy, with ${plural(current.locations.length, 'location')}.`
-          : `Sync finished; the connection is ${health}.${current.syncStatus.lastError ? ' The last error is shown above.' : ''}`);
+          : `Sync finished; the connection is ${health}${cause ? `: ${cause}` : ''}.`);
       loadAlerts({ quiet: true });
       loadAudit();
     } catch (error) {
@@ -638,7 +698,9 @@ async function submitForm(event) {
     const connection = data.updateProviderConnection ?? data.createProviderConnection;
     putConnection(connection);
     resetForm();
-    announce(editing ? `Saved ${connection.name}.` : `Added ${connection.name}. Use “Test connection” to check it.`, 'success');
+    const syncing = connection.enabled ? ' Its sync has started.' : '';
+    announce(editing ? `Saved ${connection.name}.${syncing}` : `Added ${connection.name}.${syncing} Use “Test connection” to check it.`, 'success');
+    if (connection.enabled) followSync(connection);
     $(`connection-${connection.id}`)?.focus();
     loadAudit();
   } catch (error) {

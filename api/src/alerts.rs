@@ -1,4 +1,5 @@
-//! Raising alerts: one open alert per condition (`dedupe_key`); a repeat bumps it.
+//! Raising alerts: one open alert per condition (`dedupe_key`); a repeat bumps it (and,
+//! raised with [`Repeat::Refresh`], brings its severity, message and details up to date).
 //! [`announce`] tells the event bus when an alert opens or is resolved.
 
 use chrono::{DateTime, Utc};
@@ -39,6 +40,18 @@ pub struct NewAlert {
     pub dedupe_key: String,
 }
 
+/// What a repeat of an open alert changes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Repeat {
+    /// Only the count and last-seen time: the alert keeps what its first occurrence said
+    /// (a discrepancy's before and after).
+    #[default]
+    Count,
+    /// Also severity, message and details: the alert says how things are now (how many
+    /// records the last run rejected, and why).
+    Refresh,
+}
+
 /// Opens `alert`, or counts one more occurrence of the open alert with its key.
 /// Returns the alert when this call opened it (`None` for a repeat), so the caller can
 /// announce new alerts once.
@@ -47,7 +60,17 @@ pub async fn raise(
     alert: &NewAlert,
     now: DateTime<Utc>,
 ) -> Result<Option<alert::Model>, DbErr> {
-    if bump(db, &alert.dedupe_key, now).await? {
+    raise_with(db, alert, Repeat::Count, now).await
+}
+
+/// [`raise`], with `repeat` saying what a repeat changes.
+pub async fn raise_with(
+    db: &impl ConnectionTrait,
+    alert: &NewAlert,
+    repeat: Repeat,
+    now: DateTime<Utc>,
+) -> Result<Option<alert::Model>, DbErr> {
+    if bump(db, alert, repeat, now).await? {
         return Ok(None);
     }
     let opened = alert::Model {
@@ -72,22 +95,32 @@ pub async fn raise(
         Ok(_) => Ok(Some(opened)),
         // another writer opened the same alert in between: count this occurrence on it
         Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            bump(db, &alert.dedupe_key, now).await.map(|_| None)
+            bump(db, alert, repeat, now).await.map(|_| None)
         }
         Err(error) => Err(error),
     }
 }
 
-/// Counts one occurrence on the open alert with `dedupe_key`; `false` when none is open.
+/// Counts one occurrence on the open alert with `alert`'s key (refreshing it from
+/// `alert` when `repeat` says so); `false` when none is open.
 async fn bump(
     db: &impl ConnectionTrait,
-    dedupe_key: &str,
+    alert: &NewAlert,
+    repeat: Repeat,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
-    let result = Entity::update_many()
+    let mut update = Entity::update_many();
+    update = update
         .col_expr(Column::Occurrences, Expr::col(Column::Occurrences).add(1))
-        .col_expr(Column::LastSeenAt, Expr::value(now))
-        .filter(Column::DedupeKey.eq(dedupe_key))
+        .col_expr(Column::LastSeenAt, Expr::value(now));
+    if repeat == Repeat::Refresh {
+        update = update
+            .col_expr(Column::Severity, Expr::value(alert.severity))
+            .col_expr(Column::Message, Expr::value(alert.message.clone()))
+            .col_expr(Column::Details, Expr::value(alert.details.clone()));
+    }
+    let result = update
+        .filter(Column::DedupeKey.eq(&alert.dedupe_key))
         .filter(Column::ResolvedAt.is_null())
         .exec(db)
         .await?;

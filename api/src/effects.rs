@@ -6,11 +6,12 @@ use std::collections::BTreeSet;
 
 use chrono::Utc;
 use entities::{enums::ChangeSource, stock_level};
+use providers::model::RejectedRecord;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use crate::{
-    alerts::{self, NewAlert},
+    alerts::{self, NewAlert, Repeat},
     cache::{SharedCache, tags},
     db::CHUNK,
     events::{
@@ -24,7 +25,9 @@ use crate::{
 pub struct Effects {
     tags: BTreeSet<String>,
     stock: BTreeSet<(Uuid, Uuid)>,
-    alerts: Vec<NewAlert>,
+    alerts: Vec<(NewAlert, Repeat)>,
+    rejected: Vec<RejectedRecord>,
+    deferred: u64,
     changes: u64,
 }
 
@@ -63,9 +66,35 @@ impl Effects {
         self.tags.insert(tags::purchases(customer_id));
     }
 
-    /// An alert to raise.
+    /// An alert to raise (a repeat only counts).
     pub fn alert(&mut self, alert: NewAlert) {
-        self.alerts.push(alert);
+        self.alerts.push((alert, Repeat::Count));
+    }
+
+    /// An alert to raise whose repeats bring it up to date ([`Repeat::Refresh`]).
+    pub fn current_alert(&mut self, alert: NewAlert) {
+        self.alerts.push((alert, Repeat::Refresh));
+    }
+
+    /// A record the POS sent that Canopy cannot use (kept apart; whoever applied the
+    /// batch counts them and raises one alert for them, see [`Effects::take_rejected`]).
+    pub fn reject(&mut self, record: RejectedRecord) {
+        self.rejected.push(record);
+    }
+
+    /// Takes the records kept apart so far.
+    pub fn take_rejected(&mut self) -> Vec<RejectedRecord> {
+        std::mem::take(&mut self.rejected)
+    }
+
+    /// A record that has to wait for a later run (it names something not synced yet).
+    pub fn defer(&mut self) {
+        self.deferred += 1;
+    }
+
+    /// Records left for a later run so far.
+    pub fn deferred(&self) -> u64 {
+        self.deferred
     }
 
     /// The stock rows changed, as `(product, location)`.
@@ -119,8 +148,8 @@ impl Announcer {
     /// Raises the alerts, invalidates the tags and publishes one event per changed stock row.
     pub async fn announce(&self, effects: Effects, source: ChangeSource) {
         let now = Utc::now();
-        for alert in &effects.alerts {
-            match alerts::raise(&self.db, alert, now).await {
+        for (alert, repeat) in &effects.alerts {
+            match alerts::raise_with(&self.db, alert, *repeat, now).await {
                 Ok(Some(opened)) => alerts::announce(self.events.as_ref(), &opened).await,
                 Ok(None) => {}
                 Err(error) => {

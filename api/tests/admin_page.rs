@@ -25,8 +25,7 @@ use providers::{
         seed::{self, SeedConfig},
     },
 };
-use secrecy::ExposeSecret;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 /// How long the whole browser run may take.
 const BROWSER_TIMEOUT: Duration = Duration::from_secs(240);
@@ -72,7 +71,13 @@ async fn an_admin_adds_every_pos_kind_in_the_browser_and_sees_them_healthy() {
         let options = SimulatorOptions::default();
         sims.push((kind.simulator)(store(), options).await.unwrap());
     }
-    let connections: Vec<Value> = sims.iter().map(|sim| form_entry(sim.as_ref())).collect();
+    let connections: Vec<Value> = sims
+        .iter()
+        .map(|sim| {
+            let label = registry::kind(sim.kind()).label;
+            browser_support::form_entry(sim.as_ref(), &format!("{label} store (e2e)"))
+        })
+        .collect();
     let screenshot = screenshot_path();
 
     browser_support::run_script(
@@ -99,27 +104,6 @@ fn store() -> SimStore {
         customers: 5,
         transactions: 5,
         ..SeedConfig::default()
-    })
-}
-
-/// What an admin types into the form to reach `sim`: the webhook secret goes in its own
-/// write-only field, never among the vendor settings.
-fn form_entry(sim: &dyn Simulator) -> Value {
-    let config = sim.connection_config(uuid::Uuid::nil());
-    let settings = config.settings;
-    let webhook_secret = config
-        .webhook_secret
-        .as_ref()
-        .map(|secret| secret.expose_secret().to_owned());
-    let kind = registry::kind(config.kind).label;
-    json!({
-        "kind": kind,
-        "name": format!("{kind} store (e2e)"),
-        "baseUrl": config.base_url.as_str(),
-        "apiKey": config.api_key.expose_secret(),
-        "apiSecret": config.api_secret.as_ref().map(|secret| secret.expose_secret().to_owned()),
-        "webhookSecret": webhook_secret,
-        "settings": settings,
     })
 }
 

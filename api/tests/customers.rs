@@ -402,7 +402,21 @@ async fn bad_customer_records_are_kept_apart(env: OrdersEnv) {
         .all(&env.db)
         .await
         .unwrap();
-    assert!(alerts.len() >= 3, "{alerts:?}");
+    // one alert for the endpoint, saying how many and why
+    let customers_alert = alerts
+        .iter()
+        .find(|a| a.details["endpoint"] == "customers")
+        .unwrap_or_else(|| panic!("no alert for the customers endpoint: {alerts:?}"));
+    assert!(
+        customers_alert.details["rejected"].as_u64().unwrap() >= 3,
+        "{customers_alert:?}"
+    );
+    assert!(
+        customers_alert
+            .message
+            .contains("customer records rejected"),
+        "{customers_alert:?}"
+    );
     let _ = profile_of(&env, connection.id, &good).await;
 }
 

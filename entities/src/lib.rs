@@ -25,6 +25,8 @@ pub mod purchase;
 pub mod purchase_line;
 pub mod stock_level;
 pub mod sync_cursor;
+pub mod sync_run;
+pub mod sync_run_endpoint;
 pub mod webhook_delivery;
 
 pub mod prelude;

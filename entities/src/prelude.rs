@@ -19,4 +19,6 @@ pub use crate::purchase::Entity as Purchase;
 pub use crate::purchase_line::Entity as PurchaseLine;
 pub use crate::stock_level::Entity as StockLevel;
 pub use crate::sync_cursor::Entity as SyncCursor;
+pub use crate::sync_run::Entity as SyncRun;
+pub use crate::sync_run_endpoint::Entity as SyncRunEndpoint;
 pub use crate::webhook_delivery::Entity as WebhookDelivery;

@@ -32,6 +32,7 @@ mod m20261212_000021_create_customer_events;
 mod m20261212_000022_add_field_hashes_to_customer_external_refs;
 mod m20261214_000023_add_order_sale_index_to_purchases;
 mod m20261214_000024_add_push_id_to_customer_events;
+mod m20261216_000025_create_sync_runs;
 
 /// Every Canopy migration, in order.
 pub struct Migrator;
@@ -64,6 +65,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261212_000022_add_field_hashes_to_customer_external_refs::Migration),
             Box::new(m20261214_000023_add_order_sale_index_to_purchases::Migration),
             Box::new(m20261214_000024_add_push_id_to_customer_events::Migration),
+            Box::new(m20261216_000025_create_sync_runs::Migration),
         ]
     }
 }

@@ -1,4 +1,5 @@
-//! `triggerSync`: a sync of one connection now, through the sync engine, audited.
+//! `triggerSync`: a sync of one connection now, through the sync engine, audited; and
+//! [`sync_soon`], which asks the pollers to sync a new or changed connection at once.
 //!
 //! The run happens inside the request (bounded by `CANOPY_ON_DEMAND_SYNC_TIMEOUT`) so the answer
 //! shows its outcome; a POS failure is recorded on the connection's sync status by the
@@ -8,6 +9,7 @@
 
 use std::time::Instant;
 
+use entities::provider_connection::Model;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -64,4 +66,17 @@ pub async fn trigger_sync(state: &AppState, actor: &str, id: Uuid) -> Result<(),
     )
     .await?;
     Ok(())
+}
+
+/// Asks the pollers to sync `connection` now (created, re-enabled or changed) instead of
+/// at their next scan: the trigger reaches the replica that polls it, or makes one scan
+/// for it at once. A disabled connection is left alone. Fire and forget: a lost trigger
+/// only delays the sync to the next scan, so it is logged, not returned.
+pub async fn sync_soon(state: &AppState, connection: &Model) {
+    if !connection.enabled {
+        return;
+    }
+    if let Err(error) = state.sync.trigger(connection.id).await {
+        tracing::warn!(connection = %connection.id, %error, "could not ask for a first sync");
+    }
 }

@@ -21,6 +21,8 @@ use super::{
     apply::{self, ApplyContext},
     cursor::{self, Stream},
     discrepancy::DiscrepancyRules,
+    rejections::{self, EndpointTally},
+    runs,
 };
 use crate::{
     AppState,
@@ -76,6 +78,22 @@ enum Pulled {
     Customers(Batch<ExternalCustomer>),
     Transactions(Batch<ExternalTransaction>),
     Unsupported,
+}
+
+impl Pulled {
+    /// Records read (returned or kept apart by the adapter); `None` when the vendor
+    /// does not offer the stream.
+    fn read(&self) -> Option<u64> {
+        let n = match self {
+            Pulled::Locations(locations) => locations.len(),
+            Pulled::Catalog(batch) => batch.items.len() + batch.rejected.len(),
+            Pulled::Stock(snapshot) => snapshot.records.len() + snapshot.rejected.len(),
+            Pulled::Customers(batch) => batch.items.len() + batch.rejected.len(),
+            Pulled::Transactions(batch) => batch.items.len() + batch.rejected.len(),
+            Pulled::Unsupported => return None,
+        };
+        Some(n as u64)
+    }
 }
 
 /// Runs syncs; shared by the pollers, the demo and `triggerSync`.
@@ -155,7 +173,9 @@ impl Synchronizer {
     }
 
     /// Runs every stream of `mode` in order, stopping at the first failure (recorded
-    /// on that stream's cursor, which does not move).
+    /// on that stream's cursor, which does not move). The run is accounted in
+    /// `sync_runs` ([`runs`]): what each endpoint read, applied and rejected, and the
+    /// error that stopped it.
     pub async fn run(
         &self,
         connection: &provider_connection::Model,
@@ -163,9 +183,16 @@ impl Synchronizer {
         mode: RunMode,
     ) -> Result<RunReport, SyncError> {
         let started = Instant::now();
+        let run_id = runs::begin(&self.db, connection.id, mode_name(mode), Utc::now()).await?;
         let mut report = RunReport::default();
+        let mut tallies = Vec::with_capacity(mode.streams().len());
         let kind = connection.kind.as_str();
+        let mut failure = None;
         for &stream in mode.streams() {
+            if failure.is_some() {
+                tallies.push(EndpointTally::skipped(stream.as_str()));
+                continue;
+            }
             let stream_started = Instant::now();
             let outcome = self
                 .run_stream(connection, provider, mode, stream, &mut report)
@@ -177,17 +204,29 @@ impl Synchronizer {
                 "mode" => mode_name(mode),
             )
             .record(stream_started.elapsed().as_secs_f64());
-            if let Err(error) = outcome {
-                let message = error.to_string();
-                if let Err(db_error) =
-                    cursor::fail(&self.db, connection.id, stream, &message, Utc::now()).await
-                {
-                    tracing::error!(error = %db_error, "could not record a sync failure");
+            match outcome {
+                Ok(Some(tally)) => tallies.push(tally),
+                Ok(None) => {}
+                Err(error) => {
+                    let message = error.to_string();
+                    if let Err(db_error) =
+                        cursor::fail(&self.db, connection.id, stream, &message, Utc::now()).await
+                    {
+                        tracing::error!(error = %db_error, "could not record a sync failure");
+                    }
+                    metrics::counter!("canopy_sync_failures_total", "stream" => stream.as_str())
+                        .increment(1);
+                    tallies.push(EndpointTally::skipped(stream.as_str()));
+                    failure = Some((format!("{}: {message}", stream.as_str()), error));
                 }
-                metrics::counter!("canopy_sync_failures_total", "stream" => stream.as_str())
-                    .increment(1);
-                return Err(error);
             }
+        }
+        let error = failure.as_ref().map(|(message, _)| message.as_str());
+        if let Err(db_error) = runs::finish(&self.db, run_id, &tallies, error, Utc::now()).await {
+            tracing::error!(error = %db_error, connection = %connection.id, "could not record the sync run");
+        }
+        if let Some((_, error)) = failure {
+            return Err(error);
         }
         metrics::histogram!("canopy_sync_run_seconds", "mode" => mode_name(mode))
             .record(started.elapsed().as_secs_f64());
@@ -201,7 +240,7 @@ impl Synchronizer {
         mode: RunMode,
         stream: Stream,
         report: &mut RunReport,
-    ) -> Result<(), SyncError> {
+    ) -> Result<Option<EndpointTally>, SyncError> {
         let since = match mode {
             RunMode::Full => None,
             RunMode::Incremental => cursor::load(&self.db, connection.id, stream)
@@ -212,6 +251,7 @@ impl Synchronizer {
         if matches!(pulled, Pulled::Unsupported) {
             report.unsupported.push(stream);
         }
+        let read = pulled.read();
         let ctx = apply_context(connection, mode == RunMode::Full);
         let mut effects = Effects::default();
         let txn = self
@@ -244,6 +284,15 @@ impl Synchronizer {
         };
         cursor::advance(&txn, connection.id, stream, mark, ctx.full, ctx.now).await?;
         txn.commit().await?;
+        let tally = read.map(|read| {
+            let rejected = effects.take_rejected();
+            let tally = EndpointTally::new(stream.as_str(), read, effects.deferred(), &rejected);
+            record_counts(connection, &tally);
+            if let Some(alert) = rejections::alert(connection.id, &tally, &rejected) {
+                effects.current_alert(alert);
+            }
+            tally
+        });
         let changes = effects.stock_changes().count();
         report.stock_changes += changes;
         metrics::counter!("canopy_sync_stock_changes_total", "source" => mode_name(mode))
@@ -255,7 +304,30 @@ impl Synchronizer {
             effects.change_count(),
         );
         self.announcer.announce(effects, mode.source()).await;
-        Ok(())
+        Ok(tally)
+    }
+}
+
+/// Counts `tally`'s records in `canopy_sync_records_total{connection, endpoint,
+/// outcome}`, outcome `applied` or `rejected` (their sum is what was read, less records
+/// left for a later run, counted as `deferred`).
+fn record_counts(connection: &provider_connection::Model, tally: &EndpointTally) {
+    let deferred = tally
+        .read
+        .saturating_sub(tally.applied)
+        .saturating_sub(tally.rejected);
+    for (outcome, count) in [
+        ("applied", tally.applied),
+        ("rejected", tally.rejected),
+        ("deferred", deferred),
+    ] {
+        metrics::counter!(
+            "canopy_sync_records_total",
+            "connection" => connection.id.to_string(),
+            "endpoint" => tally.endpoint.clone(),
+            "outcome" => outcome,
+        )
+        .increment(count);
     }
 }
 

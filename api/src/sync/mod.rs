@@ -8,7 +8,8 @@
 //! changes nothing. [`engine`] runs the streams of one connection in order,
 //! [`workers`] polls every enabled connection on its interval with a slower full
 //! reconciliation, each connection polled by one replica at a time ([`lease`]), and
-//! [`status`] reports how each connection is doing. [`crate::state::control`] is the API's handle on
+//! [`status`] reports how each connection is doing, from the cursors and the run
+//! accounting ([`runs`], [`rejections`]). [`crate::state::control`] is the API's handle on
 //! the workers (`triggerSync`, webhook wake-ups); [`discrepancy`] spots POS counts that
 //! contradict Canopy's and raises alerts for them.
 //!
@@ -21,6 +22,8 @@ pub mod discrepancy;
 pub mod engine;
 pub mod lease;
 pub(crate) mod lookup;
+pub mod rejections;
+pub mod runs;
 pub mod status;
 pub mod workers;
 

@@ -1,10 +1,14 @@
-//! How a connection's sync is doing, from its cursors: what `syncStatus` shows.
+//! How a connection's sync is doing, from its cursors and its last run: what
+//! `syncStatus` shows.
 
 use chrono::{DateTime, TimeDelta, Utc};
 use entities::provider_connection;
 use sea_orm::{ConnectionTrait, DbErr};
 
-use super::cursor::{self, Stream};
+use super::{
+    cursor::{self, Stream},
+    runs::{self, LastRun},
+};
 
 /// The sync health of one connection.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -20,6 +24,8 @@ pub struct SyncStatus {
     pub last_run_at: Option<DateTime<Utc>>,
     /// When the next poll is due (enabled connections only).
     pub next_run_at: Option<DateTime<Utc>>,
+    /// The last run that finished, with what each endpoint read, applied and rejected.
+    pub last_run: Option<LastRun>,
 }
 
 /// The status of `connection` at `now`.
@@ -29,6 +35,7 @@ pub async fn status(
     now: DateTime<Utc>,
 ) -> Result<SyncStatus, DbErr> {
     let cursors = cursor::all(db, connection.id).await?;
+    let last_run = runs::last(db, connection.id).await?;
     let find = |stream: Stream| cursors.iter().find(|c| c.stream == stream.as_str());
     let last_success_at = Stream::ALL[1..]
         .iter()
@@ -50,6 +57,7 @@ pub async fn status(
         next_run_at: connection
             .enabled
             .then(|| last_run_at.map_or(now, |at| at + interval)),
+        last_run,
     })
 }
 

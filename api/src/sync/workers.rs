@@ -26,7 +26,7 @@ use tokio::sync::Notify;
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 use uuid::Uuid;
 
-use super::{RunMode, Synchronizer, cursor, cursor::Stream, lease::Lease, status};
+use super::{RunMode, Synchronizer, cursor, cursor::Stream, lease::Lease, runs, status};
 use crate::{
     connections::{self, ConnectionError},
     events::Received,
@@ -310,14 +310,16 @@ impl Poller {
                 }
                 Err(error) => {
                     tracing::warn!(connection = %row.id, %error, "could not build the adapter");
-                    let _ = cursor::fail(
-                        self.sync.db(),
-                        row.id,
-                        Stream::Locations,
-                        &error.to_string(),
-                        Utc::now(),
-                    )
-                    .await;
+                    let message = error.to_string();
+                    let now = Utc::now();
+                    let _ = cursor::fail(self.sync.db(), row.id, Stream::Locations, &message, now)
+                        .await;
+                    let failed = format!("{}: {message}", Stream::Locations.as_str());
+                    if let Err(error) =
+                        runs::failed(self.sync.db(), row.id, "poll", &failed, now).await
+                    {
+                        tracing::warn!(connection = %row.id, %error, "could not record the failed run");
+                    }
                     return Err(wait.max(retry));
                 }
             },

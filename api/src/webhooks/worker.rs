@@ -24,8 +24,16 @@ use crate::{
     effects::{self, Effects},
     orders::status_sync::{StatusApplier, webhook::on_order_status},
     state::SyncControl,
-    sync::{SyncError, Synchronizer, apply, cursor::Stream, engine::apply_context},
+    sync::{
+        SyncError, Synchronizer, apply,
+        cursor::Stream,
+        engine::apply_context,
+        rejections::{self, EndpointTally},
+    },
 };
+
+/// The endpoint name webhook deliveries are counted and alerted under.
+const WEBHOOK_ENDPOINT: &str = "webhook";
 
 /// How the worker paces itself (flags and environment variables of `serve`).
 #[derive(clap::Args, Clone, Copy, Debug, PartialEq, Eq)]
@@ -195,6 +203,12 @@ impl WebhookWorker {
         }
         queue::complete(&txn, delivery.id, Utc::now()).await?;
         txn.commit().await?;
+        let rejected = effects.take_rejected();
+        let read = (stock.records.len() + customers.items.len()) as u64;
+        let tally = EndpointTally::new(WEBHOOK_ENDPOINT, read, effects.deferred(), &rejected);
+        if let Some(alert) = rejections::alert(connection.id, &tally, &rejected) {
+            effects.current_alert(alert);
+        }
         effects::record_applied(
             connection.kind.as_str(),
             Stream::Stock.as_str(),

@@ -17,25 +17,10 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { chromium } from 'playwright-core';
 
+import { addConnection, required, signIn, step } from './admin_steps.mjs';
+
 const STEP_TIMEOUT_MS = 20_000;
 const SYNC_TIMEOUT_MS = 90_000;
-
-function required(name) {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} must be set`);
-  return value;
-}
-
-/** The settings object as the page's "name = value" lines. */
-function settingsLines(settings) {
-  return Object.entries(settings ?? {})
-    .map(([name, value]) => `${name} = ${typeof value === 'string' ? value : JSON.stringify(value)}`)
-    .join('\n');
-}
-
-function step(message) {
-  console.log(`- ${message}`);
-}
 
 async function run(page, config) {
   const problems = [];
@@ -46,14 +31,7 @@ async function run(page, config) {
     }
   });
 
-  step('open the page');
-  await page.goto(config.adminUrl);
-  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-
-  step('sign in with the admin token');
-  await page.getByLabel('Admin token', { exact: true }).fill(config.token);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.getByRole('heading', { name: 'Connections', exact: true }).waitFor();
+  await signIn(page, config.adminUrl, config.token);
   await page.getByText('No connections yet.').waitFor();
 
   for (const connection of config.connections) {
@@ -87,23 +65,7 @@ async function run(page, config) {
 }
 
 async function addAndSync(page, connection) {
-  step(`add the ${connection.kind} connection through the form`);
-  await page.getByLabel('Name', { exact: true }).fill(connection.name);
-  await page.getByLabel('Kind', { exact: true }).selectOption({ label: connection.kind });
-  await page.getByLabel('Base URL', { exact: true }).fill(connection.baseUrl);
-  await page.getByLabel('API key', { exact: true }).fill(connection.apiKey);
-  await page.getByLabel('API secret', { exact: true }).fill(connection.apiSecret ?? '');
-  await page.getByLabel('Vendor settings', { exact: true }).fill(settingsLines(connection.settings));
-  const webhookSecret = page.getByLabel('Webhook secret', { exact: true });
-  if (connection.webhookSecret) {
-    if (!(await webhookSecret.isVisible())) await page.getByText('More options', { exact: true }).click();
-    await webhookSecret.fill(connection.webhookSecret);
-  }
-  await page.getByRole('button', { name: 'Add connection', exact: true }).click();
-
-  const card = page.getByRole('article', { name: connection.name, exact: true });
-  await card.waitFor();
-  step('the connection is listed');
+  const card = await addConnection(page, connection);
 
   step('test the connection');
   await card.getByRole('button', { name: 'Test connection', exact: true }).click();

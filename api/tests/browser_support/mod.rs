@@ -8,6 +8,9 @@ use std::{
     time::Duration,
 };
 
+use providers::simulator::Simulator;
+use secrecy::ExposeSecret;
+use serde_json::{Value, json};
 use tokio::process::Command;
 
 /// Debian's Chromium, which the scripts launch.
@@ -87,4 +90,25 @@ fn browser_dir() -> PathBuf {
 fn print_output(output: &Output) {
     println!("{}", String::from_utf8_lossy(&output.stdout));
     println!("{}", String::from_utf8_lossy(&output.stderr));
+}
+
+/// What an admin types into the connection form to reach `sim`, named `name` (the
+/// scripts' connection entries): the webhook secret goes in its own write-only field,
+/// never among the vendor settings.
+#[allow(dead_code)] // the widget's browser test adds no connections
+pub fn form_entry(sim: &dyn Simulator, name: &str) -> Value {
+    let config = sim.connection_config(uuid::Uuid::nil());
+    let webhook_secret = config
+        .webhook_secret
+        .as_ref()
+        .map(|secret| secret.expose_secret().to_owned());
+    json!({
+        "kind": providers::registry::kind(config.kind).label,
+        "name": name,
+        "baseUrl": config.base_url.as_str(),
+        "apiKey": config.api_key.expose_secret(),
+        "apiSecret": config.api_secret.as_ref().map(|secret| secret.expose_secret().to_owned()),
+        "webhookSecret": webhook_secret,
+        "settings": config.settings,
+    })
 }

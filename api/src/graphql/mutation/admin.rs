@@ -26,6 +26,7 @@ pub struct AdminMutation;
 #[Object]
 impl AdminMutation {
     /// Stores a new POS connection; its secrets are sealed and never readable again.
+    /// An enabled connection starts its first sync at once (`syncStatus.running`).
     #[graphql(guard = "RoleGuard::admin()")]
     async fn create_provider_connection(
         &self,
@@ -42,11 +43,13 @@ impl AdminMutation {
             input.into(),
         )
         .await?;
-        Ok(ProviderConnection(row))
+        admin::runs::sync_soon(state, &row).await;
+        Ok(ProviderConnection::new(row))
     }
 
     /// Changes a POS connection: omitted fields and secrets are kept, an empty
-    /// `apiSecret` or `webhookSecret` clears it.
+    /// `apiSecret` or `webhookSecret` clears it. An enabled connection (one re-enabled,
+    /// or with new settings or credentials) syncs again at once.
     #[graphql(guard = "RoleGuard::admin()")]
     async fn update_provider_connection(
         &self,
@@ -66,7 +69,8 @@ impl AdminMutation {
             input.into(),
         )
         .await?;
-        Ok(ProviderConnection(row))
+        admin::runs::sync_soon(state, &row).await;
+        Ok(ProviderConnection::new(row))
     }
 
     /// Deletes a POS connection; its stores stay, unlinked. Returns its id.
@@ -105,7 +109,7 @@ impl AdminMutation {
         let (state, actor) = admin_call(ctx)?;
         let id = parse_id("id", &id)?;
         admin::runs::trigger_sync(state, actor, id).await?;
-        Ok(ProviderConnection(
+        Ok(ProviderConnection::new(
             admin::connections::require(&state.db, id).await?,
         ))
     }

@@ -56,7 +56,7 @@ impl AdminQuery {
         Ok(admin::connections::list(db)
             .await?
             .into_iter()
-            .map(ProviderConnection)
+            .map(ProviderConnection::new)
             .collect())
     }
 
@@ -71,7 +71,7 @@ impl AdminQuery {
         let db = &app_state(ctx)?.db;
         Ok(admin::connections::get(db, id)
             .await?
-            .map(ProviderConnection))
+            .map(ProviderConnection::new))
     }
 
     /// Alerts, newest first (at most 500): only unresolved ones with `open: true`, only

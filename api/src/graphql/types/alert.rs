@@ -64,7 +64,7 @@ impl Alert {
         let db = &app_state(ctx)?.db;
         Ok(admin::connections::get(db, id)
             .await?
-            .map(ProviderConnection))
+            .map(ProviderConnection::new))
     }
 
     /// The product concerned.

@@ -27,6 +27,7 @@ mod provider_connection;
 mod purchase;
 mod stock;
 mod stock_event;
+mod sync_run;
 
 pub use alert::{Alert, AlertSeverity};
 pub use audit::AuditEntry;
@@ -49,3 +50,4 @@ pub use provider_connection::{ProviderConnection, SyncStatus};
 pub use purchase::Purchase;
 pub use stock::StockLevel;
 pub use stock_event::StockEvent;
+pub use sync_run::{SyncRun, SyncRunEndpoint};

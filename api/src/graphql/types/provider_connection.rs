@@ -5,80 +5,99 @@
 use async_graphql::{Context, ID, Json, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entities::provider_connection::Model;
+use tokio::sync::OnceCell;
 
-use super::{Location, PosKind, ids::to_id};
+use super::{Location, PosKind, SyncRun, ids::to_id};
 use crate::{
-    admin::{self, health::ConnectionHealth},
+    admin::{
+        self,
+        health::{ConnectionHealth, ConnectionState},
+    },
     error::ApiError,
     graphql::app_state,
-    sync::status,
+    sync::{runs, status},
 };
 
 /// A connection to a retailer's POS account.
-pub struct ProviderConnection(pub Model);
+pub struct ProviderConnection {
+    row: Model,
+    /// The sync status, read once per object so `syncStatus` and `health` agree even
+    /// while a run finishes between their resolvers.
+    status: OnceCell<(status::SyncStatus, DateTime<Utc>)>,
+}
+
+impl ProviderConnection {
+    /// The connection stored as `row`.
+    pub fn new(row: Model) -> Self {
+        Self {
+            row,
+            status: OnceCell::new(),
+        }
+    }
+}
 
 #[Object]
 impl ProviderConnection {
     /// The connection's id.
     async fn id(&self) -> ID {
-        to_id(self.0.id)
+        to_id(self.row.id)
     }
 
     /// Which POS.
     async fn kind(&self) -> PosKind {
-        self.0.kind
+        self.row.kind
     }
 
     /// Display name.
     async fn name(&self) -> &str {
-        &self.0.name
+        &self.row.name
     }
 
     /// The vendor API's base URL.
     async fn base_url(&self) -> &str {
-        &self.0.base_url
+        &self.row.base_url
     }
 
     /// The last four characters of the API key (empty for keys under twelve
     /// characters); the key itself is write-only.
     async fn api_key_hint(&self) -> &str {
-        &self.0.api_key_hint
+        &self.row.api_key_hint
     }
 
     /// Whether an API secret is stored.
     async fn has_api_secret(&self) -> bool {
-        self.0.api_secret_sealed.is_some()
+        self.row.api_secret_sealed.is_some()
     }
 
     /// Whether a webhook secret is stored.
     async fn has_webhook_secret(&self) -> bool {
-        self.0.webhook_secret_sealed.is_some()
+        self.row.webhook_secret_sealed.is_some()
     }
 
     /// Whether Canopy syncs it.
     async fn enabled(&self) -> bool {
-        self.0.enabled
+        self.row.enabled
     }
 
     /// Seconds between incremental polls.
     async fn poll_interval_seconds(&self) -> i32 {
-        self.0.poll_interval_secs
+        self.row.poll_interval_secs
     }
 
     /// Seconds between full reconciliations.
     async fn full_sync_interval_seconds(&self) -> i32 {
-        self.0.full_sync_interval_secs
+        self.row.full_sync_interval_secs
     }
 
     /// Vendor settings (store id, venue ids …); never secrets.
     async fn settings(&self) -> Json<&serde_json::Value> {
-        Json(&self.0.settings)
+        Json(&self.row.settings)
     }
 
     /// The stores synced from this connection.
     async fn locations(&self, ctx: &Context<'_>) -> Result<Vec<Location>, ApiError> {
         let db = &app_state(ctx)?.db;
-        Ok(admin::connections::locations(db, self.0.id)
+        Ok(admin::connections::locations(db, self.row.id)
             .await?
             .into_iter()
             .map(Location)
@@ -87,40 +106,45 @@ impl ProviderConnection {
 
     /// How its sync is doing.
     async fn sync_status(&self, ctx: &Context<'_>) -> Result<SyncStatus, ApiError> {
-        let (status, _) = self.status(ctx).await?;
-        let running = app_state(ctx)?.runs.is_running(self.0.id);
+        let (status, now) = self.status(ctx).await?;
+        let state = app_state(ctx)?;
+        let running = state.runs.is_running(self.row.id)
+            || runs::running(&state.db, self.row.id, *now).await?;
         Ok(SyncStatus {
+            state: admin::health::state(status),
+            cause: admin::health::cause(status),
             last_success_at: status.last_success_at,
             lag_seconds: status.lag_seconds,
-            last_error: status.last_error,
+            last_error: status.last_error.clone(),
             next_run_at: status.next_run_at,
             running,
+            last_run: status.last_run.clone().map(SyncRun::from),
         })
     }
 
-    /// Its health in one word, from the sync status.
+    /// Its health in one word: its sync state (`PENDING` is `UNKNOWN`), or `DISABLED`.
     async fn health(&self, ctx: &Context<'_>) -> Result<ConnectionHealth, ApiError> {
-        let (status, now) = self.status(ctx).await?;
-        Ok(admin::health::health(&self.0, &status, now))
+        let (status, _) = self.status(ctx).await?;
+        Ok(admin::health::health(&self.row, status))
     }
 
     /// Where the POS should send webhooks (a path on this server), for vendors that
     /// push them.
     async fn webhook_url(&self) -> Option<String> {
-        providers::registry::kind(self.0.kind)
+        providers::registry::kind(self.row.kind)
             .capabilities
             .webhooks
-            .then(|| format!("/webhooks/{}", self.0.id))
+            .then(|| format!("/webhooks/{}", self.row.id))
     }
 
     /// When it was created.
     async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+        self.row.created_at
     }
 
     /// When its configuration last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+        self.row.updated_at
     }
 }
 
@@ -128,16 +152,27 @@ impl ProviderConnection {
     async fn status(
         &self,
         ctx: &Context<'_>,
-    ) -> Result<(crate::sync::SyncStatus, DateTime<Utc>), ApiError> {
-        let now = Utc::now();
-        let db = &app_state(ctx)?.db;
-        Ok((status::status(db, &self.0, now).await?, now))
+    ) -> Result<&(status::SyncStatus, DateTime<Utc>), ApiError> {
+        self.status
+            .get_or_try_init(|| async {
+                let now = Utc::now();
+                let db = &app_state(ctx)?.db;
+                Ok((status::status(db, &self.row, now).await?, now))
+            })
+            .await
     }
 }
 
 /// The sync health of a connection.
 #[derive(SimpleObject)]
 pub struct SyncStatus {
+    /// The state its last run left it in: `PENDING` before the first run, `FAILING`
+    /// when the run failed or rejected every record of an endpoint, `DEGRADED` when it
+    /// rejected some or did not get to an endpoint, else `HEALTHY`.
+    pub state: ConnectionState,
+    /// Why it is not `HEALTHY`, in one line, e.g. "12 of 12 stock records rejected —
+    /// missing field `quantityAvailable`"; null when healthy or pending.
+    pub cause: Option<String>,
     /// When every polled stream last succeeded (the stalest of them).
     pub last_success_at: Option<DateTime<Utc>>,
     /// Seconds since `lastSuccessAt`.
@@ -146,6 +181,8 @@ pub struct SyncStatus {
     pub last_error: Option<String>,
     /// When the next poll is due.
     pub next_run_at: Option<DateTime<Utc>>,
-    /// Whether an on-demand sync (`triggerSync`) is running now.
+    /// Whether a sync of it is running now (on demand or by its poller).
     pub running: bool,
+    /// The last run that finished, with what each endpoint read, applied and rejected.
+    pub last_run: Option<SyncRun>,
 }

@@ -1,7 +1,8 @@
 //! Applying POS data to the database, one stream at a time, inside the caller's
 //! transaction. Each function is idempotent: applying the same batch twice, or an older
-//! one, changes nothing. Records that cannot be used become alerts in the [`Effects`];
-//! the rest of the batch is applied.
+//! one, changes nothing. Records that cannot be used are kept apart in the [`Effects`]
+//! (the caller counts them and raises one alert per endpoint, see
+//! [`super::rejections`]); the rest of the batch is applied.
 
 mod catalog;
 mod customers;
@@ -12,7 +13,6 @@ mod transactions;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use entities::enums::AlertSeverity;
 use providers::model::{
     Batch, ExternalCustomer, ExternalProduct, ExternalTransaction, RejectedRecord,
 };
@@ -23,7 +23,7 @@ pub use self::{
     stock::apply_stock, transactions::apply_transactions,
 };
 use super::discrepancy::DiscrepancyRules;
-use crate::{alerts::NewAlert, effects::Effects};
+use crate::effects::Effects;
 
 /// What every apply function needs to know about the run.
 #[derive(Clone, Debug)]
@@ -41,8 +41,8 @@ pub struct ApplyContext {
 }
 
 impl ApplyContext {
-    /// Raises the alerts for the batch's rejected records; returns the watermark the
-    /// batch starts from.
+    /// Keeps the batch's rejected records apart (counted and alerted on by whoever
+    /// applies the batch); returns the watermark the batch starts from.
     pub(crate) fn begin<T>(&self, effects: &mut Effects, batch: &Batch<T>) -> Watermark {
         for rejected in &batch.rejected {
             self.reject(effects, rejected);
@@ -50,26 +50,9 @@ impl ApplyContext {
         Watermark::new(batch.high_water_mark)
     }
 
-    /// Raises the alert for a record the POS sent that Canopy cannot use.
+    /// Keeps apart a record the POS sent that Canopy cannot use.
     pub(crate) fn reject(&self, effects: &mut Effects, rejected: &RejectedRecord) {
-        let subject = rejected.external_id.as_deref().unwrap_or("(no id)");
-        effects.alert(NewAlert {
-            severity: AlertSeverity::Warning,
-            kind: "pos_bad_record",
-            connection_id: Some(self.connection_id),
-            product_id: None,
-            location_id: None,
-            message: format!("the POS sent an unusable record at {}", rejected.endpoint),
-            details: serde_json::json!({
-                "endpoint": rejected.endpoint,
-                "externalId": rejected.external_id,
-                "reason": rejected.reason,
-            }),
-            dedupe_key: format!(
-                "pos_bad_record:{}:{}:{subject}",
-                self.connection_id, rejected.endpoint
-            ),
-        });
+        effects.reject(rejected.clone());
     }
 
     /// A record that names something Canopy does not know (yet). In an incremental run
@@ -85,7 +68,10 @@ impl ApplyContext {
         at: Option<DateTime<Utc>>,
     ) {
         match at {
-            Some(at) if !self.full => mark.hold(at),
+            Some(at) if !self.full => {
+                mark.hold(at);
+                effects.defer();
+            }
             _ => self.reject(
                 effects,
                 &RejectedRecord {
