@@ -217,29 +217,32 @@ pub(crate) fn money(major: f64) -> Option<Money> {
 
 /// Checks what serde cannot: quantities and prices in range, ids present.
 pub(crate) fn validate_product(product: &Product) -> Result<(), String> {
-    if product.id.trim().is_empty() {
-        return Err("empty id".to_owned());
+    for (field, value) in [
+        ("id", &product.id),
+        ("name", &product.name),
+        ("venue", &product.venue),
+    ] {
+        if value.trim().is_empty() {
+            return Err(format!("missing field `{field}`"));
+        }
     }
     if product.quantity < 0 {
-        return Err(format!("negative quantity {}", product.quantity));
+        return Err("negative `quantity`".to_owned());
     }
     if let Some(price) = product.price
         && !(price.is_finite() && price >= 0.0)
     {
-        return Err(format!("invalid price {price}"));
+        return Err("negative or non-finite `price`".to_owned());
     }
-    if let Some(v) = product.variants.iter().find(|v| v.quantity < 0) {
-        return Err(format!(
-            "variant {} has negative quantity {}",
-            v.id, v.quantity
-        ));
+    if product.variants.iter().any(|v| v.quantity < 0) {
+        return Err("negative `variants.quantity`".to_owned());
     }
-    if let Some(v) = product
+    if product
         .variants
         .iter()
-        .find(|v| v.price.is_some_and(|p| !(p.is_finite() && p >= 0.0)))
+        .any(|v| v.price.is_some_and(|p| !(p.is_finite() && p >= 0.0)))
     {
-        return Err(format!("variant {} has invalid price {:?}", v.id, v.price));
+        return Err("negative or non-finite `variants.price`".to_owned());
     }
     Ok(())
 }
@@ -489,14 +492,14 @@ pub(crate) fn validate_order(order: &Order) -> Result<(), String> {
     if order.id.trim().is_empty() {
         return Err("empty id".to_owned());
     }
-    if let Some(item) = order.items.iter().find(|i| i.quantity < 0) {
-        return Err(format!("item {} has negative quantity", item.product));
+    if order.items.iter().any(|i| i.quantity < 0) {
+        return Err("negative `items.quantity`".to_owned());
     }
     if !(order.total.is_finite() && order.items.iter().all(|i| i.price.is_finite())) {
         return Err("non-finite amount".to_owned());
     }
-    if let Some(item) = order.items.iter().find(|i| i.price < 0.0) {
-        return Err(format!("item {} has negative price", item.product));
+    if order.items.iter().any(|i| i.price < 0.0) {
+        return Err("negative `items.price`".to_owned());
     }
     Ok(())
 }
