@@ -155,8 +155,9 @@ pub(crate) mod count {
 /// says why UTC is right for it.
 pub(crate) fn parse_time(raw: &str) -> Option<DateTime<Utc>> {
     let raw = raw.trim();
-    if let Ok(t) = DateTime::parse_from_rfc3339(raw) {
-        return Some(t.with_timezone(&Utc));
+    // chrono's own reading of RFC 3339 (it also takes unpadded fields and a space for `T`).
+    if let Ok(t) = raw.parse::<DateTime<Utc>>() {
+        return Some(t);
     }
     for layout in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"] {
         if let Ok(t) = NaiveDateTime::parse_from_str(raw, layout) {

@@ -157,9 +157,6 @@ pub(crate) fn products(
     currency: &str,
 ) -> Result<Vec<ExternalProduct>, String> {
     check_inventory(product)?;
-    if product.name.trim().is_empty() {
-        return Err("missing field `name`".to_owned());
-    }
     let weights = weights(product);
     if weights
         .iter()
