@@ -19,7 +19,7 @@ use api::{
     },
 };
 use chrono::{TimeDelta, Utc};
-use entities::{alert, location, product_external_ref, purchase, stock_level};
+use entities::{alert, location, purchase, stock_level};
 use futures::{FutureExt, StreamExt};
 use providers::{
     ProviderErrorKind,
