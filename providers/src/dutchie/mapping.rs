@@ -14,7 +14,8 @@ use super::settings::DutchieSettings;
 use super::{vocab, wire_time};
 use crate::model::{
     ExternalCustomer, ExternalLocation, ExternalProduct, ExternalTransaction, Fulfillment, Money,
-    OrderSubmission, PosOrderStatus, Potency, StockRecord, TransactionLine, Weight, WeightUnit,
+    OrderSubmission, PosOrderStatus, Potency, PotencyUnit, StockRecord, TransactionLine, Weight,
+    WeightUnit,
 };
 
 /// Why a record was rejected.
@@ -58,37 +59,30 @@ fn money(major: Option<f64>, currency: &str, field: &str) -> Result<Option<Money
     }
 }
 
+/// A content; a missing unit is percent, an unknown one is kept as `OTHER` (logged).
 fn potency(value: Option<f64>, unit: Option<&str>, field: &str) -> Option<Potency> {
     let value = value.filter(|v| v.is_finite() && *v >= 0.0)?;
-    let raw_unit = unit.unwrap_or("%");
-    match vocab::potency_unit(raw_unit) {
-        Some(unit) => Some(Potency { value, unit }),
-        None => {
-            tracing::warn!(
-                vendor = "dutchie",
-                field,
-                unit = raw_unit,
-                "unknown potency unit; value dropped"
-            );
-            None
-        }
-    }
+    let raw_unit = unit.filter(|u| !u.trim().is_empty()).unwrap_or("%");
+    let unit = vocab::potency_unit(raw_unit).unwrap_or_else(|| {
+        tracing::warn!(
+            vendor = "dutchie",
+            field,
+            "unknown potency unit kept as OTHER"
+        );
+        PotencyUnit::Other
+    });
+    Some(Potency { value, unit })
 }
 
+/// A net weight; a missing unit is grams, an unknown one is kept as `OTHER` (logged).
 fn net_weight(value: Option<f64>, unit: Option<&str>) -> Option<Weight> {
     let value = value.filter(|v| v.is_finite() && *v >= 0.0)?;
-    let raw_unit = unit.unwrap_or("g");
-    match vocab::weight_unit(raw_unit) {
-        Some(unit) => Some(Weight { value, unit }),
-        None => {
-            tracing::warn!(
-                vendor = "dutchie",
-                unit = raw_unit,
-                "unknown net weight unit; weight dropped"
-            );
-            None
-        }
-    }
+    let raw_unit = unit.filter(|u| !u.trim().is_empty()).unwrap_or("g");
+    let unit = vocab::weight_unit(raw_unit).unwrap_or_else(|| {
+        tracing::warn!(vendor = "dutchie", "unknown net weight unit kept as OTHER");
+        WeightUnit::Other
+    });
+    Some(Weight { value, unit })
 }
 
 /// A catalog item. Rejected: no name, negative prices.
@@ -465,7 +459,7 @@ mod tests {
         .unwrap();
         assert_eq!(odd.category, ProductCategory::Other);
         assert_eq!(odd.category_raw.as_deref(), Some("Clones"));
-        assert_eq!(odd.thc, None);
+        assert_eq!(odd.thc.unwrap().unit, PotencyUnit::Other);
         assert_eq!(odd.rec_price, Some(Money::usd(1000)));
 
         assert!(product(detail(serde_json::json!({"productId": 9})), "USD").is_err());
