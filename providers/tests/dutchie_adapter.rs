@@ -68,8 +68,9 @@ async fn catalog_is_normalised_and_bad_products_rejected() {
     assert_eq!(clone.strain_type, StrainType::Other);
     assert_eq!(clone.strain_type_raw.as_deref(), Some("Ruderalis"));
     assert_eq!(
-        clone.thc, None,
-        "an unknown potency unit is dropped, not guessed"
+        clone.thc.unwrap().unit,
+        PotencyUnit::Other,
+        "an unknown potency unit is kept as OTHER, not guessed"
     );
     assert!(clone.medical_only);
 

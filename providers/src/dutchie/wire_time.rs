@@ -9,7 +9,7 @@
 //! accepts both; writing always produces RFC 3339 with a `Z`.
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
-use serde::{Deserialize, Deserializer, Serializer};
+use serde::{Deserializer, Serializer};
 
 /// Parses a Dutchie time: RFC 3339, or a naive date-time taken as UTC, or a bare date at midnight UTC.
 pub(crate) fn parse(raw: &str) -> Option<DateTime<Utc>> {
@@ -43,13 +43,7 @@ pub(crate) mod opt {
     pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Option<DateTime<Utc>>, D::Error> {
-        match Option::<String>::deserialize(deserializer)? {
-            None => Ok(None),
-            Some(raw) if raw.trim().is_empty() => Ok(None),
-            Some(raw) => parse(&raw)
-                .map(Some)
-                .ok_or_else(|| serde::de::Error::custom("invalid date-time")),
-        }
+        crate::lenient::opt_time::deserialize(deserializer)
     }
 }
 
@@ -67,8 +61,7 @@ pub(crate) mod required {
     pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
         deserializer: D,
     ) -> Result<DateTime<Utc>, D::Error> {
-        let raw = String::deserialize(deserializer)?;
-        parse(&raw).ok_or_else(|| serde::de::Error::custom("invalid date-time"))
+        crate::lenient::time::deserialize(deserializer)
     }
 }
 
