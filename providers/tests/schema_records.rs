@@ -318,11 +318,39 @@ struct Figures {
     generated: AtomicUsize,
     accepted: AtomicUsize,
     rejected: AtomicUsize,
+    /// Accepted records with a top-level `null`, a time without an offset, an absent field.
+    with_null: AtomicUsize,
+    with_naive_time: AtomicUsize,
+    with_absent: AtomicUsize,
 }
 
-fn check(schemas: &Schemas, case: &Case) -> (usize, usize, usize) {
+/// What a generated record exercises, counted into `figures`.
+fn tally(figures: &Figures, record: &Value, schema: &Value) {
+    let fields = record.as_object().unwrap();
+    if fields.values().any(Value::is_null) {
+        figures.with_null.fetch_add(1, Ordering::Relaxed);
+    }
+    let naive = |v: &Value| {
+        v.as_str().is_some_and(|t| {
+            t.len() >= 19
+                && t.as_bytes()[10] == b'T'
+                && !t.ends_with('Z')
+                && !t[19..].contains(['+', '-'])
+        })
+    };
+    if fields.values().any(naive) {
+        figures.with_naive_time.fetch_add(1, Ordering::Relaxed);
+    }
+    let declared = schema["properties"].as_object().map_or(0, |p| p.len());
+    if fields.keys().filter(|k| !k.starts_with("x_extra_")).count() < declared {
+        figures.with_absent.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+fn check(schemas: &Schemas, case: &Case) -> Figures {
     let figures = Figures::default();
     let record_schema = json!({ "$ref": reference(&schemas.root, case.schema) });
+    let resolved = schemas.resolve(&record_schema).0.clone();
     let record = schemas.value(&record_schema, 0, false);
     let needed: &[&str] = schemas.needed[case.schema];
     let decode = |record: &Value| {
@@ -354,6 +382,7 @@ fn check(schemas: &Schemas, case: &Case) -> (usize, usize, usize) {
                 case.schema
             );
             figures.accepted.fetch_add(1, Ordering::Relaxed);
+            tally(&figures, &record, &resolved);
             Ok(())
         })
         .unwrap();
@@ -398,11 +427,7 @@ fn check(schemas: &Schemas, case: &Case) -> (usize, usize, usize) {
             Ok(())
         })
         .unwrap();
-    (
-        figures.generated.into_inner(),
-        figures.accepted.into_inner(),
-        figures.rejected.into_inner(),
-    )
+    figures
 }
 
 /// The `$ref` of a named schema in either document layout.
@@ -419,12 +444,25 @@ fn reference(root: &Value, name: &str) -> String {
 
 fn run(schemas: &Schemas, cases: &[Case]) {
     for case in cases {
-        let (generated, accepted, rejected) = check(schemas, case);
+        let f = check(schemas, case);
+        let n = |a: &AtomicUsize| a.load(Ordering::Relaxed);
         eprintln!(
-            "schema records: {} {}: generated {generated}, accepted {accepted}, rejected {rejected}",
-            case.vendor, case.schema
+            "schema records: {} {}: generated {}, accepted {} (with a null {}, a naive time {}, \
+             an absent field {}), rejected {}",
+            case.vendor,
+            case.schema,
+            n(&f.generated),
+            n(&f.accepted),
+            n(&f.with_null),
+            n(&f.with_naive_time),
+            n(&f.with_absent),
+            n(&f.rejected),
         );
-        assert_eq!(generated, accepted + rejected);
+        assert_eq!(n(&f.generated), n(&f.accepted) + n(&f.rejected));
+        assert!(
+            n(&f.with_null) > 0 && n(&f.with_absent) > 0,
+            "the generator varies records"
+        );
     }
 }
 
