@@ -19,7 +19,7 @@ use api::{
     },
 };
 use chrono::{TimeDelta, Utc};
-use entities::{alert, location, product_external_ref, purchase, stock_level};
+use entities::{alert, location, purchase, stock_level};
 use futures::{FutureExt, StreamExt};
 use providers::{
     ProviderErrorKind,
@@ -30,7 +30,7 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
     QueryFilter,
 };
-use sync_support::{SyncEnv, next_event, simulator};
+use sync_support::{SyncEnv, next_event, simulator, stock_by_pos_ids};
 use uuid::Uuid;
 
 sync_cases! {
@@ -52,45 +52,6 @@ async fn imported(env: &SyncEnv, kind: PosKind) -> (Box<dyn Simulator>, Uuid) {
         .await
         .unwrap();
     (sim, connection.id)
-}
-
-/// The connection's stock rows with the POS ids of their product and location.
-async fn stock_by_pos_ids(
-    env: &SyncEnv,
-    connection: Uuid,
-) -> Vec<(String, String, stock_level::Model)> {
-    let refs: HashMap<Uuid, String> = product_external_ref::Entity::find()
-        .filter(product_external_ref::Column::ConnectionId.eq(connection))
-        .all(&env.db)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|r| (r.product_id, r.external_id))
-        .collect();
-    let locations: HashMap<Uuid, String> = location::Entity::find()
-        .filter(location::Column::ConnectionId.eq(connection))
-        .all(&env.db)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|l| (l.id, l.external_id.unwrap()))
-        .collect();
-    let mut rows: Vec<_> = stock_level::Entity::find()
-        .filter(stock_level::Column::LocationId.is_in(locations.keys().copied()))
-        .all(&env.db)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|row| {
-            (
-                refs[&row.product_id].clone(),
-                locations[&row.location_id].clone(),
-                row,
-            )
-        })
-        .collect();
-    rows.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
-    rows
 }
 
 async fn import_lands_the_right_rows(env: SyncEnv, kind: PosKind) {

@@ -189,10 +189,13 @@ mod tests {
             stored::<StrainType>(),
             ["INDICA", "SATIVA", "HYBRID", "CBD", "NONE", "OTHER"]
         );
-        assert_eq!(stored::<PotencyUnit>(), ["PERCENT", "MG", "MG_PER_G"]);
+        assert_eq!(
+            stored::<PotencyUnit>(),
+            ["PERCENT", "MG", "MG_PER_G", "OTHER"]
+        );
         assert_eq!(
             stored::<WeightUnit>(),
-            ["G", "MG", "OZ", "LB", "ML", "FL_OZ", "EACH"]
+            ["G", "MG", "OZ", "LB", "ML", "FL_OZ", "EACH", "OTHER"]
         );
     }
 }

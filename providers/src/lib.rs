@@ -14,8 +14,10 @@ pub mod dutchie;
 pub mod error;
 pub mod http;
 pub mod jane;
+pub(crate) mod lenient;
 pub mod model;
 pub mod provider;
+pub(crate) mod record;
 pub mod registry;
 pub mod simulator;
 

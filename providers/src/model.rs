@@ -188,6 +188,8 @@ closed_enum! {
         Milligrams = "MG",
         /// Milligrams per gram.
         MilligramsPerGram = "MG_PER_G",
+        /// A vendor unit Canopy does not know: the value is kept, not comparable.
+        Other = "OTHER",
     }
 }
 
@@ -217,6 +219,8 @@ closed_enum! {
         FluidOunces = "FL_OZ",
         /// Counted units.
         Each = "EACH",
+        /// A vendor unit Canopy does not know: the value is kept, not convertible.
+        Other = "OTHER",
     }
 }
 
@@ -240,7 +244,10 @@ impl Weight {
             WeightUnit::Milligrams => Some(self.value / 1000.0),
             WeightUnit::Ounces => Some(self.value * Self::GRAMS_PER_OUNCE),
             WeightUnit::Pounds => Some(self.value * 16.0 * Self::GRAMS_PER_OUNCE),
-            WeightUnit::Milliliters | WeightUnit::FluidOunces | WeightUnit::Each => None,
+            WeightUnit::Milliliters
+            | WeightUnit::FluidOunces
+            | WeightUnit::Each
+            | WeightUnit::Other => None,
         }
     }
 }

@@ -115,7 +115,7 @@ fn jane_negative_measures_are_dropped_and_negative_prices_rejected() {
         &jane_menu(r#""price_each":-3"#),
     );
     assert!(decoded.products.is_empty());
-    assert!(decoded.rejected[0].reason.contains("negative price"));
+    assert_eq!(decoded.rejected[0].reason, "negative `price_*`");
 }
 
 /// Jane: a completed cart with a negative count or unit price is rejected, not history.
@@ -151,7 +151,10 @@ fn dispense_negative_measures_are_dropped_and_negative_variant_prices_rejected()
     }
     let decoded = sound(providers::dispense::decode_responses, &row(-5));
     assert!(decoded.products.is_empty());
-    assert!(decoded.rejected[0].reason.contains("invalid price"));
+    assert_eq!(
+        decoded.rejected[0].reason,
+        "negative or non-finite `variants.price`"
+    );
 }
 
 /// Dispense: an order total is a magnitude; an item with a negative price rejects the order.
@@ -170,7 +173,7 @@ fn dispense_negative_order_amounts() {
         decoded
             .rejected
             .iter()
-            .any(|r| r.reason.contains("negative price"))
+            .any(|r| r.reason == "negative `items.price`")
     );
 }
 

@@ -3,6 +3,7 @@
 //! simulator per POS kind with a stored connection to it.
 #![allow(dead_code, clippy::unwrap_used)]
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use api::{
@@ -16,7 +17,7 @@ use api::{
     secrets::Keyring,
     sync::{Synchronizer, cursor},
 };
-use entities::{provider_connection, sync_cursor};
+use entities::{location, product_external_ref, provider_connection, stock_level, sync_cursor};
 use futures::{StreamExt, stream::BoxStream};
 use providers::{
     model::PosKind,
@@ -25,8 +26,12 @@ use providers::{
         seed::{self, SeedConfig},
     },
 };
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
+use sea_orm::{
+    ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, EntityTrait,
+    QueryFilter,
+};
 use tempfile::TempDir;
+use uuid::Uuid;
 
 use crate::common::{WAIT, fresh_postgres_url};
 
@@ -66,7 +71,22 @@ impl SyncEnv {
 
     /// Stores a connection to `sim` (fast retries, no client-side limits).
     pub async fn connect(&self, sim: &dyn Simulator) -> provider_connection::Model {
+        self.connect_with(sim, serde_json::json!({})).await
+    }
+
+    /// Stores a connection to `sim` as [`SyncEnv::connect`] does, with `settings`
+    /// (an object) laid over the simulator's.
+    pub async fn connect_with(
+        &self,
+        sim: &dyn Simulator,
+        settings: serde_json::Value,
+    ) -> provider_connection::Model {
         let mut config = sim.connection_config(uuid::Uuid::nil());
+        if let Some(extra) = settings.as_object() {
+            for (name, value) in extra {
+                config.settings[name] = value.clone();
+            }
+        }
         config.settings["http"] = serde_json::json!({
             "max_retries": 2,
             "base_backoff_ms": 1,
@@ -139,6 +159,45 @@ pub async fn simulator(kind: PosKind) -> Box<dyn Simulator> {
     (providers::registry::kind(kind).simulator)(store, options)
         .await
         .unwrap()
+}
+
+/// The connection's stock rows with the POS ids of their product and location.
+pub async fn stock_by_pos_ids(
+    env: &SyncEnv,
+    connection: Uuid,
+) -> Vec<(String, String, stock_level::Model)> {
+    let refs: HashMap<Uuid, String> = product_external_ref::Entity::find()
+        .filter(product_external_ref::Column::ConnectionId.eq(connection))
+        .all(&env.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.product_id, r.external_id))
+        .collect();
+    let locations: HashMap<Uuid, String> = location::Entity::find()
+        .filter(location::Column::ConnectionId.eq(connection))
+        .all(&env.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|l| (l.id, l.external_id.unwrap()))
+        .collect();
+    let mut rows: Vec<_> = stock_level::Entity::find()
+        .filter(stock_level::Column::LocationId.is_in(locations.keys().copied()))
+        .all(&env.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|row| {
+            (
+                refs[&row.product_id].clone(),
+                locations[&row.location_id].clone(),
+                row,
+            )
+        })
+        .collect();
+    rows.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+    rows
 }
 
 /// The next stock event, failing after [`WAIT`].

@@ -52,9 +52,9 @@ impl<T: DeserializeOwned> RecordDecoder<T> {
 
     fn push(&mut self, value: Value) {
         let raw_id = raw_id(&value);
-        let record = match serde_json::from_value::<T>(value) {
+        let record = match crate::record::read::<T>(value) {
             Ok(record) => record,
-            Err(e) => return self.reject(raw_id, e.to_string()),
+            Err(reason) => return self.reject(raw_id, reason),
         };
         let id = (self.id_of)(&record).to_owned();
         if let Err(reason) = (self.check)(&record) {

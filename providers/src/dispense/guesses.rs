@@ -4,6 +4,14 @@
 //! documentation or saw in real clients. Everything so tagged lives here, so
 //! that when the real shapes are known only this file changes; the client and
 //! the simulator both read these values, so they can never disagree.
+//!
+//! - **Rooms.** No equivalent of Dutchie's `sellable_rooms` is documented:
+//!   products [seen] carry one `quantity` per venue (with `quantityTotal`,
+//!   `quantitySold`, `quantityThreshold`) and per variant, never per room.
+//!   Dispense is an online menu fed by the store's register, so we take
+//!   `quantity` as the units the venue offers online [guess]; should a room
+//!   breakdown appear, it belongs in the mapping of `models::Product` the way
+//!   Dutchie's `roomQuantities` is read.
 
 use crate::model::{Fulfillment, OrderStatus};
 

@@ -145,18 +145,22 @@ pub(crate) fn strain_to_wire(strain: StrainType, raw: Option<&str>) -> String {
     }
 }
 
-/// A net weight from `weight` + `weightUnit`; an unknown unit is logged and dropped, and
-/// so is a negative weight or one too large to convert.
+/// A net weight from `weight` + `weightUnit`; an unknown unit is kept as `OTHER`
+/// (logged), a missing one drops the weight, and so does a negative weight or one too
+/// large to convert.
 pub(crate) fn weight(value: Option<f64>, unit: Option<&str>) -> Option<Weight> {
     let value = value.filter(|v| measure(*v))?;
-    let Some(&(_, unit, factor)) = unit.and_then(|raw| {
-        WEIGHT_UNITS
-            .iter()
-            .find(|(name, _, _)| name.eq_ignore_ascii_case(raw.trim()))
-    }) else {
-        tracing::warn!(vendor = "dispense", value = ?unit, "unknown weightUnit");
-        return None;
-    };
+    let raw = unit.map(str::trim).filter(|u| !u.is_empty())?;
+    let (unit, factor) = WEIGHT_UNITS
+        .iter()
+        .find(|(name, _, _)| name.eq_ignore_ascii_case(raw))
+        .map_or_else(
+            || {
+                tracing::warn!(vendor = "dispense", "unknown weightUnit kept as OTHER");
+                (WeightUnit::Other, 1.0)
+            },
+            |&(_, unit, factor)| (unit, factor),
+        );
     Some(Weight {
         value: value * factor,
         unit,
@@ -181,19 +185,16 @@ pub(crate) fn weight_to_wire(weight: Option<&Weight>) -> (Option<f64>, Option<St
         .unwrap_or((None, None))
 }
 
-/// A cannabinoid content; a missing unit is taken as percent, an unknown one is logged
-/// and dropped, and so is a negative content.
+/// A cannabinoid content; a missing unit is taken as percent, an unknown one is kept
+/// as `OTHER` (logged); a negative content is dropped.
 pub(crate) fn potency(value: Option<f64>, unit: Option<&str>) -> Option<Potency> {
     let value = value.filter(|v| measure(*v))?;
     let unit = match unit {
         None => PotencyUnit::Percent,
-        Some(raw) => match lookup(POTENCY_UNITS, raw) {
-            Some(unit) => *unit,
-            None => {
-                tracing::warn!(vendor = "dispense", value = raw, "unknown potency unit");
-                return None;
-            }
-        },
+        Some(raw) => lookup(POTENCY_UNITS, raw).copied().unwrap_or_else(|| {
+            tracing::warn!(vendor = "dispense", "unknown potency unit kept as OTHER");
+            PotencyUnit::Other
+        }),
     };
     Some(Potency { value, unit })
 }
@@ -218,28 +219,25 @@ pub(crate) fn money(major: f64) -> Option<Money> {
 /// Checks what serde cannot: quantities and prices in range, ids present.
 pub(crate) fn validate_product(product: &Product) -> Result<(), String> {
     if product.id.trim().is_empty() {
-        return Err("empty id".to_owned());
+        return Err("missing field `id`".to_owned());
     }
     if product.quantity < 0 {
-        return Err(format!("negative quantity {}", product.quantity));
+        return Err("negative `quantity`".to_owned());
     }
     if let Some(price) = product.price
         && !(price.is_finite() && price >= 0.0)
     {
-        return Err(format!("invalid price {price}"));
+        return Err("negative or non-finite `price`".to_owned());
     }
-    if let Some(v) = product.variants.iter().find(|v| v.quantity < 0) {
-        return Err(format!(
-            "variant {} has negative quantity {}",
-            v.id, v.quantity
-        ));
+    if product.variants.iter().any(|v| v.quantity < 0) {
+        return Err("negative `variants.quantity`".to_owned());
     }
-    if let Some(v) = product
+    if product
         .variants
         .iter()
-        .find(|v| v.price.is_some_and(|p| !(p.is_finite() && p >= 0.0)))
+        .any(|v| v.price.is_some_and(|p| !(p.is_finite() && p >= 0.0)))
     {
-        return Err(format!("variant {} has invalid price {:?}", v.id, v.price));
+        return Err("negative or non-finite `variants.price`".to_owned());
     }
     Ok(())
 }
@@ -489,14 +487,14 @@ pub(crate) fn validate_order(order: &Order) -> Result<(), String> {
     if order.id.trim().is_empty() {
         return Err("empty id".to_owned());
     }
-    if let Some(item) = order.items.iter().find(|i| i.quantity < 0) {
-        return Err(format!("item {} has negative quantity", item.product));
+    if order.items.iter().any(|i| i.quantity < 0) {
+        return Err("negative `items.quantity`".to_owned());
     }
     if !(order.total.is_finite() && order.items.iter().all(|i| i.price.is_finite())) {
         return Err("non-finite amount".to_owned());
     }
-    if let Some(item) = order.items.iter().find(|i| i.price < 0.0) {
-        return Err(format!("item {} has negative price", item.product));
+    if order.items.iter().any(|i| i.price < 0.0) {
+        return Err("negative `items.price`".to_owned());
     }
     Ok(())
 }

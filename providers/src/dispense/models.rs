@@ -9,6 +9,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::lenient;
+
 /// The envelope of every list: `count` is the total number of matching
 /// records, `pageCount` the number on this page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -61,15 +63,19 @@ pub(crate) struct Image {
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Variant {
     /// The variant's own product id.
+    #[serde(with = "lenient::id")]
     pub id: String,
     /// Display name of the variant (e.g. `3.5g`).
     #[serde(default)]
     pub name: Option<String>,
     /// Units in stock.
+    #[serde(with = "lenient::count")]
     pub quantity: i64,
     /// Unit price, major units.
+    #[serde(default)]
     pub price: Option<f64>,
-    /// Sellable online.
+    /// Sellable online; absent: not offered.
+    #[serde(default)]
     pub enable: bool,
     /// Removed from the menu.
     #[serde(default)]
@@ -87,6 +93,7 @@ pub(crate) struct Variant {
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Product {
     /// Product id.
+    #[serde(with = "lenient::id")]
     pub id: String,
     /// Display name.
     pub name: String,
@@ -109,6 +116,7 @@ pub(crate) struct Product {
     /// Menu price, major units (USD).
     pub price: Option<f64>,
     /// Units in stock now.
+    #[serde(with = "lenient::count")]
     pub quantity: i64,
     /// Units received in total.
     pub quantity_total: Option<i64>,
@@ -116,23 +124,26 @@ pub(crate) struct Product {
     pub quantity_sold: Option<i64>,
     /// Low-stock threshold.
     pub quantity_threshold: Option<i64>,
-    /// Enabled (visible and sellable on the menu).
-    pub enable: bool,
-    /// Other sizes of the same product, when grouped.
+    /// Enabled (visible and sellable on the menu); absent: not offered.
     #[serde(default)]
+    pub enable: bool,
+    /// Other sizes of the same product, when grouped; `null` is none.
+    #[serde(default, with = "lenient::list")]
     pub variants: Vec<Variant>,
     /// Lab results.
     pub labs: Option<Labs>,
     /// Primary image URL.
     #[serde(default)]
     pub image: Option<String>,
-    /// All images.
-    #[serde(default)]
+    /// All images; `null` is none.
+    #[serde(default, with = "lenient::list")]
     pub images: Vec<Image>,
     /// Created.
-    #[serde(default)]
+    #[serde(default, with = "lenient::opt_time")]
     pub created: Option<DateTime<Utc>>,
-    /// Last modified (stock changes included).
+    /// Last modified (stock changes included). A time without an offset is UTC,
+    /// as Dispense's `modifiedStart` filter is [guess].
+    #[serde(with = "lenient::time")]
     pub modified: DateTime<Utc>,
 }
 

@@ -309,8 +309,14 @@ impl PosProvider for DutchieProvider {
         let location_id = self.location_id().await?.to_owned();
         let read_at = Utc::now();
         let mut decoder = ListDecoder::inventory();
-        self.pull(&ep::INVENTORY, &[], &mut decoder, |item| {
-            mapping::stock_item(&item, &location_id, read_at)
+        let rooms = self.settings.sellable_rooms.as_deref();
+        // The per-room breakdown only when some rooms alone are sellable.
+        let query: Vec<_> = rooms
+            .map(|_| ("includeRoomQuantities", "true".to_owned()))
+            .into_iter()
+            .collect();
+        self.pull(&ep::INVENTORY, &query, &mut decoder, |item| {
+            mapping::stock_item(&item, &location_id, read_at, rooms)
         })
         .await?;
         Ok(StockSnapshot {

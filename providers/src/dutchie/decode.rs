@@ -19,6 +19,8 @@ use crate::model::{
 pub(crate) struct ListDecoder<T> {
     endpoint: &'static str,
     id_field: &'static str,
+    /// Names a rejected record that has no `id_field` (stock: its product).
+    fallback_id_field: Option<&'static str>,
     seen: HashSet<String>,
     /// Records read and mapped.
     pub items: Vec<T>,
@@ -41,6 +43,7 @@ impl<T> ListDecoder<T> {
         ListDecoder {
             endpoint,
             id_field,
+            fallback_id_field: None,
             seen: HashSet::new(),
             items: Vec::new(),
             rejected: Vec::new(),
@@ -67,15 +70,17 @@ impl<T> ListDecoder<T> {
             if let Some(id) = &id
                 && !self.seen.insert(id.clone())
             {
-                let reason = format!("duplicate {} {id}", self.id_field);
+                let reason = format!("duplicate `{}`", self.id_field);
                 self.reject(id.clone().into(), reason);
                 continue;
             }
             count.new += 1;
-            match serde_json::from_value::<W>(element)
-                .map_err(|e| e.to_string())
-                .and_then(&mut map)
-            {
+            let id = id.or_else(|| {
+                self.fallback_id_field
+                    .and_then(|field| element.get(field))
+                    .and_then(id_text)
+            });
+            match crate::record::read::<W>(element).and_then(&mut map) {
                 Ok(item) => self.items.push(item),
                 Err(reason) => self.reject(id, reason),
             }
@@ -102,9 +107,14 @@ impl ListDecoder<ExternalProduct> {
 }
 
 impl ListDecoder<StockRecord> {
-    /// The decoder of `GET /inventory` (one record per package).
+    /// The decoder of `GET /inventory` (one record per package). A package listed
+    /// twice is spotted by its `inventoryId` when it has one; a rejected record
+    /// without one is named by its `productId`.
     pub(crate) fn inventory() -> Self {
-        Self::new(ep::INVENTORY.name, "inventoryId")
+        ListDecoder {
+            fallback_id_field: Some("productId"),
+            ..Self::new(ep::INVENTORY.name, "inventoryId")
+        }
     }
 }
 
@@ -124,7 +134,11 @@ impl ListDecoder<ExternalTransaction> {
 
 fn id_text(v: &Value) -> Option<String> {
     match v {
-        Value::Number(n) => Some(n.to_string()),
+        Value::Number(n) => Some(
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+                .map_or_else(|| n.to_string(), |f| (f as i64).to_string()),
+        ),
         Value::String(s) if !s.is_empty() => Some(s.clone()),
         _ => None,
     }

@@ -42,6 +42,14 @@ pub const KIND: ProviderKind = ProviderKind {
             secret: false,
             example: Some("location_key"),
         },
+        SettingField {
+            name: "sellable_rooms",
+            label: "Sellable rooms",
+            help: "Rooms whose stock is offered online, comma-separated, any case (e.g. the sales floor, not the vault); empty offers Dutchie's quantityAvailable.",
+            required: false,
+            secret: false,
+            example: Some("Sales Floor, Pre-Order"),
+        },
     ],
     capabilities: Capabilities {
         webhooks: false,

@@ -14,7 +14,8 @@ use super::settings::DutchieSettings;
 use super::{vocab, wire_time};
 use crate::model::{
     ExternalCustomer, ExternalLocation, ExternalProduct, ExternalTransaction, Fulfillment, Money,
-    OrderSubmission, PosOrderStatus, Potency, StockRecord, TransactionLine, Weight, WeightUnit,
+    OrderSubmission, PosOrderStatus, Potency, PotencyUnit, StockRecord, TransactionLine, Weight,
+    WeightUnit,
 };
 
 /// Why a record was rejected.
@@ -51,44 +52,37 @@ pub(crate) fn location(
 fn money(major: Option<f64>, currency: &str, field: &str) -> Result<Option<Money>, Reason> {
     match major {
         None => Ok(None),
-        Some(v) if v < 0.0 => Err(format!("negative {field} {v}")),
+        Some(v) if v < 0.0 => Err(format!("negative `{field}`")),
         Some(v) => Money::from_major(v, currency)
             .map(Some)
-            .ok_or_else(|| format!("non-finite {field}")),
+            .ok_or_else(|| format!("non-finite `{field}`")),
     }
 }
 
+/// A content; a missing unit is percent, an unknown one is kept as `OTHER` (logged).
 fn potency(value: Option<f64>, unit: Option<&str>, field: &str) -> Option<Potency> {
     let value = value.filter(|v| v.is_finite() && *v >= 0.0)?;
-    let raw_unit = unit.unwrap_or("%");
-    match vocab::potency_unit(raw_unit) {
-        Some(unit) => Some(Potency { value, unit }),
-        None => {
-            tracing::warn!(
-                vendor = "dutchie",
-                field,
-                unit = raw_unit,
-                "unknown potency unit; value dropped"
-            );
-            None
-        }
-    }
+    let raw_unit = unit.filter(|u| !u.trim().is_empty()).unwrap_or("%");
+    let unit = vocab::potency_unit(raw_unit).unwrap_or_else(|| {
+        tracing::warn!(
+            vendor = "dutchie",
+            field,
+            "unknown potency unit kept as OTHER"
+        );
+        PotencyUnit::Other
+    });
+    Some(Potency { value, unit })
 }
 
+/// A net weight; a missing unit is grams, an unknown one is kept as `OTHER` (logged).
 fn net_weight(value: Option<f64>, unit: Option<&str>) -> Option<Weight> {
     let value = value.filter(|v| v.is_finite() && *v >= 0.0)?;
-    let raw_unit = unit.unwrap_or("g");
-    match vocab::weight_unit(raw_unit) {
-        Some(unit) => Some(Weight { value, unit }),
-        None => {
-            tracing::warn!(
-                vendor = "dutchie",
-                unit = raw_unit,
-                "unknown net weight unit; weight dropped"
-            );
-            None
-        }
-    }
+    let raw_unit = unit.filter(|u| !u.trim().is_empty()).unwrap_or("g");
+    let unit = vocab::weight_unit(raw_unit).unwrap_or_else(|| {
+        tracing::warn!(vendor = "dutchie", "unknown net weight unit kept as OTHER");
+        WeightUnit::Other
+    });
+    Some(Weight { value, unit })
 }
 
 /// A catalog item. Rejected: no name, negative prices.
@@ -96,7 +90,7 @@ pub(crate) fn product(p: ProductDetail, currency: &str) -> Result<ExternalProduc
     let name = p
         .product_name
         .filter(|n| !n.trim().is_empty())
-        .ok_or("missing productName")?;
+        .ok_or("missing field `productName`")?;
     let net_weight = net_weight(p.net_weight, p.net_weight_unit.as_deref());
     let volume_ml = net_weight
         .filter(|w| w.unit == WeightUnit::Milliliters)
@@ -144,15 +138,51 @@ pub(crate) fn product(p: ProductDetail, currency: &str) -> Result<ExternalProduc
     })
 }
 
-/// One package's count, checked. Rejected: negative or non-finite quantity.
+/// What one package offers online: `quantityAvailable`, or with `sellable_rooms`
+/// the sum of its stock in those rooms (names matched case-insensitively).
+fn sellable_quantity(
+    item: &InventoryItem,
+    sellable_rooms: Option<&[String]>,
+) -> Result<f64, Reason> {
+    let Some(rooms) = sellable_rooms else {
+        return Ok(item.quantity_available);
+    };
+    let per_room = item
+        .room_quantities
+        .as_ref()
+        .ok_or("missing field `roomQuantities` (the connection sells from some rooms only)")?;
+    let sellable = |name: &Option<String>| {
+        name.as_deref().is_some_and(|n| {
+            rooms
+                .iter()
+                .any(|r| r.trim().eq_ignore_ascii_case(n.trim()))
+        })
+    };
+    let mut total = 0.0;
+    for room in per_room.iter().filter(|r| sellable(&r.room)) {
+        match room.quantity_available {
+            Some(q) if q.is_finite() && q >= 0.0 => total += q,
+            Some(_) => return Err("invalid `roomQuantities.quantityAvailable`".into()),
+            None => {}
+        }
+    }
+    Ok(total)
+}
+
+/// One package's count, checked. Rejected: negative or non-finite quantity; with
+/// `sellable_rooms`, no room breakdown.
 pub(crate) fn stock_item(
     item: &InventoryItem,
     location_id: &str,
     read_at: DateTime<Utc>,
+    sellable_rooms: Option<&[String]>,
 ) -> Result<StockRecord, Reason> {
-    let q = item.quantity_available;
-    if !q.is_finite() || q < 0.0 {
-        return Err(format!("invalid quantityAvailable {q}"));
+    let q = sellable_quantity(item, sellable_rooms)?;
+    if !q.is_finite() {
+        return Err("non-finite `quantityAvailable`".into());
+    }
+    if q < 0.0 {
+        return Err("negative `quantityAvailable`".into());
     }
     Ok(StockRecord {
         external_product_id: item.product_id.to_string(),
@@ -194,13 +224,22 @@ fn non_empty(s: Option<String>) -> Option<String> {
     s.filter(|v| !v.trim().is_empty())
 }
 
-/// A customer profile. Rejected: an unreadable `lastModifiedDateUTC`.
+/// A customer profile. `lastModifiedDateUTC` is a plain string in the schema: one
+/// that is not a time is dropped (logged), not fatal.
 pub(crate) fn customer(c: Customer) -> Result<ExternalCustomer, Reason> {
-    let modified_at = match c.last_modified_date_utc.as_deref() {
+    let modified_at = match c.last_modified_date_utc.as_deref().map(str::trim) {
         None | Some("") => None,
-        Some(raw) => Some(
-            wire_time::parse(raw).ok_or_else(|| format!("invalid lastModifiedDateUTC {raw:?}"))?,
-        ),
+        Some(raw) => {
+            let parsed = wire_time::parse(raw);
+            if parsed.is_none() {
+                tracing::warn!(
+                    vendor = "dutchie",
+                    customer = c.customer_id,
+                    "unreadable customer lastModifiedDateUTC ignored"
+                );
+            }
+            parsed
+        }
     };
     Ok(ExternalCustomer {
         external_id: c.customer_id.to_string(),
@@ -220,19 +259,18 @@ pub(crate) fn customer(c: Customer) -> Result<ExternalCustomer, Reason> {
     })
 }
 
+/// One line. Bulk goods sold by weight have fractional quantities: a fraction of a
+/// unit counts as one unit sold. Rejected: a negative or non-finite quantity.
 fn transaction_line(item: TransactionItem, currency: &str) -> Result<TransactionLine, Reason> {
     let q = item.quantity;
-    if !q.is_finite() || q < 0.0 || q.fract() != 0.0 {
-        return Err(format!(
-            "product {}: quantity {q} is not a whole, non-negative number",
-            item.product_id
-        ));
+    if !q.is_finite() || q < 0.0 {
+        return Err("negative or non-finite `items.quantity`".into());
     }
     Ok(TransactionLine {
         external_product_id: item.product_id.to_string(),
-        quantity: q as i64,
+        quantity: q.ceil().min(i64::MAX as f64) as i64,
         amount: Money::from_major(item.total_price.abs(), currency)
-            .ok_or_else(|| format!("product {}: non-finite totalPrice", item.product_id))?,
+            .ok_or("non-finite `items.totalPrice`")?,
         returned: item.is_returned.unwrap_or(false),
         package_tag: non_empty(item.package_id),
     })
@@ -256,7 +294,15 @@ pub(crate) fn transaction(
         external_customer_id: t.customer_id.filter(|id| *id > 0).map(|id| id.to_string()),
         external_location_id: location_id.to_owned(),
         occurred_at: t.transaction_date,
-        total: Money::from_major(t.total.abs(), currency).ok_or("non-finite total")?,
+        total: match t.total {
+            Some(total) => Money::from_major(total.abs(), currency).ok_or("non-finite `total`")?,
+            None => Money {
+                amount: lines
+                    .iter()
+                    .fold(0i64, |sum, line| sum.saturating_add(line.amount.amount)),
+                currency: currency.to_owned(),
+            },
+        },
         lines,
         is_return,
         return_of: t.return_on_transaction_id.map(|id| id.to_string()),
@@ -413,7 +459,7 @@ mod tests {
         .unwrap();
         assert_eq!(odd.category, ProductCategory::Other);
         assert_eq!(odd.category_raw.as_deref(), Some("Clones"));
-        assert_eq!(odd.thc, None);
+        assert_eq!(odd.thc.unwrap().unit, PotencyUnit::Other);
         assert_eq!(odd.rec_price, Some(Money::usd(1000)));
 
         assert!(product(detail(serde_json::json!({"productId": 9})), "USD").is_err());

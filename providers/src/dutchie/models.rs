@@ -11,11 +11,13 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::wire_time;
+use crate::lenient;
 
 /// `LocationIdentity`: what `GET /whoami` says about the key's location.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct LocationIdentity {
+    #[serde(with = "lenient::int")]
     pub location_id: i32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lsp_id: Option<i32>,
@@ -45,6 +47,7 @@ pub(crate) struct LocationIdentity {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct ProductDetail {
+    #[serde(with = "lenient::int")]
     pub product_id: i32,
     #[serde(default)]
     pub sku: Option<String>,
@@ -102,11 +105,20 @@ pub(crate) struct ProductDetail {
     pub last_modified_date_utc: Option<DateTime<Utc>>,
 }
 
-/// `InventoryItem`: one package with stock from `GET /inventory`.
+/// `InventoryItem`: one package with stock from `GET /inventory`. The schema
+/// requires no field; Canopy needs `productId` and `quantityAvailable` (and
+/// `roomQuantities` when the connection sells from some rooms only).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct InventoryItem {
-    pub inventory_id: i32,
+    /// The package record's id: only used to spot a record listed twice.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "lenient::opt_int"
+    )]
+    pub inventory_id: Option<i32>,
+    #[serde(with = "lenient::int")]
     pub product_id: i32,
     #[serde(default)]
     pub sku: Option<String>,
@@ -129,6 +141,25 @@ pub(crate) struct InventoryItem {
     pub flower_equivalent: Option<f64>,
     #[serde(default, with = "wire_time::opt")]
     pub last_modified_date_utc: Option<DateTime<Utc>>,
+    /// The stock per room (with `includeRoomQuantities=true`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub room_quantities: Option<Vec<InventoryRoomQuantity>>,
+}
+
+/// `InventoryRoomQuantity`: a package's stock in one room (sales floor, vault, …).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct InventoryRoomQuantity {
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "lenient::opt_int"
+    )]
+    pub room_id: Option<i32>,
+    #[serde(default)]
+    pub room: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity_available: Option<f64>,
 }
 
 /// `Customer`: a customer profile from `GET /customer/customers[-paginated]`
@@ -136,6 +167,7 @@ pub(crate) struct InventoryItem {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Customer {
+    #[serde(with = "lenient::int")]
     pub customer_id: i32,
     #[serde(default)]
     pub first_name: Option<String>,
@@ -248,6 +280,7 @@ pub(crate) struct CustomerSearchResult {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Transaction {
+    #[serde(with = "lenient::int")]
     pub transaction_id: i32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<i32>,
@@ -255,7 +288,9 @@ pub(crate) struct Transaction {
     pub transaction_date: DateTime<Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_void: Option<bool>,
-    pub total: f64,
+    /// Absent: the sum of the items' `totalPrice`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<f64>,
     #[serde(default)]
     pub items: Option<Vec<TransactionItem>>,
     #[serde(
@@ -286,6 +321,7 @@ pub(crate) struct Transaction {
 pub(crate) struct TransactionItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction_id: Option<i32>,
+    #[serde(with = "lenient::int")]
     pub product_id: i32,
     pub total_price: f64,
     pub quantity: f64,
@@ -332,6 +368,7 @@ pub(crate) struct PreOrderItem {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct PreOrderStatus {
+    #[serde(with = "lenient::int")]
     pub pre_order_id: i32,
     #[serde(default)]
     pub status: Option<String>,

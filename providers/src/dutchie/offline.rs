@@ -35,7 +35,7 @@ pub fn decode_responses(body: &[u8]) -> DecodedResponses {
 
     let mut inventory = ListDecoder::inventory();
     inventory.page(value.clone(), |item| {
-        mapping::stock_item(&item, LOCATION_ID, DateTime::UNIX_EPOCH)
+        mapping::stock_item(&item, LOCATION_ID, DateTime::UNIX_EPOCH, None)
     });
     out.stock = mapping::stock_per_product(inventory.items);
     out.rejected.extend(inventory.rejected);

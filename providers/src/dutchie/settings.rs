@@ -74,6 +74,15 @@ pub struct DutchieSettings {
     pub customer_type: String,
     /// Client-side rate limits.
     pub rate_limits: DutchieRateLimits,
+    /// The rooms whose stock is offered online (`roomQuantities[].room`, matched
+    /// case-insensitively); `None` offers Dutchie's `quantityAvailable`. Read from a
+    /// list or a comma-separated string (the admin form's text input).
+    #[serde(
+        default,
+        deserialize_with = "sellable_rooms",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sellable_rooms: Option<Vec<String>>,
     /// Timeouts shared by all vendors.
     #[serde(flatten)]
     pub common: CommonSettings,
@@ -93,9 +102,32 @@ impl Default for DutchieSettings {
             delivery_order_type: "Delivery".to_owned(),
             customer_type: "Recreational".to_owned(),
             rate_limits: DutchieRateLimits::default(),
+            sellable_rooms: None,
             common: CommonSettings::default(),
         }
     }
+}
+
+/// A list of room names, or one comma-separated string; blanks dropped, and an
+/// empty list (or blank string) means "not set".
+fn sellable_rooms<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Rooms {
+        List(Vec<String>),
+        Text(String),
+    }
+    let names: Vec<String> = match Option::<Rooms>::deserialize(d)? {
+        None => Vec::new(),
+        Some(Rooms::List(list)) => list,
+        Some(Rooms::Text(text)) => text.split(',').map(str::to_owned).collect(),
+    };
+    let names: Vec<String> = names
+        .iter()
+        .map(|n| n.trim().to_owned())
+        .filter(|n| !n.is_empty())
+        .collect();
+    Ok((!names.is_empty()).then_some(names))
 }
 
 impl DutchieSettings {
@@ -130,5 +162,22 @@ mod tests {
         assert_eq!(s.rate_limits.reporting_per_minute, 600);
         assert_eq!(s.rate_limits.baseline_per_minute, 120);
         assert_eq!(s.common.request_timeout_ms, Some(2000));
+        assert_eq!(s.sellable_rooms, None);
+    }
+
+    #[test]
+    fn sellable_rooms_from_a_list_or_a_comma_separated_string() {
+        let rooms = |v: serde_json::Value| {
+            DutchieSettings::from_json(&serde_json::json!({ "sellable_rooms": v }))
+                .unwrap()
+                .sellable_rooms
+        };
+        let floor = Some(vec!["Sales Floor".to_owned(), "Back".to_owned()]);
+        assert_eq!(rooms(serde_json::json!(["Sales Floor", " Back "])), floor);
+        assert_eq!(rooms(serde_json::json!("Sales Floor, Back,")), floor);
+        assert_eq!(rooms(serde_json::json!(" ")), None);
+        assert_eq!(rooms(serde_json::json!([])), None);
+        assert_eq!(rooms(serde_json::Value::Null), None);
+        assert!(DutchieSettings::from_json(&serde_json::json!({"sellable_rooms": 3})).is_err());
     }
 }

@@ -173,9 +173,9 @@ pub(crate) fn potency_unit(raw: &str) -> Option<PotencyUnit> {
     lookup(POTENCY_UNITS, raw)
 }
 
-/// Dutchie's spelling of a potency unit.
+/// Dutchie's spelling of a potency unit (`OTHER`, whose spelling is lost, as "other").
 pub(crate) fn potency_unit_name(unit: PotencyUnit) -> &'static str {
-    canonical(POTENCY_UNITS, &unit).unwrap_or("%")
+    canonical(POTENCY_UNITS, &unit).unwrap_or("other")
 }
 
 /// Reads `netWeightUnit`.
@@ -183,9 +183,9 @@ pub(crate) fn weight_unit(raw: &str) -> Option<WeightUnit> {
     lookup(WEIGHT_UNITS, raw)
 }
 
-/// Dutchie's spelling of a weight unit.
+/// Dutchie's spelling of a weight unit (`OTHER`, whose spelling is lost, as "other").
 pub(crate) fn weight_unit_name(unit: WeightUnit) -> &'static str {
-    canonical(WEIGHT_UNITS, &unit).unwrap_or("g")
+    canonical(WEIGHT_UNITS, &unit).unwrap_or("other")
 }
 
 /// Maps a pre-order status; `None` (logged) for a value Canopy does not know.

@@ -2,25 +2,18 @@
 //!
 //! The OpenAPI document types them `date-time`, but the API (a .NET service)
 //! also sends times without an offset (`2024-05-01T12:30:00` or with
-//! fractional seconds), which are UTC. Reading accepts both; writing always
-//! produces RFC 3339 with a `Z`.
+//! fractional seconds). Assumption: a naive time is UTC, not the store's local
+//! time — every time field Canopy reads is named or documented as UTC
+//! (`lastModifiedDateUTC`, `transactionDate` filtered by `FromDateUTC`), and dates
+//! of birth and card expiries keep their calendar date either way. Reading
+//! accepts both; writing always produces RFC 3339 with a `Z`.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, Utc};
-use serde::{Deserialize, Deserializer, Serializer};
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use serde::{Deserializer, Serializer};
 
 /// Parses a Dutchie time: RFC 3339, or a naive date-time taken as UTC, or a bare date at midnight UTC.
 pub(crate) fn parse(raw: &str) -> Option<DateTime<Utc>> {
-    let raw = raw.trim();
-    if let Ok(t) = DateTime::parse_from_rfc3339(raw) {
-        return Some(t.with_timezone(&Utc));
-    }
-    if let Ok(t) = NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M:%S%.f") {
-        return Some(t.and_utc());
-    }
-    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-        .ok()
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|t| t.and_utc())
+    crate::lenient::parse_time(raw)
 }
 
 /// Formats a time as Dutchie accepts it in queries and bodies.
@@ -50,13 +43,7 @@ pub(crate) mod opt {
     pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Option<DateTime<Utc>>, D::Error> {
-        match Option::<String>::deserialize(deserializer)? {
-            None => Ok(None),
-            Some(raw) if raw.trim().is_empty() => Ok(None),
-            Some(raw) => parse(&raw)
-                .map(Some)
-                .ok_or_else(|| serde::de::Error::custom(format_args!("invalid date-time {raw:?}"))),
-        }
+        crate::lenient::opt_time::deserialize(deserializer)
     }
 }
 
@@ -74,9 +61,7 @@ pub(crate) mod required {
     pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
         deserializer: D,
     ) -> Result<DateTime<Utc>, D::Error> {
-        let raw = String::deserialize(deserializer)?;
-        parse(&raw)
-            .ok_or_else(|| serde::de::Error::custom(format_args!("invalid date-time {raw:?}")))
+        crate::lenient::time::deserialize(deserializer)
     }
 }
 

@@ -326,9 +326,9 @@ pub(super) fn parse_records<T: DeserializeOwned>(
             .iter()
             .find_map(|field| value.get(field))
             .map(|id| id.as_str().map_or_else(|| id.to_string(), str::to_owned));
-        match serde_json::from_value(value) {
+        match crate::record::read(value) {
             Ok(record) => parsed.push(record),
-            Err(e) => rejected.push(reject(endpoint.name, external_id, e.to_string())),
+            Err(reason) => rejected.push(reject(endpoint.name, external_id, reason)),
         }
     }
     (parsed, rejected)

@@ -40,7 +40,10 @@ fn menu_page_parses_with_cursor_and_lenient_scalars() {
     assert_eq!(products.len(), 4);
     let blue_dream = &products[0];
     assert_eq!(
-        (blue_dream.id.as_str(), blue_dream.product_id.as_str()),
+        (
+            blue_dream.id.as_deref().unwrap_or_default(),
+            blue_dream.product_id.as_str()
+        ),
         ("90001", "4401")
     );
     assert_eq!(blue_dream.prices.price_eighth_ounce, Some(35.5));

@@ -26,6 +26,11 @@
 //!   listing: customers arrive on carts (webhooks), so the adapter reads none.
 //!   Paths below; bodies in `models.rs`.
 //! - **Stores.** `GET /partner/v1/stores/{id}` describes a store.
+//! - **Rooms.** No equivalent of Dutchie's `sellable_rooms`: the menu API
+//!   [seen] describes what the store sells online, with no per-room (sales
+//!   floor / vault) stock, and the per-weight `inventory` map is itself our
+//!   guess. Stock Jane lists is taken as sellable; a store that keeps vault
+//!   stock off its Jane menu already does what `sellable_rooms` does.
 
 use crate::model::OrderStatus;
 

@@ -127,21 +127,21 @@ pub(crate) fn format_time(time: DateTime<Utc>) -> String {
     time.format(TIME_FORMAT).to_string()
 }
 
-/// The weights a menu product is sold in, in its own order. Unknown entries
-/// are logged and skipped; none at all means the product is sold `each`.
+/// The weights a menu product is sold in, in its own order, each once. Unknown
+/// entries are logged and skipped; none known means the product is sold `each`.
 pub(crate) fn weights(product: &MenuProduct) -> Vec<JaneWeight> {
-    let weights: Vec<JaneWeight> = product
-        .available_weights
-        .iter()
-        .filter_map(|raw| {
-            let weight = JaneWeight::parse(raw);
-            if weight.is_none() {
-                tracing::warn!(vendor = "jane", product_id = %product.product_id, weight = %raw, "unknown Jane weight; skipped");
+    let mut weights: Vec<JaneWeight> = Vec::with_capacity(product.available_weights.len());
+    for raw in &product.available_weights {
+        match JaneWeight::parse(raw) {
+            Some(weight) if !weights.contains(&weight) => weights.push(weight),
+            Some(_) => {}
+            None => {
+                tracing::warn!(vendor = "jane", product_id = %product.product_id, "unknown Jane weight; skipped");
             }
-            weight
-        })
-        .collect();
-    if product.available_weights.is_empty() {
+        }
+    }
+    if weights.is_empty() {
+        // No weight Canopy knows (or none listed): the product is kept, sold by the unit.
         vec![JaneWeight::Each]
     } else {
         weights
@@ -158,21 +158,15 @@ pub(crate) fn products(
 ) -> Result<Vec<ExternalProduct>, String> {
     check_inventory(product)?;
     let weights = weights(product);
-    if weights.is_empty() {
-        return Err(format!(
-            "no known weight among {:?}",
-            product.available_weights
-        ));
-    }
-    if let Some(price) = weights
+    if weights
         .iter()
         .filter_map(|w| w.price(product.prices))
-        .find(|p| *p < 0.0)
+        .any(|p| p < 0.0)
     {
-        return Err(format!("negative price {price}"));
+        return Err("negative `price_*`".to_owned());
     }
     let (category, category_raw) = category(
-        &product.kind,
+        product.kind.as_deref().unwrap_or_default(),
         product.kind_subtype.as_deref(),
         product.root_subtype.as_deref(),
     );
@@ -230,9 +224,10 @@ pub(crate) fn products(
 
 /// A negative count makes the whole record unusable, for the catalog as for stock.
 fn check_inventory(product: &MenuProduct) -> Result<(), String> {
-    match product.inventory.iter().find(|(_, units)| **units < 0) {
-        Some((weight, units)) => Err(format!("negative inventory {units} for weight {weight:?}")),
-        None => Ok(()),
+    if product.inventory.values().any(|units| *units < 0) {
+        Err("negative `inventory`".to_owned())
+    } else {
+        Ok(())
     }
 }
 
@@ -328,16 +323,12 @@ fn split_name(full: Option<&str>) -> (Option<String>, Option<String>) {
 
 /// Checks what serde cannot on a cart's lines: no negative count or unit price.
 pub(crate) fn check_cart(cart: &Cart) -> Result<(), String> {
-    match cart
-        .products
-        .iter()
-        .find(|l| l.count < 0 || l.unit_price < 0.0)
-    {
-        Some(l) => Err(format!(
-            "product {}: count {} at {} is negative",
-            l.product_id, l.count, l.unit_price
-        )),
-        None => Ok(()),
+    if cart.products.iter().any(|l| l.count < 0) {
+        Err("negative `products.count`".to_owned())
+    } else if cart.products.iter().any(|l| l.unit_price < 0.0) {
+        Err("negative `products.unit_price`".to_owned())
+    } else {
+        Ok(())
     }
 }
 

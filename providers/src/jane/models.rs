@@ -6,11 +6,13 @@
 //! leave it. They are `Serialize` as well as `Deserialize` because the Jane
 //! simulator serves the same shapes. Jane sends ids as numbers and prices
 //! sometimes as strings, so ids and amounts are read leniently (see
-//! [`lenient`]); anything else of the wrong type fails the record.
+//! [`crate::lenient`]); anything else of the wrong type fails the record.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+
+pub(crate) use crate::lenient;
 
 /// The paging envelope every Jane list endpoint answers with:
 /// `{data: {...}, metadata: {count, total, pagination_id}}`.
@@ -53,8 +55,9 @@ pub(crate) struct Carts<C> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct MenuProduct {
     /// The menu product id (per store); not the same id as `product_id` [doc].
-    #[serde(with = "lenient::id")]
-    pub id: String,
+    /// Canopy does not need it.
+    #[serde(default, with = "lenient::opt_id")]
+    pub id: Option<String>,
     /// Jane's product id, shared across stores; what carts and orders reference.
     #[serde(with = "lenient::id")]
     pub product_id: String,
@@ -63,8 +66,10 @@ pub(crate) struct MenuProduct {
     /// Brand name.
     #[serde(default)]
     pub brand: Option<String>,
-    /// Jane's product kind: `flower`, `pre-roll`, `vape`, `extract`, `edible`, …
-    pub kind: String,
+    /// Jane's product kind: `flower`, `pre-roll`, `vape`, `extract`, `edible`, …;
+    /// absent or unknown: category OTHER.
+    #[serde(default)]
+    pub kind: Option<String>,
     /// Finer kind, e.g. `Cartridges`, `Gummies`.
     #[serde(default)]
     pub kind_subtype: Option<String>,
@@ -81,16 +86,16 @@ pub(crate) struct MenuProduct {
     #[serde(default, with = "lenient::opt_amount")]
     pub percent_cbd: Option<f64>,
     /// The weights this product is sold in: `each`, `half gram`, `gram`, `eighth ounce`, …
-    #[serde(default)]
+    #[serde(default, with = "lenient::list")]
     pub available_weights: Vec<String>,
     /// The most units of one weight a cart may hold.
-    #[serde(default)]
+    #[serde(default, with = "lenient::opt_int")]
     pub max_cart_quantity: Option<i32>,
     /// Price per weight, in dollars.
     #[serde(flatten)]
     pub prices: WeightPrices,
     /// Image URLs.
-    #[serde(default)]
+    #[serde(default, with = "lenient::list")]
     pub image_urls: Vec<String>,
     /// Units on hand per weight, keyed like `available_weights` [guess].
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -349,116 +354,4 @@ pub(crate) struct TokenResponse {
     pub token_type: String,
     /// Lifetime in seconds (about an hour).
     pub expires_in: u64,
-}
-
-/// Readers for Jane's loosely typed fields: ids arrive as numbers or
-/// strings, amounts as numbers or decimal strings. Output is canonical
-/// (ids as strings, amounts as numbers).
-pub(crate) mod lenient {
-    use serde::{Deserialize, Deserializer, Serializer, de::Error};
-
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Scalar {
-        Int(i64),
-        Float(f64),
-        Text(String),
-    }
-
-    fn scalar_to_id<E: Error>(value: Scalar) -> Result<String, E> {
-        match value {
-            Scalar::Int(n) => Ok(n.to_string()),
-            Scalar::Text(s) if !s.trim().is_empty() => Ok(s),
-            Scalar::Text(_) => Err(E::custom("empty id")),
-            Scalar::Float(f) => Err(E::custom(format!("id is not an integer: {f}"))),
-        }
-    }
-
-    fn scalar_to_amount<E: Error>(value: Scalar) -> Result<f64, E> {
-        let amount = match value {
-            Scalar::Int(n) => n as f64,
-            Scalar::Float(f) => f,
-            Scalar::Text(s) => s
-                .trim()
-                .parse::<f64>()
-                .map_err(|_| E::custom(format!("not a number: {s:?}")))?,
-        };
-        if amount.is_finite() {
-            Ok(amount)
-        } else {
-            Err(E::custom("amount is not finite"))
-        }
-    }
-
-    /// A required id.
-    pub(crate) mod id {
-        use super::*;
-
-        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-            scalar_to_id(Scalar::deserialize(d)?)
-        }
-
-        pub(crate) fn serialize<S: Serializer>(value: &str, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(value)
-        }
-    }
-
-    /// An optional id; `null` reads as `None`.
-    pub(crate) mod opt_id {
-        use super::*;
-
-        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
-            d: D,
-        ) -> Result<Option<String>, D::Error> {
-            Option::<Scalar>::deserialize(d)?
-                .map(scalar_to_id)
-                .transpose()
-        }
-
-        pub(crate) fn serialize<S: Serializer>(
-            value: &Option<String>,
-            s: S,
-        ) -> Result<S::Ok, S::Error> {
-            match value {
-                Some(v) => s.serialize_some(v),
-                None => s.serialize_none(),
-            }
-        }
-    }
-
-    /// A required amount.
-    pub(crate) mod amount {
-        use super::*;
-
-        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
-            scalar_to_amount(Scalar::deserialize(d)?)
-        }
-
-        pub(crate) fn serialize<S: Serializer>(value: &f64, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_f64(*value)
-        }
-    }
-
-    /// An optional amount; `null` reads as `None`.
-    pub(crate) mod opt_amount {
-        use super::*;
-
-        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
-            d: D,
-        ) -> Result<Option<f64>, D::Error> {
-            Option::<Scalar>::deserialize(d)?
-                .map(scalar_to_amount)
-                .transpose()
-        }
-
-        pub(crate) fn serialize<S: Serializer>(
-            value: &Option<f64>,
-            s: S,
-        ) -> Result<S::Ok, S::Error> {
-            match value {
-                Some(v) => s.serialize_some(v),
-                None => s.serialize_none(),
-            }
-        }
-    }
 }

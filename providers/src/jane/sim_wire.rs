@@ -82,12 +82,12 @@ pub(crate) fn menu_product(product: &ExternalProduct, store_id: &str, on_hand: i
         product.rec_price.as_ref().map(|m| m.amount as f64 / 100.0),
     );
     MenuProduct {
-        id: format!("{store_id}-{}", product.external_id),
+        id: Some(format!("{store_id}-{}", product.external_id)),
         product_id: product.external_id.clone(),
         name: product.name.clone(),
         brand: product.brand.clone(),
         root_subtype: kind_subtype.clone(),
-        kind,
+        kind: Some(kind),
         kind_subtype,
         category: lineage(product.strain_type, product.strain_type_raw.as_deref()),
         percent_thc: percent(product.thc),

@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use super::auth::Caller;
 use super::render;
+use super::variants;
 use super::wire::{Reject, SimContext, in_range, ok, query_time, values, wire_id};
 use crate::simulator::Collection;
 
@@ -54,27 +55,54 @@ pub(crate) async fn products(
                     ))
                 }),
         );
+        if ctx.shape.variants {
+            out = out.into_iter().map(variants::product).collect();
+        }
         out.extend(s.raw(Collection::Products).iter().cloned());
         out
     });
     Ok(ok(body))
 }
 
-/// Only packages with stock are listed, as Dutchie does.
+#[derive(Debug, Deserialize)]
+pub(crate) struct InventoryQuery {
+    #[serde(rename = "includeRoomQuantities")]
+    include_room_quantities: Option<bool>,
+}
+
+/// Only packages with stock are listed, as Dutchie does: one package per product,
+/// or (variants) two when it has two units or more.
 pub(crate) async fn inventory(
     State(ctx): State<SimContext>,
     Extension(caller): Extension<Caller>,
+    Query(q): Query<InventoryQuery>,
 ) -> Response {
+    let rooms = q.include_room_quantities.unwrap_or(false);
+    let shape = ctx.shape;
     let body = ctx.store.read(|s| {
         let stocked = s.stock_at(&caller.location_id).filter(|e| e.on_hand > 0);
-        let mut out = values(stocked.filter_map(|e| {
-            let product = s.products.get(&e.product_id)?;
-            Some(render::inventory_item(
-                e,
-                product,
-                wire_id(&e.product_id, "product")?,
-            ))
+        let mut out = values(stocked.flat_map(|e| {
+            let product = s.products.get(&e.product_id);
+            let product_id = wire_id(&e.product_id, "product");
+            let packages = match product_id {
+                Some(id) => {
+                    variants::packages(id, e.on_hand, i64::from(shape.vault_units), shape.variants)
+                }
+                None => Vec::new(),
+            };
+            packages.into_iter().filter_map(move |package| {
+                Some(render::inventory_item(
+                    e,
+                    product?,
+                    product_id?,
+                    package,
+                    rooms,
+                ))
+            })
         }));
+        if shape.variants {
+            out = out.into_iter().map(variants::inventory_item).collect();
+        }
         out.extend(s.raw(Collection::Stock).iter().cloned());
         out
     });

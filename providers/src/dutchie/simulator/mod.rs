@@ -15,6 +15,7 @@ mod customers;
 mod preorders;
 mod render;
 mod reporting;
+mod variants;
 mod wire;
 
 use std::net::{Ipv4Addr, SocketAddr};
@@ -60,6 +61,14 @@ pub struct DutchieSimOptions {
     pub integrator_key: Option<String>,
     /// Server-side limits per key and endpoint; `None` serves without limits (benchmarks).
     pub rate_limits: Option<DutchieRateLimits>,
+    /// Units per stocked product kept in a "Vault" room besides the store's stock,
+    /// which is on the "Sales Floor": `quantityAvailable` counts both rooms, and
+    /// `roomQuantities` (with `includeRoomQuantities=true`) tells them apart.
+    pub vault_units: u32,
+    /// Serve schema-valid variants of the records where Dutchie's OpenAPI leaves
+    /// things open: no `inventoryId`, several packages per product, times without
+    /// an offset, `null` in nullable fields, categories Canopy does not know.
+    pub variants: bool,
 }
 
 impl Default for DutchieSimOptions {
@@ -74,6 +83,8 @@ impl Default for DutchieSimOptions {
                 reporting_per_minute: 600,
                 ..DutchieRateLimits::default()
             }),
+            vault_units: 0,
+            variants: false,
         }
     }
 }
@@ -171,7 +182,13 @@ fn router(
         .route(path(&ep::PREORDER_SUBMIT), post(preorders::submit))
         .route(path(&ep::PREORDER_STATUS), get(preorders::status))
         .route(path(&ep::PREORDER_CANCEL), post(preorders::cancel))
-        .with_state(wire::SimContext::new(store.clone()))
+        .with_state(wire::SimContext::new(
+            store.clone(),
+            wire::WireShape {
+                vault_units: options.vault_units,
+                variants: options.variants,
+            },
+        ))
         .layer(axum::middleware::from_fn_with_state(gate, auth::guard));
     let workflow: Arc<dyn OrderWorkflow> = Arc::new(StandardWorkflow::new(store.clone(), STATUSES));
     faults.wrap(api.merge(control::router(store, faults.clone(), workflow)))

@@ -5,8 +5,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::super::models::{
-    Customer, InventoryItem, LocationIdentity, PreOrderStatus, ProductDetail, Transaction,
-    TransactionItem,
+    Customer, InventoryItem, InventoryRoomQuantity, LocationIdentity, PreOrderStatus,
+    ProductDetail, Transaction, TransactionItem,
 };
 use super::super::{vocab, wire_time};
 use crate::model::{
@@ -84,18 +84,48 @@ pub(crate) fn product_detail(p: &ExternalProduct, product_id: i32) -> ProductDet
     }
 }
 
-/// `InventoryItem` of a stock count (one package per product in the simulator).
+/// The simulator's rooms: the store's stock is on the sales floor, extra units in the vault.
+pub(crate) const SALES_FLOOR: &str = "Sales Floor";
+/// See [`SALES_FLOOR`].
+pub(crate) const VAULT: &str = "Vault";
+
+/// One package of a product: `floor` units on the sales floor, `vault` in the vault.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Package {
+    /// The package's `inventoryId`.
+    pub inventory_id: i32,
+    /// Units on the sales floor.
+    pub floor: i64,
+    /// Units in the vault.
+    pub vault: i64,
+}
+
+/// `InventoryItem` of one package of a stock count; `rooms` adds `roomQuantities`.
 pub(crate) fn inventory_item(
     entry: &StockEntry,
     product: &ExternalProduct,
     product_id: i32,
+    package: Package,
+    rooms: bool,
 ) -> InventoryItem {
+    let room = |room_id: i32, name: &str, units: i64| InventoryRoomQuantity {
+        room_id: Some(room_id),
+        room: Some(name.to_owned()),
+        quantity_available: Some(units as f64),
+    };
     InventoryItem {
-        inventory_id: product_id,
+        inventory_id: Some(package.inventory_id),
         product_id,
         sku: product.sku.clone(),
         product_name: Some(product.name.clone()),
-        quantity_available: entry.on_hand as f64,
+        quantity_available: (package.floor + package.vault) as f64,
+        room_quantities: rooms.then(|| {
+            let mut per_room = vec![room(1, SALES_FLOOR, package.floor)];
+            if package.vault > 0 {
+                per_room.push(room(2, VAULT, package.vault));
+            }
+            per_room
+        }),
         package_id: entry.package_tag.clone(),
         batch_name: None,
         package_status: Some("Active".to_owned()),
@@ -178,7 +208,7 @@ pub(crate) fn transaction(
         customer_id: t.external_customer_id.as_deref().and_then(int_id),
         transaction_date: t.occurred_at,
         is_void: Some(t.is_void),
-        total: sign * major(&t.total),
+        total: Some(sign * major(&t.total)),
         items,
         last_modified_date_utc: t.modified_at,
         return_on_transaction_id: t.return_of.as_deref().and_then(int_id),

@@ -26,14 +26,26 @@ type Scope = (&'static str, String, String);
 pub(crate) struct SimContext {
     /// The canonical state.
     pub store: SimStore,
+    /// How inventory and catalog records are shaped on the wire.
+    pub shape: WireShape,
     /// Idempotency: each scope to the store id it created.
     idempotency: Arc<Mutex<HashMap<Scope, String>>>,
 }
 
+/// The wire-shape options of a simulator (see [`super::DutchieSimOptions`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct WireShape {
+    /// Units per stocked product held in the vault room, on top of the sales floor.
+    pub vault_units: u32,
+    /// Send schema-valid variants instead of the canonical records.
+    pub variants: bool,
+}
+
 impl SimContext {
-    pub(crate) fn new(store: SimStore) -> Self {
+    pub(crate) fn new(store: SimStore, shape: WireShape) -> Self {
         SimContext {
             store,
+            shape,
             idempotency: Arc::default(),
         }
     }
