@@ -167,6 +167,8 @@ async fn serve(config: Config, args: ServeArgs) -> Result<(), CliError> {
         true => Some(Demo::start(&sync, &DemoConfig::default()).await?),
         false => None,
     };
+    // a jurisdiction with stores but no enabled purchase limit is said, not silent
+    crate::compliance::rules::alert_uncovered(&state.db, None).await?;
     if args.no_workers {
         tracing::info!("background workers disabled (--no-workers)");
     } else {
