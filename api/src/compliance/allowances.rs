@@ -12,7 +12,7 @@ use entities::{
 use sea_orm::{ConnectionTrait, DbErr};
 
 use super::{
-    buyer::{self, MedicalCard},
+    buyer::Buyer,
     check::{applicable, time_zone},
     limits::{self, Limit},
     rules, usage, window,
@@ -55,13 +55,17 @@ pub async fn of(
 ) -> Result<Allowances, DbErr> {
     let rules = rules::enabled_for(db, &location.state).await?;
     let tz = time_zone(location);
-    let card = MedicalCard::of(customer, now.with_timezone(&tz).date_naive());
-    let market = buyer::market_of(location, &card);
-    let residency = buyer::residency_of(customer, location);
-    let notes = buyer::market_note(location, &card, market)
-        .into_iter()
-        .chain(buyer::residency_note(&rules, residency))
-        .collect();
+    let Buyer {
+        market,
+        residency,
+        notes,
+        ..
+    } = Buyer::of(
+        customer,
+        location,
+        &rules,
+        now.with_timezone(&tz).date_naive(),
+    );
     let mut allowances = Allowances {
         market,
         residency,

@@ -14,6 +14,42 @@ use uuid::Uuid;
 
 use super::Figures;
 
+/// Who is buying, as the rules see it.
+pub struct Buyer {
+    /// Their medical card.
+    pub card: MedicalCard,
+    /// The market they buy under; `None`: the store cannot sell to them.
+    pub market: Option<ComplianceMarket>,
+    /// Their residency; `None` when unknown.
+    pub residency: Option<Residency>,
+    /// The fallbacks made (an expired card, an unknown residency), in words.
+    pub notes: Vec<String>,
+}
+
+impl Buyer {
+    /// `customer` at `location` on `today`, under the jurisdiction's `rules`.
+    pub fn of(
+        customer: &customer::Model,
+        location: &location::Model,
+        rules: &[compliance_rule::Model],
+        today: NaiveDate,
+    ) -> Self {
+        let card = MedicalCard::of(customer, today);
+        let market = market_of(location, &card);
+        let residency = residency_of(customer, location);
+        let notes = market_note(location, &card, market)
+            .into_iter()
+            .chain(residency_note(rules, residency))
+            .collect();
+        Self {
+            card,
+            market,
+            residency,
+            notes,
+        }
+    }
+}
+
 /// The customer's medical card as of a day.
 pub struct MedicalCard {
     valid: bool,
@@ -71,7 +107,7 @@ pub const fn market_of(location: &location::Model, card: &MedicalCard) -> Option
 
 /// The note to show when an expired card makes a medical store's customer buy under
 /// adult-use rules.
-pub fn market_note(
+fn market_note(
     location: &location::Model,
     card: &MedicalCard,
     market: Option<ComplianceMarket>,
@@ -105,7 +141,7 @@ pub fn applies(rule_residency: Option<Residency>, residency: Option<Residency>) 
 }
 
 /// The note to show when residency is unknown and `rules` depend on it.
-pub fn residency_note(
+fn residency_note(
     rules: &[compliance_rule::Model],
     residency: Option<Residency>,
 ) -> Option<String> {

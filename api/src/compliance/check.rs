@@ -18,7 +18,7 @@ use sea_orm::{ConnectionTrait, DbErr};
 
 use super::{
     Figures, Refusal,
-    buyer::{self, MedicalCard},
+    buyer::{self, Buyer, MedicalCard},
     limits::{self, Item, Limit, Missing, Tally},
     measure, rules, usage,
     window::{self, Bounds},
@@ -43,6 +43,19 @@ pub struct BasketLine<'a> {
     pub product: &'a product::Model,
     /// Units.
     pub quantity: i64,
+}
+
+impl<'a> BasketLine<'a> {
+    /// The lines of `(product, units)` pairs.
+    pub fn all(priced: &[(&'a product::Model, i64)]) -> Vec<Self> {
+        priced
+            .iter()
+            .map(|(product, quantity)| Self {
+                product,
+                quantity: *quantity,
+            })
+            .collect()
+    }
 }
 
 /// The order being checked.
@@ -105,13 +118,12 @@ pub async fn review(
     let rules = rules::enabled_for(db, &basket.location.state).await?;
     let tz = time_zone(basket.location);
     let today = basket.now.with_timezone(&tz).date_naive();
-    let card = MedicalCard::of(basket.customer, today);
-    let market = buyer::market_of(basket.location, &card);
-    let residency = buyer::residency_of(basket.customer, basket.location);
-    let notes: Vec<String> = buyer::market_note(basket.location, &card, market)
-        .into_iter()
-        .chain(buyer::residency_note(&rules, residency))
-        .collect();
+    let Buyer {
+        card,
+        market,
+        residency,
+        notes,
+    } = Buyer::of(basket.customer, basket.location, &rules, today);
     let mut review = Review {
         market,
         residency,

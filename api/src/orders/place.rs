@@ -152,6 +152,17 @@ async fn find_replay(
     Ok(Some(first))
 }
 
+/// Each line's product (found in `products`) and units.
+pub fn priced<'a>(
+    lines: &[NewLine],
+    products: &'a HashMap<Uuid, product::Model>,
+) -> Vec<(&'a product::Model, i64)> {
+    lines
+        .iter()
+        .filter_map(|line| products.get(&line.product_id).map(|p| (p, line.quantity)))
+        .collect()
+}
+
 /// The products of `lines`, each active and stocked at the location; errors name the
 /// line under `field` (e.g. `input.lines[0].productId`).
 pub async fn sellable_products(
@@ -220,21 +231,11 @@ async fn write(
         return Ok(Written::Replay(first));
     }
     let now = Utc::now();
-    let priced: Vec<(&product::Model, i64)> = input
-        .lines
-        .iter()
-        .filter_map(|line| products.get(&line.product_id).map(|p| (p, line.quantity)))
-        .collect();
+    let priced = priced(&input.lines, products);
     let basket = Basket {
         customer: &customer,
         location,
-        lines: priced
-            .iter()
-            .map(|(product, quantity)| BasketLine {
-                product,
-                quantity: *quantity,
-            })
-            .collect(),
+        lines: BasketLine::all(&priced),
         now,
     };
     let market = compliance::check(txn, &basket, state.config.checkout.default_min_age).await??;

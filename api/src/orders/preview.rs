@@ -4,13 +4,13 @@
 //! compliance check).
 
 use chrono::Utc;
-use entities::{customer, location, product};
+use entities::{customer, location};
 use sea_orm::{DatabaseConnection, EntityTrait};
 use uuid::Uuid;
 
 use super::{
     input::{NewLine, validate_lines},
-    place::sellable_products,
+    place::{priced, sellable_products},
 };
 use crate::{
     compliance::{self, Basket, BasketLine, Review, allowances::Allowances},
@@ -79,20 +79,11 @@ pub async fn check_cart(
     let location = store(&state.db, location_id).await?;
     let customer = buyer(&state.db, scope, customer_id).await?;
     let products = sellable_products(&state.db, lines, "lines", location.id).await?;
-    let priced: Vec<(&product::Model, i64)> = lines
-        .iter()
-        .filter_map(|line| products.get(&line.product_id).map(|p| (p, line.quantity)))
-        .collect();
+    let priced = priced(lines, &products);
     let basket = Basket {
         customer: &customer,
         location: &location,
-        lines: priced
-            .iter()
-            .map(|(product, quantity)| BasketLine {
-                product,
-                quantity: *quantity,
-            })
-            .collect(),
+        lines: BasketLine::all(&priced),
         now: Utc::now(),
     };
     Ok(compliance::review(&state.db, &basket, state.config.checkout.default_min_age).await?)
