@@ -13,7 +13,10 @@ use common::{
     fixtures::{Seed, each_backend},
     gql,
 };
-use entities::{enums::ProductCategory, purchase_line};
+use entities::{
+    enums::{PotencyUnit, ProductCategory, WeightUnit},
+    purchase_line,
+};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, IntoActiveModel};
 use serde_json::json;
 use uuid::Uuid;
@@ -51,7 +54,10 @@ async fn medical_only_products_need_a_valid_card() {
         let shop = Shop::open(app, 5).await;
         let tincture = shop
             .product(app, ProductCategory::Tincture, 5, |p| {
-                p.medical_only = Set(true)
+                p.medical_only = Set(true);
+                // 100 mg THC: 1 g of concentrate by California's fallback
+                p.thc_value = Set(Some(100.0));
+                p.thc_unit = Set(Some(PotencyUnit::Milligrams));
             })
             .await;
         let (customer, token) = shop.customer(app).await;
@@ -136,7 +142,10 @@ async fn the_concentrate_limit_and_the_pos_maximum_per_transaction() {
         let shop = Shop::open(app, 5).await;
         let wax = shop
             .product(app, ProductCategory::Concentrate, 50, |p| {
-                p.flower_equivalent_grams = Set(Some(1.0));
+                // counted by its own weight, not its flower equivalent
+                p.net_weight_value = Set(Some(1.0));
+                p.net_weight_unit = Set(Some(WeightUnit::Grams));
+                p.flower_equivalent_grams = Set(Some(3.5));
             })
             .await;
         let (_, token) = shop.customer(app).await;
@@ -197,6 +206,8 @@ async fn admins_read_and_change_the_rules() {
                 "CA_ADULT_USE_CONCENTRATE_DAILY",
                 "CA_ADULT_USE_MIN_AGE",
                 "CA_ADULT_USE_NON_CONCENTRATE_DAILY",
+                "CA_ADULT_USE_PLANTS_DAILY",
+                "CA_ALCOHOL_MIN_AGE",
                 "CA_MEDICAL_FLOWER_DAILY",
                 "CA_MEDICAL_MIN_AGE"
             ]
@@ -216,7 +227,7 @@ async fn admins_read_and_change_the_rules() {
 
         let bad = json!({ "code": "X", "jurisdiction": "CA", "market": "ADULT_USE", "kind": "PURCHASE_LIMIT" });
         let (_, body) = gql::execute(app, Some(&admin), upsert, json!({ "input": bad })).await;
-        assert_eq!(extensions(&body)["field"], "input.productClass");
+        assert_eq!(extensions(&body)["field"], "input.measure");
         let customer = app.token(Role::Customer, &Uuid::now_v7().to_string());
         let (_, body) = gql::execute(
             app,

@@ -137,6 +137,108 @@ pub enum ProductClass {
     Concentrate,
 }
 
+/// A quantity a purchase limit is measured in (each product carries each it has).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))")]
+pub enum ComplianceMeasure {
+    /// Grams of non-concentrated cannabis (flower, pre-rolls): their net weight.
+    #[sea_orm(string_value = "FLOWER_G")]
+    FlowerG,
+    /// Grams of concentrated cannabis: the concentrate's own weight (concentrates,
+    /// vapes), or the concentrate an infused product contains.
+    #[sea_orm(string_value = "CONCENTRATE_G")]
+    ConcentrateG,
+    /// Milligrams of THC.
+    #[sea_orm(string_value = "THC_MG")]
+    ThcMg,
+    /// Ounces (mass) of a solid infused product.
+    #[sea_orm(string_value = "SOLID_OZ")]
+    SolidOz,
+    /// Fluid ounces of a liquid infused product.
+    #[sea_orm(string_value = "FLUID_OZ")]
+    FluidOz,
+    /// Units (packages) sold.
+    #[sea_orm(string_value = "UNITS")]
+    Units,
+    /// Plants (immature plants, clones).
+    #[sea_orm(string_value = "PLANTS")]
+    Plants,
+    /// The POS's flower-equivalent grams.
+    #[sea_orm(string_value = "FLOWER_EQUIVALENT_G")]
+    FlowerEquivalentG,
+}
+
+impl ComplianceMeasure {
+    /// The unit it is counted in, as shown to people (`g`, `mg`, `oz`, `fl oz`, …).
+    pub const fn unit(self) -> &'static str {
+        match self {
+            Self::FlowerG | Self::ConcentrateG | Self::FlowerEquivalentG => "g",
+            Self::ThcMg => "mg",
+            Self::SolidOz => "oz",
+            Self::FluidOz => "fl oz",
+            Self::Units => "units",
+            Self::Plants => "plants",
+        }
+    }
+}
+
+/// The window a purchase limit counts over, in the store's time zone.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum ComplianceWindow {
+    /// One order or register sale on its own.
+    #[sea_orm(string_value = "TRANSACTION")]
+    Transaction,
+    /// Today, from local midnight.
+    #[sea_orm(string_value = "CALENDAR_DAY")]
+    CalendarDay,
+    /// The last `window_days` calendar days, today included.
+    #[sea_orm(string_value = "ROLLING_DAYS")]
+    RollingDays,
+    /// This calendar month, from the first at local midnight.
+    #[sea_orm(string_value = "CALENDAR_MONTH")]
+    CalendarMonth,
+}
+
+/// Whom a rule applies to by residency (rules without one apply to everyone).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum Residency {
+    /// Residents of the store's jurisdiction.
+    #[sea_orm(string_value = "RESIDENT")]
+    Resident,
+    /// Everyone else.
+    #[sea_orm(string_value = "NON_RESIDENT")]
+    NonResident,
+}
+
+/// How well a rule's figure is sourced.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum FigureSource {
+    /// Read in the regulation cited.
+    #[sea_orm(string_value = "PRIMARY")]
+    Primary,
+    /// From a secondary source (regulator's summary, industry guide): to confirm.
+    #[sea_orm(string_value = "SECONDARY")]
+    Secondary,
+    /// An assumption (a fallback factor, a window the law leaves open).
+    #[sea_orm(string_value = "GUESS")]
+    Guess,
+}
+
 #[cfg(test)]
 mod tests {
     use sea_orm::{ActiveEnum, Iterable};

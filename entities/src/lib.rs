@@ -20,6 +20,7 @@ pub mod order_line;
 pub mod outbox;
 pub mod product;
 pub mod product_external_ref;
+pub mod product_measure;
 pub mod provider_connection;
 pub mod purchase;
 pub mod purchase_line;

@@ -14,6 +14,7 @@ pub use crate::order_line::Entity as OrderLine;
 pub use crate::outbox::Entity as Outbox;
 pub use crate::product::Entity as Product;
 pub use crate::product_external_ref::Entity as ProductExternalRef;
+pub use crate::product_measure::Entity as ProductMeasure;
 pub use crate::provider_connection::Entity as ProviderConnection;
 pub use crate::purchase::Entity as Purchase;
 pub use crate::purchase_line::Entity as PurchaseLine;

@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod schema_helpers;
 
+mod compliance_rule_sets;
 mod m20261125_000001_create_provider_connections;
 mod m20261125_000002_create_locations;
 mod m20261125_000003_create_products;
@@ -33,6 +34,7 @@ mod m20261212_000022_add_field_hashes_to_customer_external_refs;
 mod m20261214_000023_add_order_sale_index_to_purchases;
 mod m20261214_000024_add_push_id_to_customer_events;
 mod m20261216_000025_create_sync_runs;
+mod m20261216_000026_compliance_measures;
 
 /// Every Canopy migration, in order.
 pub struct Migrator;
@@ -66,6 +68,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261214_000023_add_order_sale_index_to_purchases::Migration),
             Box::new(m20261214_000024_add_push_id_to_customer_events::Migration),
             Box::new(m20261216_000025_create_sync_runs::Migration),
+            Box::new(m20261216_000026_compliance_measures::Migration),
         ]
     }
 }

@@ -7,7 +7,7 @@ mod common;
 use migration::{Migrator, MigratorTrait, SchemaManager};
 use sea_orm::DatabaseConnection;
 
-const TABLES: [&str; 20] = [
+const TABLES: [&str; 21] = [
     "provider_connections",
     "locations",
     "products",
@@ -28,6 +28,7 @@ const TABLES: [&str; 20] = [
     "sync_leases",
     "compliance_rules",
     "customer_events",
+    "product_measures",
 ];
 
 async fn assert_tables(db: &DatabaseConnection, present: bool) {

@@ -1,21 +1,27 @@
 //! The compliance check of one order, run inside the placing transaction before any
-//! stock is reserved. In order: the market the sale falls under (medical with a valid
-//! card at a medical store, else adult-use), medical-only products, the minimum age,
-//! the POS's maximum units per transaction, and the purchase limits of the market per
-//! product class over their periods, counted in the location's time zone.
+//! stock is reserved (and by `checkCart`, which reserves nothing). In order: the market
+//! the sale falls under (medical with a valid card at a medical store, else adult-use),
+//! medical-only products, the minimum ages (the market's, and those of categories such
+//! as alcohol), the POS's maximum units per transaction, and the purchase limits of the
+//! market and the buyer's residency, each in its own measure over its window in the
+//! location's time zone, counting online and in-store purchases.
 
-use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use entities::{
-    compliance_rule, customer,
-    enums::{ComplianceMarket, ComplianceRuleKind, ProductClass},
+    compliance_rule::{self, category_names},
+    customer,
+    enums::{ComplianceMarket, ComplianceRuleKind, ProductCategory, Residency},
     location, product,
 };
 use sea_orm::{ConnectionTrait, DbErr};
 
 use super::{
-    Figures, Refusal, class, rules,
-    usage::{GramsByClass, UsedSince},
+    Figures, Refusal,
+    buyer::{self, Buyer, MedicalCard},
+    limits::{self, Item, Limit, Missing, Tally},
+    measure, rules, usage,
+    window::{self, Bounds},
 };
 use crate::error::refusal::round_grams;
 
@@ -29,8 +35,6 @@ const MEDICAL_ONLY_PRODUCT: &str = "MEDICAL_ONLY_PRODUCT";
 const MEDICAL_CARD_REQUIRED: &str = "MEDICAL_CARD_REQUIRED";
 /// Rule code of the POS's per-transaction maximum.
 const MAX_PER_TRANSACTION: &str = "MAX_PER_TRANSACTION";
-/// Tolerance of gram comparisons (sums of floats).
-const EPSILON_GRAMS: f64 = 1e-6;
 
 /// One line of the order being checked.
 #[derive(Clone, Copy, Debug)]
@@ -39,6 +43,19 @@ pub struct BasketLine<'a> {
     pub product: &'a product::Model,
     /// Units.
     pub quantity: i64,
+}
+
+impl<'a> BasketLine<'a> {
+    /// The lines of `(product, units)` pairs.
+    pub fn all(priced: &[(&'a product::Model, i64)]) -> Vec<Self> {
+        priced
+            .iter()
+            .map(|(product, quantity)| Self {
+                product,
+                quantity: *quantity,
+            })
+            .collect()
+    }
 }
 
 /// The order being checked.
@@ -57,95 +74,133 @@ pub struct Basket<'a> {
 /// The outcome of a check: the market the sale falls under, or why it is refused.
 pub type Verdict = Result<ComplianceMarket, Refusal>;
 
+/// Everything the check finds about an order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Review {
+    /// The market the sale falls under; `None` when the store cannot sell to the buyer.
+    pub market: Option<ComplianceMarket>,
+    /// The buyer's residency; `None` when unknown.
+    pub residency: Option<Residency>,
+    /// Fallbacks the check made (an expired card, an unknown residency).
+    pub notes: Vec<String>,
+    /// Each rule the order breaks, in the order the check meets them.
+    pub refusals: Vec<Refusal>,
+}
+
 /// Checks `basket` against the rules of its location's jurisdiction; `default_min_age`
-/// applies where the jurisdiction has no age rule for the market.
+/// applies where the jurisdiction has no age rule for the market. The first refusal.
 pub async fn check(
     db: &impl ConnectionTrait,
     basket: &Basket<'_>,
     default_min_age: i32,
 ) -> Result<Verdict, DbErr> {
+    let review = review(db, basket, default_min_age).await?;
+    Ok(match (review.refusals.into_iter().next(), review.market) {
+        (Some(refusal), _) => Err(refusal),
+        (None, Some(market)) => Ok(market),
+        (None, None) => Err(Refusal {
+            rule: MEDICAL_CARD_REQUIRED.to_owned(),
+            message: "this store sells to no market the customer may buy in".to_owned(),
+            figures: Figures::MedicalCard {
+                product_id: None,
+                expired_on: None,
+            },
+        }),
+    })
+}
+
+/// Every rule `basket` breaks, with the market and the notes.
+pub async fn review(
+    db: &impl ConnectionTrait,
+    basket: &Basket<'_>,
+    default_min_age: i32,
+) -> Result<Review, DbErr> {
     let rules = rules::enabled_for(db, &basket.location.state).await?;
     let tz = time_zone(basket.location);
     let today = basket.now.with_timezone(&tz).date_naive();
-    let card = MedicalCard::of(basket.customer, today);
-    let market = match market(basket, &rules, &card) {
-        Ok(market) => market,
-        Err(refusal) => return Ok(Err(refusal)),
+    let Buyer {
+        card,
+        market,
+        residency,
+        notes,
+    } = Buyer::of(basket.customer, basket.location, &rules, today);
+    let mut review = Review {
+        market,
+        residency,
+        notes,
+        refusals: Vec::new(),
     };
-    if let Err(refusal) = medical_only(basket, &card)
-        .and_then(|()| age(basket, &rules, market, today, default_min_age))
-        .and_then(|()| per_transaction(basket))
-    {
-        return Ok(Err(refusal));
-    }
-    let this_order = grams_by_class(basket);
-    let mut used_since = UsedSince::new(basket.customer.id);
-    for rule in rules
-        .iter()
-        .filter(|rule| rule.kind == ComplianceRuleKind::PurchaseLimit && rule.market == market)
-    {
-        let (Some(class), Some(limit), Some(days)) =
-            (rule.product_class, rule.limit_grams, rule.period_days)
-        else {
-            continue;
-        };
-        let this = this_order.get(&class).copied().unwrap_or_default();
-        if this <= 0.0 {
-            continue;
-        }
-        let since = period_start(&tz, today, days);
-        let used = used_since.grams(db, since, class).await?;
-        if used + this > limit + EPSILON_GRAMS {
-            return Ok(Err(limit_refusal(rule, class, limit, used, this, days)));
-        }
-    }
-    Ok(Ok(market))
+    let Some(market) = market else {
+        review.refusals.push(no_market(&rules, &card));
+        return Ok(review);
+    };
+    let people = medical_only(basket, &card)
+        .into_iter()
+        .chain(age(basket, &rules, market, today, default_min_age))
+        .chain(per_transaction(basket));
+    review.refusals.extend(people);
+    let limits = applicable(&rules, market, residency);
+    review
+        .refusals
+        .extend(purchase_limits(db, basket, &limits, &tz).await?);
+    Ok(review)
 }
 
-/// The customer's medical card as of a day.
-pub(crate) struct MedicalCard {
-    valid: bool,
-    expired_on: Option<NaiveDate>,
-}
-
-impl MedicalCard {
-    /// A card is valid when it has an id and an expiry date not before `today`; one
-    /// without an expiry on record is not accepted.
-    pub(crate) fn of(customer: &customer::Model, today: NaiveDate) -> Self {
-        let has_id = customer
-            .medical_id
-            .as_deref()
-            .is_some_and(|id| !id.trim().is_empty());
-        let expires = customer.medical_id_expires.filter(|_| has_id);
-        Self {
-            valid: expires.is_some_and(|date| date >= today),
-            expired_on: expires.filter(|date| *date < today),
-        }
-    }
-
-    fn figures(&self, product_id: Option<uuid::Uuid>) -> Figures {
-        Figures::MedicalCard {
-            product_id,
-            expired_on: self.expired_on,
-        }
-    }
-
-    fn describe(&self) -> String {
-        match self.expired_on {
-            Some(date) => format!("the medical card on file expired on {date}"),
-            None => "there is no valid medical card on file".to_owned(),
-        }
-    }
-}
-
-fn market(
-    basket: &Basket<'_>,
+/// The purchase limits of `market` for a buyer of `residency`.
+pub fn applicable(
     rules: &[compliance_rule::Model],
-    card: &MedicalCard,
-) -> Result<ComplianceMarket, Refusal> {
-    if let Some(market) = market_of(basket.location, card) {
-        return Ok(market);
+    market: ComplianceMarket,
+    residency: Option<Residency>,
+) -> Vec<Limit> {
+    rules
+        .iter()
+        .filter(|rule| rule.market == market)
+        .filter_map(Limit::of)
+        .filter(|limit| buyer::applies(limit.residency, residency))
+        .collect()
+}
+
+/// The limits `basket` breaks: a product lacking a needed measure, or too much.
+async fn purchase_limits(
+    db: &impl ConnectionTrait,
+    basket: &Basket<'_>,
+    limits: &[Limit],
+    tz: &Tz,
+) -> Result<Vec<Refusal>, DbErr> {
+    let catalog = usage::catalog(db, basket.lines.iter().map(|l| l.product.clone())).await?;
+    let items: Vec<Item> = basket
+        .lines
+        .iter()
+        .filter_map(|line| usage::item_of(&catalog, line.product.id, line.quantity, basket.now))
+        .collect();
+    let windows: Vec<(&Limit, Bounds)> = limits
+        .iter()
+        .filter_map(|limit| {
+            let bounds = window::bounds(limit.window, limit.window_days, tz, basket.now);
+            if bounds.is_none() {
+                tracing::warn!(rule = %limit.code, "a limit's window cannot be computed; skipped");
+            }
+            Some((limit, bounds?))
+        })
+        .collect();
+    let history = match windows.iter().filter_map(|(_, b)| b.start).min() {
+        Some(since) => usage::history(db, basket.customer.id, since).await?,
+        None => Vec::new(),
+    };
+    let mut refusals = Vec::new();
+    for (limit, bounds) in windows {
+        match limits::tally(limit, bounds.start, &history, &items) {
+            Err(missing) => refusals.push(missing_refusal(limit, missing)),
+            Ok(tally) if tally.exceeds(limit.amount) => {
+                refusals.push(limit_refusal(limit, tally));
+            }
+            Ok(_) => {}
+        }
     }
+    Ok(refusals)
+}
+
+fn no_market(rules: &[compliance_rule::Model], card: &MedicalCard) -> Refusal {
     let rule = rules
         .iter()
         .find(|rule| {
@@ -154,89 +209,97 @@ fn market(
                 && rule.requires_medical_card
         })
         .map_or(MEDICAL_CARD_REQUIRED, |rule| rule.code.as_str());
-    Err(Refusal {
+    Refusal {
         rule: rule.to_owned(),
         message: format!(
             "this store sells to medical customers only and {}",
             card.describe()
         ),
         figures: card.figures(None),
+    }
+}
+
+fn medical_only(basket: &Basket<'_>, card: &MedicalCard) -> Option<Refusal> {
+    let line = basket.lines.iter().find(|line| line.product.medical_only)?;
+    (!card.valid()).then(|| Refusal {
+        rule: MEDICAL_ONLY_PRODUCT.to_owned(),
+        message: format!(
+            "product {} is sold to medical customers only and {}",
+            line.product.id,
+            card.describe()
+        ),
+        figures: card.figures(Some(line.product.id)),
     })
 }
 
-/// The market a holder of `card` buys under at `location`: medical with a valid card at
-/// a medical store, else adult-use where the store sells it, else none.
-pub(crate) fn market_of(
-    location: &location::Model,
-    card: &MedicalCard,
-) -> Option<ComplianceMarket> {
-    if location.medical && card.valid {
-        Some(ComplianceMarket::Medical)
-    } else if location.adult_use {
-        Some(ComplianceMarket::AdultUse)
-    } else {
-        None
-    }
+/// The categories a `MINIMUM_AGE` rule is about; `None` for the market's general rule.
+fn age_categories(rule: &compliance_rule::Model) -> Option<Vec<ProductCategory>> {
+    category_names::parse(rule.categories.as_ref()?)
 }
 
-fn medical_only(basket: &Basket<'_>, card: &MedicalCard) -> Result<(), Refusal> {
-    match basket.lines.iter().find(|line| line.product.medical_only) {
-        Some(line) if !card.valid => Err(Refusal {
-            rule: MEDICAL_ONLY_PRODUCT.to_owned(),
-            message: format!(
-                "product {} is sold to medical customers only and {}",
-                line.product.id,
-                card.describe()
-            ),
-            figures: card.figures(Some(line.product.id)),
-        }),
-        _ => Ok(()),
-    }
-}
-
+/// The market's age rule (or the location's override, or the default), then each age
+/// rule of a category the order holds: every one the buyer is too young for.
 fn age(
     basket: &Basket<'_>,
     rules: &[compliance_rule::Model],
     market: ComplianceMarket,
     today: NaiveDate,
     default_min_age: i32,
-) -> Result<(), Refusal> {
-    let rule = rules
-        .iter()
-        .find(|rule| rule.kind == ComplianceRuleKind::MinimumAge && rule.market == market);
-    let (code, minimum) = match (basket.location.min_age_override, rule) {
+) -> Vec<Refusal> {
+    let general = rules.iter().find(|rule| {
+        rule.kind == ComplianceRuleKind::MinimumAge
+            && rule.market == market
+            && rule.categories.is_none()
+    });
+    let (code, minimum) = match (basket.location.min_age_override, general) {
         (Some(minimum), _) => (LOCATION_MIN_AGE, minimum),
         (None, Some(rule)) => (rule.code.as_str(), rule.min_age.unwrap_or(default_min_age)),
         (None, None) => (DEFAULT_MIN_AGE, default_min_age),
     };
+    let mut required = vec![(code, minimum)];
+    for rule in rules
+        .iter()
+        .filter(|rule| rule.kind == ComplianceRuleKind::MinimumAge)
+    {
+        if let (Some(categories), Some(minimum)) = (age_categories(rule), rule.min_age)
+            && basket
+                .lines
+                .iter()
+                .any(|line| categories.contains(&line.product.category))
+        {
+            required.push((rule.code.as_str(), minimum));
+        }
+    }
     let age = basket
         .customer
         .date_of_birth
         .and_then(|born| today.years_since(born))
         .map(|years| i32::try_from(years).unwrap_or(i32::MAX));
-    match age {
-        Some(age) if age >= minimum => Ok(()),
-        _ => Err(Refusal {
+    required
+        .into_iter()
+        .filter(|(_, minimum)| age.is_none_or(|age| age < *minimum))
+        .map(|(code, minimum)| Refusal {
             rule: code.to_owned(),
             message: match age {
                 Some(age) => {
-                    format!("customers must be {minimum} or older to buy here (customer is {age})")
+                    format!("customers must be {minimum} or older to buy this here (customer is {age})")
                 }
                 None => format!(
-                    "customers must be {minimum} or older to buy here and no date of birth is on file"
+                    "customers must be {minimum} or older to buy this here and no date of birth is on file"
                 ),
             },
             figures: Figures::Age { minimum, age },
-        }),
-    }
+        })
+        .collect()
 }
 
-fn per_transaction(basket: &Basket<'_>) -> Result<(), Refusal> {
-    for line in &basket.lines {
-        if let Some(limit) = line.product.max_per_transaction
-            && line.quantity > i64::from(limit)
-        {
-            return Err(Refusal {
+fn per_transaction(basket: &Basket<'_>) -> Vec<Refusal> {
+    basket
+        .lines
+        .iter()
+        .filter_map(|line| {
+            let limit = line.product.max_per_transaction?;
+            (line.quantity > i64::from(limit)).then(|| Refusal {
                 rule: MAX_PER_TRANSACTION.to_owned(),
                 message: format!(
                     "product {} is limited to {limit} per transaction (this order has {})",
@@ -247,91 +310,68 @@ fn per_transaction(basket: &Basket<'_>) -> Result<(), Refusal> {
                     limit: i64::from(limit),
                     this_order: line.quantity,
                 },
-            });
-        }
-    }
-    Ok(())
+            })
+        })
+        .collect()
 }
 
-fn grams_by_class(basket: &Basket<'_>) -> GramsByClass {
-    let mut grams = GramsByClass::new();
-    for line in &basket.lines {
-        if let Some(class) = class::of_category(line.product.category) {
-            // quantities are bounded by the configured maximum: exact in f64
-            #[allow(clippy::cast_precision_loss)]
-            let units = line.quantity as f64;
-            *grams.entry(class).or_default() += units * class::unit_grams(line.product);
-        }
+/// How a rule is named to people: its code and the regulation.
+fn named(limit: &Limit) -> String {
+    match &limit.citation {
+        Some(citation) => format!("{} ({citation})", limit.code),
+        None => limit.code.clone(),
     }
-    grams
 }
 
-fn limit_refusal(
-    rule: &compliance_rule::Model,
-    class: ProductClass,
-    limit: f64,
-    used: f64,
-    this: f64,
-    days: i32,
-) -> Refusal {
-    let class = match class {
-        ProductClass::NonConcentrate => "non-concentrated cannabis",
-        ProductClass::Concentrate => "concentrate",
-    };
-    let period = if days == 1 {
-        "day".to_owned()
-    } else {
-        format!("{days} days")
-    };
+fn limit_refusal(limit: &Limit, tally: Tally) -> Refusal {
+    let unit = limit.measure.unit();
+    let left = (limit.amount - tally.used).max(0.0);
     Refusal {
-        rule: rule.code.clone(),
+        rule: limit.code.clone(),
         message: format!(
-            "purchase limit of {} g of {class} per {period} exceeded: {} g already bought, {} g in this order",
-            round_grams(limit),
-            round_grams(used),
-            round_grams(this),
+            "{}: {} {unit} of {} {}: {} {unit} bought, {} {unit} in this order, {} {unit} left",
+            named(limit),
+            round_grams(limit.amount),
+            measure::noun(limit.measure),
+            window::phrase(limit.window, limit.window_days),
+            round_grams(tally.used),
+            round_grams(tally.this_order),
+            round_grams(left),
         ),
-        figures: Figures::Grams {
-            limit,
-            used,
-            this_order: this,
+        figures: Figures::Limit {
+            measure: limit.measure,
+            window: limit.window,
+            limit: limit.amount,
+            used: tally.used,
+            this_order: tally.this_order,
+            citation: limit.citation.clone(),
+        },
+    }
+}
+
+fn missing_refusal(limit: &Limit, missing: Missing) -> Refusal {
+    let product = missing
+        .product_id
+        .map_or_else(|| "a product".to_owned(), |id| format!("product {id}"));
+    Refusal {
+        rule: limit.code.clone(),
+        message: format!(
+            "{product} has no {} ({}) on record, which {} counts: an admin can set it with setProductMeasures",
+            measure::noun(missing.measure),
+            missing.measure.unit(),
+            named(limit),
+        ),
+        figures: Figures::MissingMeasure {
+            product_id: missing.product_id,
+            measure: missing.measure,
         },
     }
 }
 
 /// The location's time zone; UTC (with a warning) when it is not an IANA name.
-pub(crate) fn time_zone(location: &location::Model) -> Tz {
+pub fn time_zone(location: &location::Model) -> Tz {
     location.time_zone.parse().unwrap_or_else(|_| {
         tracing::warn!(location = %location.id, "location time zone is not an IANA name; using UTC");
         Tz::UTC
     })
-}
-
-/// The start of a period of `days` calendar days ending today, in `tz`.
-pub(crate) fn period_start(tz: &Tz, today: NaiveDate, days: i32) -> DateTime<Utc> {
-    let back = u64::try_from(days.max(1) - 1).unwrap_or_default();
-    let first = today.checked_sub_days(Days::new(back)).unwrap_or(today);
-    let midnight = first.and_time(NaiveTime::MIN);
-    tz.from_local_datetime(&midnight)
-        .earliest()
-        .map_or_else(|| midnight.and_utc(), |start| start.with_timezone(&Utc))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_day_starts_at_local_midnight() {
-        let tz: Tz = "America/Los_Angeles".parse().unwrap_or(Tz::UTC);
-        let day = NaiveDate::from_ymd_opt(2026, 7, 1).unwrap_or_default();
-        assert_eq!(
-            period_start(&tz, day, 1).to_rfc3339(),
-            "2026-07-01T07:00:00+00:00"
-        );
-        assert_eq!(
-            period_start(&tz, day, 2).to_rfc3339(),
-            "2026-06-30T07:00:00+00:00"
-        );
-    }
 }

@@ -1,89 +1,118 @@
-//! A customer's current compliance periods at one location: for each product class, the
-//! purchase limits the location's jurisdiction sets for the market the customer buys
-//! under there, each with the grams already bought in its period, counted in the
-//! location's time zone exactly as the order check counts them (what a storefront shows
-//! as "12.5 of 28.5 g today").
+//! The older per-class view of a customer's allowances (`Customer.gramsInPeriod`): the
+//! gram limits of flower (non-concentrate) and concentrate at a location, read from
+//! [`super::allowances`]. Limits in other measures are left out; `Query.allowances`
+//! shows every limit.
 
 use chrono::{DateTime, Utc};
 use entities::{
     customer,
-    enums::{ComplianceRuleKind, ProductClass},
+    enums::{ComplianceMeasure, ComplianceWindow, ProductClass},
     location,
 };
-use sea_orm::{ConnectionTrait, DbErr, Iterable};
+use sea_orm::{ConnectionTrait, DbErr};
 
 use super::{
-    check::{MedicalCard, market_of, period_start, time_zone},
-    rules,
-    usage::UsedSince,
+    allowances,
+    check::time_zone,
+    limits::{self, Limit},
+    usage, validate, window,
 };
 
-/// The length of the period shown for a class no limit applies to: today.
-const UNLIMITED_PERIOD_DAYS: i32 = 1;
-
-/// Grams bought of one product class in one compliance period.
+/// Grams bought of one product class in one compliance window.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ClassPeriod {
     /// The product class.
     pub class: ProductClass,
-    /// Flower-equivalent grams bought in the period, online and in store.
+    /// Grams bought in the window, online and in store.
     pub used: f64,
-    /// The limit of the period; `None` when no rule limits the class.
+    /// The limit of the window.
     pub limit: Option<f64>,
     /// The rule setting the limit.
     pub rule: Option<String>,
-    /// The period's length in calendar days of the location's time zone.
+    /// The window's length in calendar days (0: per transaction; a month counts 31).
     pub days: i32,
-    /// When the period started.
+    /// When the window started (now, for a per-transaction limit).
     pub since: DateTime<Utc>,
 }
 
-/// The current periods of `customer` at `location` as of `now`: one per purchase limit
-/// of the customer's market there, and a one-day period without a limit for a class no
-/// rule limits; by class, then period length.
+/// The gram limits of `customer` at `location` as of `now`, by class then window.
 pub async fn current(
     db: &impl ConnectionTrait,
     customer: &customer::Model,
     location: &location::Model,
     now: DateTime<Utc>,
 ) -> Result<Vec<ClassPeriod>, DbErr> {
-    let tz = time_zone(location);
-    let today = now.with_timezone(&tz).date_naive();
-    let market = market_of(location, &MedicalCard::of(customer, today));
-    let rules = rules::enabled_for(db, &location.state).await?;
-    let mut used = UsedSince::new(customer.id);
-    let mut periods = Vec::new();
-    for class in ProductClass::iter() {
-        let mut limits: Vec<(Option<String>, Option<f64>, i32)> = rules
-            .iter()
-            .filter(|rule| {
-                rule.kind == ComplianceRuleKind::PurchaseLimit
-                    && Some(rule.market) == market
-                    && rule.product_class == Some(class)
-            })
-            .filter_map(|rule| {
-                Some((
-                    Some(rule.code.clone()),
-                    Some(rule.limit_grams?),
-                    rule.period_days?,
-                ))
-            })
-            .collect();
-        if limits.is_empty() {
-            limits.push((None, None, UNLIMITED_PERIOD_DAYS));
-        }
-        limits.sort_by_key(|(_, _, days)| *days);
-        for (rule, limit, days) in limits {
-            let since = period_start(&tz, today, days);
-            periods.push(ClassPeriod {
+    let mut periods: Vec<ClassPeriod> = allowances::of(db, customer, location, now)
+        .await?
+        .limits
+        .into_iter()
+        .filter_map(|allowance| {
+            let class = match allowance.limit.measure {
+                ComplianceMeasure::FlowerG => ProductClass::NonConcentrate,
+                ComplianceMeasure::ConcentrateG => ProductClass::Concentrate,
+                _ => return None,
+            };
+            let days = match allowance.limit.window {
+                ComplianceWindow::Transaction => 0,
+                ComplianceWindow::CalendarDay => 1,
+                ComplianceWindow::RollingDays => allowance.limit.window_days.unwrap_or(1),
+                ComplianceWindow::CalendarMonth => 31,
+            };
+            Some(ClassPeriod {
                 class,
-                used: used.grams(db, since, class).await?,
-                limit,
-                rule,
+                used: allowance.used,
+                limit: Some(allowance.limit.amount),
+                rule: Some(allowance.limit.code),
                 days,
-                since,
-            });
+                since: allowance.window_start.unwrap_or(now),
+            })
+        })
+        .collect();
+    for class in [ProductClass::NonConcentrate, ProductClass::Concentrate] {
+        if !periods.iter().any(|period| period.class == class) {
+            periods.push(unlimited(db, customer, location, now, class).await?);
         }
     }
+    periods.sort_by_key(|period| (period.class == ProductClass::Concentrate, period.days));
     Ok(periods)
+}
+
+/// Today's grams of a class no rule limits (counted as the legacy class counted).
+async fn unlimited(
+    db: &impl ConnectionTrait,
+    customer: &customer::Model,
+    location: &location::Model,
+    now: DateTime<Utc>,
+    class: ProductClass,
+) -> Result<ClassPeriod, DbErr> {
+    let tz = time_zone(location);
+    let since = window::bounds(ComplianceWindow::CalendarDay, None, &tz, now)
+        .and_then(|bounds| bounds.start)
+        .unwrap_or(now);
+    let (measure, terms) = validate::legacy_terms(class);
+    let limit = Limit {
+        code: String::new(),
+        description: String::new(),
+        measure,
+        amount: f64::INFINITY,
+        window: ComplianceWindow::CalendarDay,
+        window_days: None,
+        residency: None,
+        terms,
+        within: None,
+        citation: None,
+        source: None,
+    };
+    let history = usage::history(db, customer.id, since).await?;
+    let used = limits::tally(&limit, Some(since), &history, &[])
+        .map(|tally| tally.used)
+        .unwrap_or_default();
+    Ok(ClassPeriod {
+        class,
+        used,
+        limit: None,
+        rule: None,
+        days: 1,
+        since,
+    })
 }

@@ -1,26 +1,34 @@
 //! The `compliance_rules` table: reading a jurisdiction's rules, and an admin's audited
-//! change of one rule (created or replaced by its code).
+//! change of one rule (created or replaced by its code). A change is checked whole
+//! before anything is written ([`validate`]); one that leaves a jurisdiction with
+//! locations without an enabled purchase limit raises an alert ([`alert_uncovered`]).
+
+use std::collections::BTreeSet;
 
 use chrono::Utc;
 use entities::{
-    compliance_rule::{self, Column, Entity, Model},
-    enums::{ComplianceMarket, ComplianceRuleKind, ProductClass},
+    compliance_rule::{self, Column, Entity, Model, RuleTerm, category_names},
+    enums::{
+        AlertSeverity, ComplianceMarket, ComplianceMeasure, ComplianceRuleKind, ComplianceWindow,
+        FigureSource, ProductCategory, ProductClass, Residency,
+    },
+    location,
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 use uuid::Uuid;
 
+use super::validate;
 use crate::{
+    alerts::{self, NewAlert},
     audit::{self, AuditRecord},
     error::ApiError,
 };
 
-/// Longest rule code.
-const MAX_CODE_LEN: usize = 64;
-/// Longest jurisdiction code.
-const MAX_JURISDICTION_LEN: usize = 16;
+/// The alert kind of a jurisdiction left without purchase limits.
+pub const UNCOVERED_ALERT: &str = "compliance_rules_missing";
 
 /// The enabled rules of `jurisdiction` (as in `locations.state`), by code.
 pub async fn enabled_for(
@@ -66,11 +74,31 @@ pub struct RuleInput {
     pub min_age: Option<i32>,
     /// Whether a valid medical card is required (`MINIMUM_AGE`).
     pub requires_medical_card: bool,
-    /// Class limited (`PURCHASE_LIMIT`).
+    /// The categories an age rule is about (`MINIMUM_AGE`; none: the market's rule).
+    pub categories: Option<Vec<ProductCategory>>,
+    /// The measure of `limit` (`PURCHASE_LIMIT`).
+    pub measure: Option<ComplianceMeasure>,
+    /// How much is allowed in the window (`PURCHASE_LIMIT`).
+    pub limit: Option<f64>,
+    /// The window (`PURCHASE_LIMIT`).
+    pub window: Option<ComplianceWindow>,
+    /// Days of a `ROLLING_DAYS` window.
+    pub window_days: Option<i32>,
+    /// Residents or non-residents only.
+    pub residency: Option<Residency>,
+    /// What counts (`PURCHASE_LIMIT`).
+    pub terms: Option<Vec<RuleTerm>>,
+    /// The code of the total this is a sub-limit of.
+    pub within_code: Option<String>,
+    /// The regulation cited.
+    pub citation: Option<String>,
+    /// How well the figure is sourced.
+    pub source: Option<FigureSource>,
+    /// Legacy: the class limited, in flower grams or concentrate grams.
     pub product_class: Option<ProductClass>,
-    /// Grams per period (`PURCHASE_LIMIT`).
+    /// Legacy: grams per period.
     pub limit_grams: Option<f64>,
-    /// Period in days (`PURCHASE_LIMIT`).
+    /// Legacy: period in days.
     pub period_days: Option<i32>,
     /// Description.
     pub description: String,
@@ -78,87 +106,21 @@ pub struct RuleInput {
     pub enabled: bool,
 }
 
-impl RuleInput {
-    /// Checks the fields that belong together; `BAD_USER_INPUT` names the field at fault.
-    fn validate(mut self) -> Result<Self, ApiError> {
-        self.code = self.code.trim().to_owned();
-        self.jurisdiction = self.jurisdiction.trim().to_ascii_uppercase();
-        let code_ok = !self.code.is_empty()
-            && self.code.len() <= MAX_CODE_LEN
-            && self
-                .code
-                .chars()
-                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
-        if !code_ok {
-            return Err(ApiError::bad_field(
-                "input.code",
-                format!("`code` must be 1 to {MAX_CODE_LEN} characters of A-Z, 0-9 and _"),
-            ));
-        }
-        if self.jurisdiction.is_empty() || self.jurisdiction.len() > MAX_JURISDICTION_LEN {
-            return Err(ApiError::bad_field(
-                "input.jurisdiction",
-                format!("`jurisdiction` must be 1 to {MAX_JURISDICTION_LEN} characters"),
-            ));
-        }
-        match self.kind {
-            ComplianceRuleKind::MinimumAge => {
-                if !self.min_age.is_some_and(|age| (0..=120).contains(&age)) {
-                    return Err(ApiError::bad_field(
-                        "input.minAge",
-                        "a MINIMUM_AGE rule needs `minAge` between 0 and 120",
-                    ));
-                }
-                self.product_class = None;
-                self.limit_grams = None;
-                self.period_days = None;
-            }
-            ComplianceRuleKind::PurchaseLimit => {
-                if self.product_class.is_none() {
-                    return Err(ApiError::bad_field(
-                        "input.productClass",
-                        "a PURCHASE_LIMIT rule needs `productClass`",
-                    ));
-                }
-                if !self
-                    .limit_grams
-                    .is_some_and(|grams| grams.is_finite() && grams >= 0.0)
-                {
-                    return Err(ApiError::bad_field(
-                        "input.limitGrams",
-                        "a PURCHASE_LIMIT rule needs `limitGrams`, a number of grams >= 0",
-                    ));
-                }
-                if !self
-                    .period_days
-                    .is_some_and(|days| (1..=366).contains(&days))
-                {
-                    return Err(ApiError::bad_field(
-                        "input.periodDays",
-                        "a PURCHASE_LIMIT rule needs `periodDays` between 1 and 366",
-                    ));
-                }
-                self.min_age = None;
-                self.requires_medical_card = false;
-            }
-        }
-        Ok(self)
-    }
-}
-
 /// Creates the rule `input.code` names, or replaces it; audited as `actor` in the same
-/// transaction.
+/// transaction. Bad input is `BAD_USER_INPUT` naming the field, and changes nothing.
 pub async fn upsert(
     db: &DatabaseConnection,
     actor: &str,
     input: RuleInput,
 ) -> Result<Model, ApiError> {
-    let input = input.validate()?;
+    let input = validate::rule(input)?;
+    validate::within(db, &input).await?;
     let txn = db.begin().await?;
     let before = Entity::find()
         .filter(Column::Code.eq(input.code.as_str()))
         .one(&txn)
         .await?;
+    let now = Utc::now();
     let row = compliance_rule::ActiveModel {
         id: Set(before.as_ref().map_or_else(Uuid::now_v7, |row| row.id)),
         code: Set(input.code),
@@ -167,12 +129,22 @@ pub async fn upsert(
         kind: Set(input.kind),
         min_age: Set(input.min_age),
         requires_medical_card: Set(input.requires_medical_card),
-        product_class: Set(input.product_class),
-        limit_grams: Set(input.limit_grams),
-        period_days: Set(input.period_days),
+        product_class: Set(None),
+        limit_grams: Set(None),
+        period_days: Set(None),
         description: Set(input.description),
         enabled: Set(input.enabled),
-        updated_at: Set(Utc::now()),
+        updated_at: Set(now),
+        measure: Set(input.measure),
+        limit_amount: Set(input.limit),
+        window: Set(input.window),
+        window_days: Set(input.window_days),
+        residency: Set(input.residency),
+        terms: Set(input.terms.map(|terms| serde_json::json!(terms))),
+        categories: Set(input.categories.as_deref().map(category_names::to_json)),
+        within_code: Set(input.within_code),
+        citation: Set(input.citation),
+        source: Set(input.source),
     };
     let after = match &before {
         Some(_) => row.update(&txn).await?,
@@ -185,13 +157,71 @@ pub async fn upsert(
             action: "compliance_rule.upsert",
             target_type: "ComplianceRule",
             target_id: Some(after.id.to_string()),
-            before: before.map(|row| snapshot(&row)),
+            before: before.as_ref().map(snapshot),
             after: Some(snapshot(&after)),
         },
     )
     .await?;
     txn.commit().await?;
+    let touched = before
+        .iter()
+        .map(|row| row.jurisdiction.clone())
+        .chain([after.jurisdiction.clone()])
+        .collect();
+    alert_uncovered(db, Some(touched)).await?;
     Ok(after)
+}
+
+/// Raises an alert for each jurisdiction (of `only`, or all) where a location sells
+/// but no purchase limit is enabled: orders there are checked for age only. Returns the
+/// jurisdictions found uncovered.
+pub async fn alert_uncovered(
+    db: &impl ConnectionTrait,
+    only: Option<BTreeSet<String>>,
+) -> Result<Vec<String>, DbErr> {
+    let sold_in: BTreeSet<String> = location::Entity::find()
+        .select_only()
+        .column(location::Column::State)
+        .distinct()
+        .into_tuple::<String>()
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|state| only.as_ref().is_none_or(|only| only.contains(state)))
+        .collect();
+    let covered: BTreeSet<String> = Entity::find()
+        .select_only()
+        .column(Column::Jurisdiction)
+        .filter(Column::Enabled.eq(true))
+        .filter(Column::Kind.eq(ComplianceRuleKind::PurchaseLimit))
+        .distinct()
+        .into_tuple::<String>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let uncovered: Vec<String> = sold_in.difference(&covered).cloned().collect();
+    for jurisdiction in &uncovered {
+        tracing::warn!(%jurisdiction, "no enabled purchase limit for a jurisdiction with stores");
+        alerts::raise(
+            db,
+            &NewAlert {
+                severity: AlertSeverity::Critical,
+                kind: UNCOVERED_ALERT,
+                connection_id: None,
+                product_id: None,
+                location_id: None,
+                message: format!(
+                    "jurisdiction {jurisdiction} has stores but no enabled purchase limit: its orders are checked for age only"
+                ),
+                details: serde_json::json!({ "jurisdiction": jurisdiction }),
+                dedupe_key: format!("{UNCOVERED_ALERT}:{jurisdiction}"),
+            },
+            Utc::now(),
+        )
+        .await?;
+    }
+    Ok(uncovered)
 }
 
 fn snapshot(row: &Model) -> serde_json::Value {

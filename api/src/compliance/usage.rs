@@ -1,182 +1,219 @@
-//! What a customer has already bought in a period, in flower-equivalent grams per
-//! product class: online orders that still stand (not cancelled or failed) and
-//! purchases the POS reported that are not online orders (in store), not voided.
+//! What a customer has already bought since a moment, as [`Item`]s with their measures:
+//! online orders that still stand (not cancelled or failed) and purchases the POS
+//! reported that are not online orders (in store), not voided, over the customer's whole
+//! family (the profiles merged together).
 //!
 //! Purchases linked to an online order are skipped: the order already counts. Returns
-//! do not give grams back (the limit is on what was bought in the period).
+//! do not give anything back (limits are on what was bought in the window). A register
+//! line whose product Canopy does not know counts by the POS's class and grams: a
+//! non-concentrate line as flower grams, a concentrate line as concentrate grams (its
+//! flower-equivalent figure: more than the concentrate, never less).
 
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use entities::{
-    enums::{OrderStatus, ProductClass},
-    order, order_line, product, purchase, purchase_line,
+    enums::{OrderStatus, ProductCategory, ProductClass},
+    order, order_line, product, product_measure, purchase, purchase_line,
 };
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
-use super::class;
+use super::{
+    class,
+    limits::Item,
+    measure::{self, Measures},
+};
 
-/// Grams bought per class.
-pub type GramsByClass = HashMap<ProductClass, f64>;
+/// Products by id with their overrides.
+pub type Catalog = HashMap<Uuid, (product::Model, Option<product_measure::Model>)>;
 
-/// One customer's grams per period start, each start counted once over the customer's
-/// whole family (the profiles merged together).
-pub struct UsedSince {
-    customer: Uuid,
-    family: Option<Vec<Uuid>>,
-    by_start: HashMap<DateTime<Utc>, GramsByClass>,
-}
-
-impl UsedSince {
-    /// Nothing counted yet for `customer`.
-    pub fn new(customer: Uuid) -> Self {
-        Self {
-            customer,
-            family: None,
-            by_start: HashMap::new(),
-        }
-    }
-
-    /// Grams of `class` bought since `since`.
-    pub async fn grams(
-        &mut self,
-        db: &impl ConnectionTrait,
-        since: DateTime<Utc>,
-        class: ProductClass,
-    ) -> Result<f64, DbErr> {
-        if !self.by_start.contains_key(&since) {
-            let family = match &self.family {
-                Some(family) => family,
-                None => self
-                    .family
-                    .insert(crate::customers::merge::family(db, self.customer).await?),
-            };
-            let used = grams_since(db, family, since).await?;
-            self.by_start.insert(since, used);
-        }
-        Ok(self
-            .by_start
-            .get(&since)
-            .and_then(|used| used.get(&class))
-            .copied()
-            .unwrap_or_default())
-    }
-}
-
-/// Grams `customers` (one person's profiles) bought since `since`, online and in store.
-pub async fn grams_since(
+/// Everything `customer` (and the profiles merged into it) bought since `since`.
+pub async fn history(
     db: &impl ConnectionTrait,
-    customers: &[Uuid],
+    customer: Uuid,
     since: DateTime<Utc>,
-) -> Result<GramsByClass, DbErr> {
-    let mut used = online(db, customers, since).await?;
-    for (class, grams) in in_store(db, customers, since).await? {
-        *used.entry(class).or_default() += grams;
+) -> Result<Vec<Item>, DbErr> {
+    let family = crate::customers::merge::family(db, customer).await?;
+    let mut items = online(db, &family, since).await?;
+    items.extend(in_store(db, &family, since).await?);
+    Ok(items)
+}
+
+/// `products` with their measure overrides.
+pub async fn catalog(
+    db: &impl ConnectionTrait,
+    products: impl IntoIterator<Item = product::Model>,
+) -> Result<Catalog, DbErr> {
+    let products: Vec<product::Model> = products.into_iter().collect();
+    let ids: Vec<Uuid> = products.iter().map(|p| p.id).collect();
+    let mut overrides: HashMap<Uuid, product_measure::Model> = HashMap::new();
+    for chunk in ids.chunks(crate::db::CHUNK) {
+        for row in product_measure::Entity::find()
+            .filter(product_measure::Column::ProductId.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?
+        {
+            overrides.insert(row.product_id, row);
+        }
     }
-    Ok(used)
+    Ok(products
+        .into_iter()
+        .map(|p| {
+            let over = overrides.remove(&p.id);
+            (p.id, (p, over))
+        })
+        .collect())
+}
+
+/// The item `quantity` units of `product_id` make, bought `at`.
+pub fn item_of(
+    catalog: &Catalog,
+    product_id: Uuid,
+    quantity: i64,
+    at: DateTime<Utc>,
+) -> Option<Item> {
+    let (product, over) = catalog.get(&product_id)?;
+    // quantities are small counts: exact in f64
+    #[allow(clippy::cast_precision_loss)]
+    let units = quantity as f64;
+    Some(Item {
+        at,
+        product_id: Some(product_id),
+        category: product.category,
+        measures: measure::of_product(product, over.as_ref()).times(units),
+    })
 }
 
 async fn online(
     db: &impl ConnectionTrait,
     customers: &[Uuid],
     since: DateTime<Utc>,
-) -> Result<GramsByClass, DbErr> {
-    let orders: Vec<Uuid> = order::Entity::find()
-        .select_only()
-        .column(order::Column::Id)
+) -> Result<Vec<Item>, DbErr> {
+    let orders: HashMap<Uuid, DateTime<Utc>> = order::Entity::find()
         .filter(order::Column::CustomerId.is_in(customers.iter().copied()))
         .filter(order::Column::CreatedAt.gte(since))
         .filter(order::Column::Status.is_not_in([OrderStatus::Cancelled, OrderStatus::Failed]))
-        .into_tuple()
         .all(db)
-        .await?;
+        .await?
+        .into_iter()
+        .map(|order| (order.id, order.created_at))
+        .collect();
     if orders.is_empty() {
-        return Ok(GramsByClass::new());
+        return Ok(Vec::new());
     }
     let lines = order_line::Entity::find()
-        .filter(order_line::Column::OrderId.is_in(orders))
+        .filter(order_line::Column::OrderId.is_in(orders.keys().copied()))
         .all(db)
         .await?;
-    let products = products_of(db, lines.iter().map(|line| line.product_id)).await?;
-    let mut used = GramsByClass::new();
-    for line in &lines {
-        if let Some(product) = products.get(&line.product_id)
-            && let Some(class) = class::of_category(product.category)
-        {
-            // quantities are small counts: exact in f64
-            #[allow(clippy::cast_precision_loss)]
-            let units = line.quantity as f64;
-            *used.entry(class).or_default() += units * class::unit_grams(product);
-        }
-    }
-    Ok(used)
+    let catalog = products_of(db, lines.iter().map(|line| line.product_id)).await?;
+    Ok(lines
+        .iter()
+        .filter_map(|line| {
+            let at = *orders.get(&line.order_id)?;
+            item_of(&catalog, line.product_id, line.quantity, at)
+        })
+        .collect())
 }
 
 async fn in_store(
     db: &impl ConnectionTrait,
     customers: &[Uuid],
     since: DateTime<Utc>,
-) -> Result<GramsByClass, DbErr> {
-    let purchases: Vec<Uuid> = purchase::Entity::find()
-        .select_only()
-        .column(purchase::Column::Id)
+) -> Result<Vec<Item>, DbErr> {
+    let purchases: HashMap<Uuid, DateTime<Utc>> = purchase::Entity::find()
         .filter(purchase::Column::CustomerId.is_in(customers.iter().copied()))
         .filter(purchase::Column::OccurredAt.gte(since))
         .filter(purchase::Column::OrderId.is_null())
         .filter(purchase::Column::IsVoid.eq(false))
         .filter(purchase::Column::IsReturn.eq(false))
-        .into_tuple()
         .all(db)
-        .await?;
+        .await?
+        .into_iter()
+        .map(|purchase| (purchase.id, purchase.occurred_at))
+        .collect();
     if purchases.is_empty() {
-        return Ok(GramsByClass::new());
+        return Ok(Vec::new());
     }
     let lines = purchase_line::Entity::find()
-        .filter(purchase_line::Column::PurchaseId.is_in(purchases))
+        .filter(purchase_line::Column::PurchaseId.is_in(purchases.keys().copied()))
         .all(db)
         .await?;
-    let unclassified = lines
+    let catalog = products_of(db, lines.iter().filter_map(|line| line.product_id)).await?;
+    Ok(lines
         .iter()
-        .filter(|line| {
-            line.product_class
-                .as_deref()
-                .and_then(class::parse)
-                .is_none()
+        .filter_map(|line| {
+            let at = *purchases.get(&line.purchase_id)?;
+            line.product_id
+                .and_then(|id| item_of(&catalog, id, line.quantity, at))
+                .map(|item| weighed(item, line))
+                .or_else(|| unknown_product(line, at))
         })
-        .filter_map(|line| line.product_id);
-    let products = products_of(db, unclassified).await?;
-    let mut used = GramsByClass::new();
-    for line in &lines {
-        let class = line
-            .product_class
-            .as_deref()
-            .and_then(class::parse)
-            .or_else(|| {
-                line.product_id
-                    .and_then(|id| products.get(&id))
-                    .and_then(|product| class::of_category(product.category))
-            });
-        if let Some(class) = class {
-            *used.entry(class).or_default() += line.flower_equivalent_grams.max(0.0);
-        }
+        .collect())
+}
+
+/// A flower line as the POS weighed it: its grams, when it gives them, are what was
+/// sold (flower sold by weight); other lines count by the product's measures.
+fn weighed(mut item: Item, line: &purchase_line::Model) -> Item {
+    let grams = line.flower_equivalent_grams;
+    if matches!(
+        item.category,
+        ProductCategory::Flower | ProductCategory::PreRoll
+    ) && grams.is_finite()
+        && grams > 0.0
+    {
+        item.measures.flower_g = Some(grams);
+        item.measures.flower_equivalent_g = Some(grams);
     }
-    Ok(used)
+    item
+}
+
+/// A register line of a product Canopy does not know, by the POS's class and grams.
+fn unknown_product(line: &purchase_line::Model, at: DateTime<Utc>) -> Option<Item> {
+    let grams = Some(line.flower_equivalent_grams.max(0.0));
+    let (category, measures) = match class::parse(line.product_class.as_deref()?)? {
+        ProductClass::NonConcentrate => (
+            ProductCategory::Flower,
+            Measures {
+                flower_g: grams,
+                flower_equivalent_g: grams,
+                ..Measures::default()
+            },
+        ),
+        ProductClass::Concentrate => (
+            ProductCategory::Concentrate,
+            Measures {
+                concentrate_g: grams,
+                flower_equivalent_g: grams,
+                ..Measures::default()
+            },
+        ),
+    };
+    Some(Item {
+        at,
+        product_id: None,
+        category,
+        measures,
+    })
 }
 
 async fn products_of(
     db: &impl ConnectionTrait,
     ids: impl Iterator<Item = Uuid>,
-) -> Result<HashMap<Uuid, product::Model>, DbErr> {
+) -> Result<Catalog, DbErr> {
     let ids: HashSet<Uuid> = ids.collect();
     if ids.is_empty() {
-        return Ok(HashMap::new());
+        return Ok(Catalog::new());
     }
-    Ok(product::Entity::find()
-        .filter(product::Column::Id.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|product| (product.id, product))
-        .collect())
+    let ids: Vec<Uuid> = ids.into_iter().collect();
+    let mut products = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(crate::db::CHUNK) {
+        products.extend(
+            product::Entity::find()
+                .filter(product::Column::Id.is_in(chunk.iter().copied()))
+                .all(db)
+                .await?,
+        );
+    }
+    catalog(db, products).await
 }

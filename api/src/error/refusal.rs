@@ -3,6 +3,8 @@
 
 use async_graphql::ErrorExtensionValues;
 use chrono::NaiveDate;
+use entities::enums::{ComplianceMeasure, ComplianceWindow};
+use sea_orm::ActiveEnum;
 use uuid::Uuid;
 
 /// Why an order may not be placed.
@@ -19,14 +21,27 @@ pub struct Refusal {
 /// The numbers a refusal is based on.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Figures {
-    /// A purchase limit in flower-equivalent grams over a period.
-    Grams {
-        /// Grams allowed in the period.
+    /// A purchase limit in its own measure over its window.
+    Limit {
+        /// The measure counted.
+        measure: ComplianceMeasure,
+        /// The window.
+        window: ComplianceWindow,
+        /// Allowed in the window.
         limit: f64,
-        /// Grams already bought in the period (online and in store).
+        /// Already bought in the window (online and in store).
         used: f64,
-        /// Grams in this order.
+        /// In this order.
         this_order: f64,
+        /// The regulation cited.
+        citation: Option<String>,
+    },
+    /// A product of the order lacks the measure a limit counts it by.
+    MissingMeasure {
+        /// The product.
+        product_id: Option<Uuid>,
+        /// The measure it lacks.
+        measure: ComplianceMeasure,
     },
     /// A minimum age.
     Age {
@@ -53,7 +68,8 @@ pub enum Figures {
     },
 }
 
-/// Grams rounded to milligrams, so sums of floats read as the figures they are.
+/// A figure rounded to thousandths (milligrams of grams), so sums of floats read as the
+/// figures they are.
 pub fn round_grams(grams: f64) -> f64 {
     (grams * 1000.0).round() / 1000.0
 }
@@ -63,15 +79,33 @@ impl Refusal {
     pub fn write_extensions(&self, extensions: &mut ErrorExtensionValues) {
         extensions.set("rule", self.rule.as_str());
         match &self.figures {
-            Figures::Grams {
+            Figures::Limit {
+                measure,
+                window,
                 limit,
                 used,
                 this_order,
+                citation,
             } => {
-                extensions.set("unit", "g");
+                extensions.set("measure", measure.to_value());
+                extensions.set("unit", measure.unit());
+                extensions.set("window", window.to_value());
                 extensions.set("limit", round_grams(*limit));
                 extensions.set("used", round_grams(*used));
                 extensions.set("thisOrder", round_grams(*this_order));
+                extensions.set("remaining", round_grams((limit - used).max(0.0)));
+                if let Some(citation) = citation {
+                    extensions.set("citation", citation.as_str());
+                }
+            }
+            Figures::MissingMeasure {
+                product_id,
+                measure,
+            } => {
+                if let Some(product) = product_id {
+                    extensions.set("productId", product.to_string());
+                }
+                extensions.set("missingMeasure", measure.to_value());
             }
             Figures::Age { minimum, age } => {
                 extensions.set("minimumAge", *minimum);

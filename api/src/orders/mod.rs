@@ -10,6 +10,7 @@ pub mod events;
 pub mod expiry;
 pub mod input;
 pub mod place;
+pub mod preview;
 pub mod reservations;
 pub mod returns;
 pub mod sale;

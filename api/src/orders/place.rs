@@ -22,7 +22,12 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{events, input::NewOrder, reservations, txn::begin_write};
+use super::{
+    events,
+    input::{NewLine, NewOrder},
+    reservations,
+    txn::begin_write,
+};
 use crate::{
     compliance::{self, Basket, BasketLine},
     error::ApiError,
@@ -48,7 +53,7 @@ pub async fn place(
         .one(&state.db)
         .await?
         .ok_or_else(|| ApiError::bad_field("input.locationId", "no such location"))?;
-    let products = sellable_products(state, &input, location.id).await?;
+    let products = sellable_products(&state.db, &input.lines, "input.lines", location.id).await?;
 
     let txn = begin_write(&state.db).await?;
     let outcome = write(
@@ -147,16 +152,29 @@ async fn find_replay(
     Ok(Some(first))
 }
 
-/// The products of the lines, each active and stocked at the location.
-async fn sellable_products(
-    state: &AppState,
-    input: &NewOrder,
+/// Each line's product (found in `products`) and units.
+pub fn priced<'a>(
+    lines: &[NewLine],
+    products: &'a HashMap<Uuid, product::Model>,
+) -> Vec<(&'a product::Model, i64)> {
+    lines
+        .iter()
+        .filter_map(|line| products.get(&line.product_id).map(|p| (p, line.quantity)))
+        .collect()
+}
+
+/// The products of `lines`, each active and stocked at the location; errors name the
+/// line under `field` (e.g. `input.lines[0].productId`).
+pub async fn sellable_products(
+    db: &impl ConnectionTrait,
+    lines: &[NewLine],
+    field: &str,
     location_id: Uuid,
 ) -> Result<HashMap<Uuid, product::Model>, ApiError> {
-    let ids: Vec<Uuid> = input.lines.iter().map(|line| line.product_id).collect();
+    let ids: Vec<Uuid> = lines.iter().map(|line| line.product_id).collect();
     let products: HashMap<Uuid, product::Model> = product::Entity::find()
         .filter(product::Column::Id.is_in(ids.clone()))
-        .all(&state.db)
+        .all(db)
         .await?
         .into_iter()
         .map(|product| (product.id, product))
@@ -167,10 +185,10 @@ async fn sellable_products(
         .filter(stock_level::Column::LocationId.eq(location_id))
         .filter(stock_level::Column::ProductId.is_in(ids))
         .into_tuple()
-        .all(&state.db)
+        .all(db)
         .await?;
-    for (index, line) in input.lines.iter().enumerate() {
-        let field = format!("input.lines[{index}].productId");
+    for (index, line) in lines.iter().enumerate() {
+        let field = format!("{field}[{index}].productId");
         let Some(product) = products.get(&line.product_id) else {
             return Err(ApiError::bad_field(field, "no such product"));
         };
@@ -213,21 +231,11 @@ async fn write(
         return Ok(Written::Replay(first));
     }
     let now = Utc::now();
-    let priced: Vec<(&product::Model, i64)> = input
-        .lines
-        .iter()
-        .filter_map(|line| products.get(&line.product_id).map(|p| (p, line.quantity)))
-        .collect();
+    let priced = priced(&input.lines, products);
     let basket = Basket {
         customer: &customer,
         location,
-        lines: priced
-            .iter()
-            .map(|(product, quantity)| BasketLine {
-                product,
-                quantity: *quantity,
-            })
-            .collect(),
+        lines: BasketLine::all(&priced),
         now,
     };
     let market = compliance::check(txn, &basket, state.config.checkout.default_min_age).await??;

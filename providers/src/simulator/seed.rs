@@ -79,6 +79,9 @@ pub fn populate(store: &SimStore, config: &SeedConfig) {
                 } else {
                     rng.random_range(1..=120)
                 };
+                // the first products (one per category) are well stocked everywhere, so
+                // the demo can walk a purchase limit to its edge
+                let on_hand = if i < 10 { on_hand.max(60) } else { on_hand };
                 let key = (product.external_id.clone(), loc.clone());
                 state.stock.insert(
                     key,
@@ -286,9 +289,11 @@ fn product(rng: &mut StdRng, id: String, i: usize, modified_at: DateTime<Utc>) -
             )
         }
         2 => {
-            let (n, g) = *[(1, 1.0), (5, 0.5), (3, 0.7)]
+            let drawn = *[(1, 1.0), (5, 0.5), (3, 0.7)]
                 .choose(rng)
                 .unwrap_or(&(1, 1.0));
+            // the first is a single 1 g pre-roll: the demo shows California's 28.5 g
+            let (n, g) = if i < 10 { (1, 1.0) } else { drawn };
             let total = f64::from(n) * g;
             (
                 ProductCategory::PreRoll,
@@ -302,7 +307,9 @@ fn product(rng: &mut StdRng, id: String, i: usize, modified_at: DateTime<Utc>) -
             )
         }
         3 => {
-            let g = *[0.5, 1.0].choose(rng).unwrap_or(&1.0);
+            let drawn = *[0.5, 1.0].choose(rng).unwrap_or(&1.0);
+            // the first is a 0.5 g cart: the demo shows California's 8 g of concentrate
+            let g = if i < 10 { 0.5 } else { drawn };
             (
                 ProductCategory::Vape,
                 format!("{strain} Live Resin Cart {g}g"),

@@ -65,7 +65,7 @@ impl CheckoutMutation {
         let scope = OrderScope::of(Viewer::of(ctx)?)?;
         let order = NewOrder {
             location_id: parse_id("input.locationId", &input.location_id)?,
-            lines: lines("input.lines", &input.lines)?,
+            lines: order_lines("input.lines", &input.lines)?,
             fulfillment: input.fulfillment,
             idempotency_key: input.idempotency_key,
             customer_id: parse_optional_id("input.customerId", input.customer_id.as_ref())?,
@@ -102,7 +102,7 @@ impl CheckoutMutation {
     ) -> Result<Order, ApiError> {
         let scope = OrderScope::of(Viewer::of(ctx)?)?;
         let id = parse_id("id", &id)?;
-        let lines = self::lines("lines", &lines)?;
+        let lines = order_lines("lines", &lines)?;
         Ok(Order(
             returns::request_return(app_state(ctx)?, scope, id, lines, reason).await?,
         ))
@@ -110,7 +110,7 @@ impl CheckoutMutation {
 }
 
 /// The lines of an input, their ids parsed (fields named under `field`).
-fn lines(field: &str, lines: &[OrderLineInput]) -> Result<Vec<NewLine>, ApiError> {
+pub fn order_lines(field: &str, lines: &[OrderLineInput]) -> Result<Vec<NewLine>, ApiError> {
     lines
         .iter()
         .enumerate()

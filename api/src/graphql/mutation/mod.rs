@@ -7,7 +7,7 @@ mod customers;
 mod delivery;
 
 pub use admin::AdminMutation;
-pub use checkout::CheckoutMutation;
+pub use checkout::{CheckoutMutation, OrderLineInput, order_lines};
 pub use compliance::ComplianceMutation;
 pub use customers::CustomersMutation;
 pub use delivery::DeliveryMutation;

@@ -57,7 +57,7 @@ pub enum ComplianceMarket {
 pub enum ComplianceRuleKind {
     /// A minimum age, optionally with a valid medical card.
     MinimumAge,
-    /// Flower-equivalent grams of one product class per period.
+    /// How much of a measure may be bought per window.
     PurchaseLimit,
 }
 
@@ -69,4 +69,72 @@ pub enum ProductClass {
     NonConcentrate,
     /// Concentrates, vapes and infused products.
     Concentrate,
+}
+
+/// A quantity a purchase limit is measured in.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(remote = "enums::ComplianceMeasure")]
+pub enum ComplianceMeasure {
+    /// Grams of non-concentrated cannabis (flower, pre-rolls).
+    FlowerG,
+    /// Grams of concentrate: its own weight, or that contained in an infused product.
+    ConcentrateG,
+    /// Milligrams of THC.
+    ThcMg,
+    /// Ounces of a solid infused product.
+    SolidOz,
+    /// Fluid ounces of a liquid infused product.
+    FluidOz,
+    /// Units sold.
+    Units,
+    /// Plants.
+    Plants,
+    /// The POS's flower-equivalent grams.
+    FlowerEquivalentG,
+}
+
+/// What a purchase limit counts over, in the store's time zone.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(remote = "enums::ComplianceWindow")]
+pub enum ComplianceWindow {
+    /// One transaction.
+    Transaction,
+    /// Today, from local midnight.
+    CalendarDay,
+    /// The last `windowDays` calendar days, today included.
+    RollingDays,
+    /// This calendar month.
+    CalendarMonth,
+}
+
+/// Residents of the store's jurisdiction, or not.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(remote = "enums::Residency")]
+pub enum Residency {
+    /// Lives in the store's jurisdiction.
+    Resident,
+    /// Lives elsewhere.
+    NonResident,
+}
+
+/// How well a rule's figure is sourced.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(remote = "enums::FigureSource")]
+pub enum FigureSource {
+    /// Read in the regulation cited.
+    Primary,
+    /// From a secondary source: to confirm.
+    Secondary,
+    /// An assumption.
+    Guess,
+}
+
+/// What to do with a product whose measure a term needs is unknown.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(remote = "entities::compliance_rule::WhenUnknown")]
+pub enum WhenUnknown {
+    /// Refuse the order, naming the missing measure.
+    Refuse,
+    /// Count nothing.
+    Ignore,
 }

@@ -6,6 +6,7 @@
 //! any list of them costs a constant number of statements.
 
 mod alert;
+mod allowance;
 mod audit;
 mod compliance_rule;
 pub mod connection;
@@ -30,8 +31,9 @@ mod stock_event;
 mod sync_run;
 
 pub use alert::{Alert, AlertSeverity};
+pub use allowance::{Allowance, Allowances, CartCheck, ComplianceRefusal};
 pub use audit::AuditEntry;
-pub use compliance_rule::ComplianceRule;
+pub use compliance_rule::{ComplianceRule, ComplianceTerm};
 pub use connection_input::{CreateProviderConnectionInput, UpdateProviderConnectionInput};
 pub use connection_test::{ConnectionTestResult, ExternalLocationInfo};
 pub use customer::Customer;
