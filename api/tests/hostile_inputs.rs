@@ -258,10 +258,11 @@ async fn every_hostile_input_gets_its_exact_error_and_the_server_stays_healthy()
 
         // Injection strings in every text argument of every query field.
         let admin = app.token(Role::Admin, "ops");
-        for (field, argument, kind) in text_arguments(&app, &admin).await {
+        for (field, argument, kind, companions) in text_arguments(&app, &admin).await {
             for (label, value) in injections() {
-                let query =
-                    format!("query($v: {kind}!) {{ {field}({argument}: $v) {{ __typename }} }}");
+                let query = format!(
+                    "query($v: {kind}!) {{ {field}({argument}: $v{companions}) {{ __typename }} }}"
+                );
                 let (status, body) =
                     execute(&app, Some(&admin), &query, json!({ "v": value })).await;
                 // NUL is refused before execution; an ID must be a UUID and a cursor one
@@ -390,9 +391,11 @@ async fn every_hostile_input_gets_its_exact_error_and_the_server_stays_healthy()
     }
 }
 
-/// `(field, argument, type)` for every `String`/`ID` argument of every query field.
-async fn text_arguments(app: &TestApp, admin: &str) -> Vec<(String, String, String)> {
-    let query = "{ __schema { queryType { fields { name args { name type { kind name ofType { kind name } } } } } } }";
+/// `(field, argument, type, companions)` for every `String`/`ID` argument of every query
+/// field; `companions` passes the field's other required arguments a well-formed value
+/// (a nil id, an empty list, a short text), so only the argument under test is hostile.
+async fn text_arguments(app: &TestApp, admin: &str) -> Vec<(String, String, String, String)> {
+    let query = "{ __schema { queryType { fields { name args { name defaultValue type { kind name ofType { kind name } } } } } } }";
     let (_, body) = execute(app, Some(admin), query, json!({})).await;
     let mut found = Vec::new();
     for field in body["data"]["__schema"]["queryType"]["fields"]
@@ -403,7 +406,8 @@ async fn text_arguments(app: &TestApp, admin: &str) -> Vec<(String, String, Stri
         if name.starts_with('_') {
             continue;
         }
-        for argument in field["args"].as_array().unwrap() {
+        let args = field["args"].as_array().unwrap();
+        for argument in args {
             let ty = &argument["type"];
             let named = if ty["kind"] == "NON_NULL" {
                 &ty["ofType"]
@@ -411,10 +415,28 @@ async fn text_arguments(app: &TestApp, admin: &str) -> Vec<(String, String, Stri
                 ty
             };
             if named["kind"] == "SCALAR" && (named["name"] == "String" || named["name"] == "ID") {
+                let companions: String = args
+                    .iter()
+                    .filter(|other| {
+                        other["name"] != argument["name"]
+                            && other["type"]["kind"] == "NON_NULL"
+                            && other["defaultValue"].is_null()
+                    })
+                    .map(|other| {
+                        let inner = &other["type"]["ofType"];
+                        let value = match (inner["kind"].as_str(), inner["name"].as_str()) {
+                            (Some("LIST"), _) => "[]",
+                            (_, Some("ID")) => "\"00000000-0000-0000-0000-000000000000\"",
+                            _ => "\"x\"",
+                        };
+                        format!(", {}: {value}", other["name"].as_str().unwrap())
+                    })
+                    .collect();
                 found.push((
                     name.to_owned(),
                     argument["name"].as_str().unwrap().to_owned(),
                     named["name"].as_str().unwrap().to_owned(),
+                    companions,
                 ));
             }
         }
@@ -422,7 +444,7 @@ async fn text_arguments(app: &TestApp, admin: &str) -> Vec<(String, String, Stri
     assert!(
         found
             .iter()
-            .any(|(field, arg, _)| field == "products" && arg == "search")
+            .any(|(field, arg, _, _)| field == "products" && arg == "search")
     );
     found
 }

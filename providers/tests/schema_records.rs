@@ -335,7 +335,7 @@ fn tally(figures: &Figures, record: &Value, schema: &Value) {
             t.len() >= 19
                 && t.as_bytes()[10] == b'T'
                 && !t.ends_with('Z')
-                && !t[19..].contains(['+', '-'])
+                && !t.get(19..).is_some_and(|zone| zone.contains(['+', '-']))
         })
     };
     if fields.values().any(naive) {
