@@ -1,7 +1,7 @@
 //! `canopy serve --role`: a `worker` process serves only its health and metrics
 //! routes, an `api` process runs no background work, and the two together on one
 //! PostgreSQL database do everything `all` does (here: an order placed on the API
-//! whose reservation runs out is expired by the worker, and only once it runs).
+//! whose reservation runs out is left alone until a worker runs, which ends it).
 #![allow(clippy::unwrap_used)]
 
 mod checkout_support;
@@ -126,9 +126,16 @@ async fn an_api_process_leaves_background_work_to_the_worker() {
         }
     })
     .await
-    .expect("the worker expired the order");
-    let expired = read_order(&seeder).await;
-    assert_eq!(expired.status, OrderStatus::Cancelled);
+    .expect("the worker took the order out of PENDING");
+    // its sweeper expires it (CANCELLED) or, when the outbox sender reaches it first, the
+    // sender finds no POS for this seeded store (FAILED): either way the worker acted and
+    // the stock is released
+    let ended = read_order(&seeder).await;
+    assert!(
+        matches!(ended.status, OrderStatus::Cancelled | OrderStatus::Failed),
+        "{:?}",
+        ended.status
+    );
     assert_eq!(shop.stock(&seeder, shop.flower.id).await.reserved, 0);
     seeder.stop().await.unwrap();
 }
