@@ -1,13 +1,19 @@
 # Shared helpers for the benchmark scripts: tools, free ports, background servers, waiting,
 # and reading wrk's figures. Sourced, never run.
 
-# Installs wrk from Debian's packages when it is missing.
-ensure_wrk() {
-  command -v wrk >/dev/null 2>&1 && return 0
-  echo "installing wrk (apt-get)…" >&2
+# Installs the Debian package named like COMMAND when COMMAND is missing.
+# Usage: ensure_tool COMMAND
+ensure_tool() {
+  command -v "$1" >/dev/null 2>&1 && return 0
+  echo "installing $1 (apt-get)…" >&2
   local sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  $sudo apt-get update -qq && $sudo apt-get install -y -qq wrk >/dev/null
+  $sudo apt-get update -qq && $sudo apt-get install -y -qq "$1" >/dev/null
+}
+
+# Installs wrk from Debian's packages when it is missing.
+ensure_wrk() {
+  ensure_tool wrk
 }
 
 # A free TCP port on loopback.

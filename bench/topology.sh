@@ -22,14 +22,6 @@ PG_ADMIN_URL=${PG_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}
 REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
 STATE=$TOPOLOGY_DIR/state.env
 
-ensure_haproxy() {
-  command -v haproxy >/dev/null 2>&1 && return 0
-  echo "installing haproxy (apt-get)…" >&2
-  local sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  $sudo apt-get update -qq && $sudo apt-get install -y -qq haproxy >/dev/null
-}
-
 # Starts one replica: start_replica NAME ROLE PORT
 start_replica() {
   local name=$1 role=$2 port=$3
@@ -44,7 +36,7 @@ start_replica() {
 
 up() {
   [ -f "$STATE" ] && { echo "a topology is already up ($STATE); run: $0 down" >&2; exit 1; }
-  ensure_haproxy
+  ensure_tool haproxy
   CANOPY_BIN=${CANOPY_BIN:-target/release/canopy}
   [ -x "$CANOPY_BIN" ] || cargo build --release --locked --bin canopy
   mkdir -p "$TOPOLOGY_DIR"

@@ -11,7 +11,7 @@ use entities::{
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, Iterable, QueryFilter,
     QuerySelect,
-    sea_query::{Expr, ExprTrait, Query},
+    sea_query::{Expr, ExprTrait, Query, SelectStatement},
 };
 use uuid::Uuid;
 
@@ -66,11 +66,10 @@ const TAKEN: [OrderStatus; 7] = [
 /// [`Rule::Reservations`]: per stock row, the units of the lines of orders whose status
 /// holds a reservation.
 pub(super) async fn reservations(db: &impl ConnectionTrait) -> Result<Vec<Violation>, DbErr> {
-    let holding = holding_statuses();
     let orders: HashMap<Uuid, Uuid> = order::Entity::find()
         .select_only()
         .columns([order::Column::Id, order::Column::LocationId])
-        .filter(order::Column::Status.is_in(holding.clone()))
+        .filter(order::Column::Status.is_in(holding_statuses()))
         .into_tuple::<(Uuid, Uuid)>()
         .all(db)
         .await?
@@ -83,15 +82,7 @@ pub(super) async fn reservations(db: &impl ConnectionTrait) -> Result<Vec<Violat
             order_line::Column::ProductId,
             order_line::Column::Quantity,
         ])
-        .filter(
-            order_line::Column::OrderId.in_subquery(
-                Query::select()
-                    .column(order::Column::Id)
-                    .from(order::Entity)
-                    .and_where(order::Column::Status.is_in(holding))
-                    .to_owned(),
-            ),
-        )
+        .filter(order_line::Column::OrderId.in_subquery(holding_orders()))
         .into_tuple()
         .all(db)
         .await?;
@@ -142,11 +133,8 @@ pub(super) async fn held_at(
         .filter(order_line::Column::ProductId.eq(product_id))
         .filter(
             order_line::Column::OrderId.in_subquery(
-                Query::select()
-                    .column(order::Column::Id)
-                    .from(order::Entity)
+                holding_orders()
                     .and_where(order::Column::LocationId.eq(location_id))
-                    .and_where(order::Column::Status.is_in(holding_statuses()))
                     .to_owned(),
             ),
         )
@@ -154,6 +142,15 @@ pub(super) async fn held_at(
         .all(db)
         .await?;
     Ok(quantities.into_iter().sum())
+}
+
+/// `SELECT id FROM orders WHERE status` holds a reservation, to narrow further.
+fn holding_orders() -> SelectStatement {
+    Query::select()
+        .column(order::Column::Id)
+        .from(order::Entity)
+        .and_where(order::Column::Status.is_in(holding_statuses()))
+        .to_owned()
 }
 
 /// The statuses whose orders hold stock reserved.
