@@ -14,7 +14,8 @@
 //! 3. [`state`]: the `AppState` built once, with the handles on background work
 //!    ([`state::SyncControl`], [`state::RunningSyncs`]);
 //! 4. domain: [`services`] (stateless reads), [`alerts`], [`audit`], [`effects`] (what a
-//!    committed change announces), [`connections`], [`customers`], [`compliance`],
+//!    committed change announces), [`catalog`] (matching products across connections,
+//!    merges and splits), [`connections`], [`customers`], [`compliance`],
 //!    [`orders`] (reservations and stock included), [`integrity`] (the invariants across
 //!    them); a domain module never imports the
 //!    workers, `graphql` or `server`;
@@ -31,6 +32,7 @@ pub mod alerts;
 pub mod audit;
 pub mod auth;
 pub mod cache;
+pub mod catalog;
 pub mod cli;
 pub mod compliance;
 pub mod config;

@@ -25,6 +25,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "alerts",
             "audit",
             "effects",
+            "catalog",
             "connections",
             "customers",
             "compliance",

@@ -301,3 +301,40 @@ mod tests {
         );
     }
 }
+
+/// The rule a product match rests on, strongest first.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum MatchRule {
+    /// The retailer's own SKU, the same on both sides.
+    #[sea_orm(string_value = "SKU")]
+    Sku,
+    /// The UPC/EAN/GTIN, normalised to a GTIN-14.
+    #[sea_orm(string_value = "UPC")]
+    Upc,
+    /// Brand, normalised name, net weight or volume and category, with one candidate.
+    #[sea_orm(string_value = "NAME")]
+    Name,
+    /// An admin's merge.
+    #[sea_orm(string_value = "ADMIN")]
+    Admin,
+}
+
+/// Where a product match stands in the admin's review.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum MatchStatus {
+    /// Merged on weaker evidence, listed for an admin to confirm or split.
+    #[sea_orm(string_value = "SUGGESTED")]
+    Suggested,
+    /// Merged on strong evidence or by an admin.
+    #[sea_orm(string_value = "CONFIRMED")]
+    Confirmed,
+    /// Kept apart: the evidence contradicts itself, or an admin split it.
+    #[sea_orm(string_value = "REJECTED")]
+    Rejected,
+}

@@ -61,7 +61,7 @@ pub struct Model {
     pub active: bool,
     /// Stock-keeping unit.
     pub sku: Option<String>,
-    /// Universal product code (barcode).
+    /// Universal product code (barcode), normalised to a GTIN-14.
     pub upc: Option<String>,
     /// The POS's last-modified time of the record last applied.
     pub pos_modified_at: Option<DateTimeUtc>,

@@ -18,6 +18,14 @@ pub struct Model {
     pub external_id: String,
     /// The POS location the record came from, when the vendor scopes catalogs by location.
     pub external_location_id: Option<String>,
+    /// The record's SKU, as last applied (the first matching rule).
+    pub sku: Option<String>,
+    /// The record's barcode as a GTIN-14 (the second rule).
+    pub upc: Option<String>,
+    /// `brand|name|measure|category`, normalised (the third rule); null when a part is missing.
+    pub match_key: Option<String>,
+    /// Net weight (`mg:…`) or volume (`ul:…`) in whole milligrams or microlitres.
+    pub measure: Option<String>,
     /// Created.
     pub created_at: DateTimeUtc,
 }

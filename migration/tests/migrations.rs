@@ -7,7 +7,7 @@ mod common;
 use migration::{Migrator, MigratorTrait, SchemaManager};
 use sea_orm::DatabaseConnection;
 
-const TABLES: [&str; 21] = [
+const TABLES: [&str; 23] = [
     "provider_connections",
     "locations",
     "products",
@@ -29,6 +29,8 @@ const TABLES: [&str; 21] = [
     "compliance_rules",
     "customer_events",
     "product_measures",
+    "product_matches",
+    "product_redirects",
 ];
 
 async fn assert_tables(db: &DatabaseConnection, present: bool) {

@@ -25,6 +25,9 @@ async fn every_table_round_trips(db: &DatabaseConnection) {
     .await;
     insert_and_read_back::<StockLevel>(db, fixtures::stock_level(product.id, location.id, 12, 2))
         .await;
+    insert_and_read_back::<ProductMatch>(db, fixtures::product_match(product.id, connection.id))
+        .await;
+    insert_and_read_back::<ProductRedirect>(db, fixtures::product_redirect(product.id)).await;
 
     let customer = fixtures::customer();
     insert_and_read_back::<Customer>(db, customer.clone()).await;

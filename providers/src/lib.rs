@@ -4,7 +4,7 @@
 //! vendor implements it (`dutchie`, `jane`, `dispense`), each speaking its
 //! vendor's wire shapes and normalising them into [`model`]'s types; `http`
 //! holds the one HTTP policy (timeouts, retries, rate limits, circuit
-//! breaker) they share; `simulator` holds local stand-ins for the vendors'
+//! breaker) they share; `gtin` checks and normalises barcodes; `simulator` holds local stand-ins for the vendors'
 //! APIs, used by tests, `serve --demo` and the benchmarks; `registry` is the
 //! one list of POS kinds, each vendor module contributing its entry.
 
@@ -12,6 +12,7 @@ pub mod decoded;
 pub mod dispense;
 pub mod dutchie;
 pub mod error;
+pub mod gtin;
 pub mod http;
 pub mod jane;
 pub(crate) mod lenient;

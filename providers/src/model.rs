@@ -286,6 +286,10 @@ pub struct ExternalProduct {
     pub external_location_id: Option<String>,
     /// Stock-keeping unit, if any.
     pub sku: Option<String>,
+    /// The barcode (UPC-A, EAN-13 or GTIN-14) as the POS gives it; Canopy checks its
+    /// check digit (see [`crate::gtin`]) and keeps a record whose code fails apart.
+    #[serde(default)]
+    pub upc: Option<String>,
     /// Display name.
     pub name: String,
     /// Brand name, if any.

@@ -11,7 +11,7 @@ use async_graphql::{Context, ID, Object};
 
 use super::{
     loaders::{Loaders, load_one},
-    types::{Customer, Location, Order, Product, ids::parse_id},
+    types::{Customer, Location, Order, Product, ids::parse_id, load_product},
 };
 use crate::{auth::Viewer, error::ApiError, services::orders::OrderScope};
 
@@ -21,17 +21,15 @@ pub struct FederationQuery;
 
 #[Object]
 impl FederationQuery {
-    /// A `Product` by key.
+    /// A `Product` by key; the key of a product merged into another resolves to the
+    /// survivor (whose own `id` the gateway then sees).
     #[graphql(entity)]
     async fn find_product_by_id(
         &self,
         ctx: &Context<'_>,
         id: ID,
     ) -> Result<Option<Product>, ApiError> {
-        let id = parse_id("id", &id)?;
-        Ok(load_one(&Loaders::of(ctx)?.products, id)
-            .await?
-            .map(Product::from))
+        load_product(ctx, parse_id("id", &id)?).await
     }
 
     /// A `Location` by key.

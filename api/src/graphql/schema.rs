@@ -14,11 +14,12 @@ use super::{
     loaders::Loaders,
     mutation::{
         AdminMutation, CheckoutMutation, ComplianceMutation, CustomersMutation, DeliveryMutation,
+        ProductsMutation,
     },
     nul_bytes::NoNulBytes,
     query::{
-        AdminQuery, ComplianceQuery, CustomersQuery, LocationsQuery, OrdersQuery, ProductsQuery,
-        SystemQuery,
+        AdminQuery, ComplianceQuery, CustomersQuery, LocationsQuery, OrdersQuery,
+        ProductMatchesQuery, ProductsQuery, SystemQuery,
     },
     subscription::{AlertsSubscription, OrdersSubscription, StockSubscription},
 };
@@ -34,6 +35,7 @@ pub struct Query(
     CustomersQuery,
     AdminQuery,
     ComplianceQuery,
+    ProductMatchesQuery,
     FederationQuery,
 );
 
@@ -45,6 +47,7 @@ pub struct Mutation(
     CheckoutMutation,
     ComplianceMutation,
     CustomersMutation,
+    ProductsMutation,
 );
 
 /// The subscription root: one object per domain.

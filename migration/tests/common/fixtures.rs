@@ -134,6 +134,39 @@ pub fn product_ref(
         connection_id: connection,
         external_id: external_id.to_owned(),
         external_location_id: Some("loc-1".to_owned()),
+        sku: Some("SKU-1".to_owned()),
+        upc: Some("00036000291452".to_owned()),
+        match_key: Some("acme|blue dream|mg:3500|Flower".to_owned()),
+        measure: Some("mg:3500".to_owned()),
+        created_at: at(0),
+    }
+}
+
+/// A match of `connection`'s record `p-2` into `product`.
+pub fn product_match(product: Uuid, connection: Uuid) -> product_match::Model {
+    product_match::Model {
+        id: Uuid::now_v7(),
+        product_id: product,
+        other_product_id: None,
+        connection_id: Some(connection),
+        external_id: Some("p-2".to_owned()),
+        rule: MatchRule::Upc,
+        evidence: serde_json::json!({ "rule": "UPC", "key": "00036000291452" }),
+        status: MatchStatus::Confirmed,
+        conflict: false,
+        decided_by: "sync".to_owned(),
+        created_at: at(0),
+        updated_at: at(0),
+    }
+}
+
+/// A redirect from a merged-away id to `product`.
+pub fn product_redirect(product: Uuid) -> product_redirect::Model {
+    product_redirect::Model {
+        from_id: Uuid::now_v7(),
+        to_id: product,
+        connections: serde_json::json!([]),
+        snapshot: serde_json::json!({ "product": null }),
         created_at: at(0),
     }
 }

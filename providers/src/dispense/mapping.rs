@@ -263,6 +263,12 @@ pub(crate) fn products(product: &Product) -> Vec<ExternalProduct> {
         external_id: product.id.clone(),
         external_location_id: Some(product.venue.clone()),
         sku: product.sku.clone(),
+        // Dispense has no barcode field; stores that key their SKUs by scanning the
+        // barcode hold a GTIN there, recognised by its length and check digit [guess]
+        upc: product
+            .sku
+            .as_deref()
+            .and_then(|sku| crate::gtin::normalise(sku).ok()),
         name: product.name.clone(),
         brand: product.brand.as_ref().and_then(|b| b.name.clone()),
         category,
@@ -298,6 +304,7 @@ pub(crate) fn products(product: &Product) -> Vec<ExternalProduct> {
         .map(|v| ExternalProduct {
             external_id: v.id.clone(),
             sku: None,
+            upc: None,
             name: match &v.name {
                 Some(size) => format!("{} {size}", product.name),
                 None => product.name.clone(),

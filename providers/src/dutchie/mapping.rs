@@ -109,6 +109,7 @@ pub(crate) fn product(p: ProductDetail, currency: &str) -> Result<ExternalProduc
         external_id: p.product_id.to_string(),
         external_location_id: None,
         sku: p.sku.filter(|s| !s.is_empty()),
+        upc: p.upc.map(|u| u.trim().to_owned()).filter(|u| !u.is_empty()),
         name,
         brand: p.brand_name.filter(|s| !s.is_empty()),
         category,

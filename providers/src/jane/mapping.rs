@@ -197,6 +197,7 @@ pub(crate) fn products(
                 external_id: guesses::variant_id(&product.product_id, weight, single),
                 external_location_id: Some(store_id.to_owned()),
                 sku: None,
+                upc: None,
                 name: product.name.clone(),
                 brand: product.brand.clone(),
                 category,

@@ -428,6 +428,7 @@ fn product(rng: &mut StdRng, id: String, i: usize, modified_at: DateTime<Utc>) -
     };
     ExternalProduct {
         sku: Some(format!("SKU-{i:06}")),
+        upc: None,
         name,
         brand: Some(brand.to_owned()),
         category,

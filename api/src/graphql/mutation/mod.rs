@@ -5,9 +5,11 @@ mod checkout;
 mod compliance;
 mod customers;
 mod delivery;
+mod products;
 
 pub use admin::AdminMutation;
 pub use checkout::{CheckoutMutation, OrderLineInput, order_lines};
 pub use compliance::ComplianceMutation;
 pub use customers::CustomersMutation;
 pub use delivery::DeliveryMutation;
+pub use products::ProductsMutation;

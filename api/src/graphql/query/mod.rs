@@ -5,6 +5,7 @@ mod compliance;
 mod customers;
 mod locations;
 mod orders;
+mod product_matches;
 mod products;
 mod system;
 
@@ -13,5 +14,6 @@ pub use compliance::ComplianceQuery;
 pub use customers::CustomersQuery;
 pub use locations::LocationsQuery;
 pub use orders::OrdersQuery;
+pub use product_matches::ProductMatchesQuery;
 pub use products::ProductsQuery;
 pub use system::SystemQuery;

@@ -6,13 +6,13 @@ use crate::{
     error::ApiError,
     graphql::{
         app_state,
-        loaders::{Loaders, load_one},
         types::{
             Product,
             connection::{CanopyConnection, TotalCount, connection, page_request},
             cursor::IdKey,
             enums::ProductCategory,
             ids::{parse_id, parse_optional_id},
+            load_product,
         },
     },
     services::{catalog::ProductFilter, listing, paging::Page},
@@ -59,10 +59,9 @@ impl ProductsQuery {
         }))
     }
 
-    /// The product with this id (active or not), or null.
+    /// The product with this id (active or not), or null; the id of a product merged
+    /// into another resolves to the survivor.
     async fn product(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Product>, ApiError> {
-        let id = parse_id("id", &id)?;
-        let loaders = Loaders::of(ctx)?;
-        Ok(load_one(&loaders.products, id).await?.map(Product::from))
+        load_product(ctx, parse_id("id", &id)?).await
     }
 }

@@ -1,19 +1,20 @@
-//! Products: matched by (connection, POS product id), or by SKU to a product another
-//! connection already brought (a retailer's SKU names one product across its stores),
-//! and updated only from a record newer than the one last applied.
+//! Products: matched by (connection, POS product id), or to a product another
+//! connection already brought by SKU, barcode or brand + name + size (see
+//! [`crate::catalog`]), and updated only from a record newer than the one last applied.
 
 use std::collections::HashMap;
 
 use entities::{product, product_external_ref};
-use providers::model::{Batch, ExternalProduct};
+use providers::model::{Batch, ExternalProduct, RejectedRecord};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, sea_query::OnConflict,
+    QueryFilter, sea_query::OnConflict,
 };
 use uuid::Uuid;
 
 use super::{ApplyContext, Watermark, batches, is_newer, newest_per_id};
 use crate::{
+    catalog::{CatalogMatcher, MatchKeys, set_keys},
     effects::Effects,
     sync::{discrepancy, lookup},
 };
@@ -38,29 +39,37 @@ pub async fn apply_catalog(
         effects,
     );
     let incoming = newest_per_id(&batch.items);
-    let ids: Vec<&str> = incoming.keys().copied().collect();
-    let refs = lookup::products(db, ctx.connection_id, &ids).await?;
-    let skus: Vec<&str> = incoming
-        .values()
-        .filter(|p| !refs.contains_key(&p.external_id))
-        .filter_map(|p| p.sku.as_deref())
+    let (matcher, refused) =
+        CatalogMatcher::prepare(db, ctx.connection_id, incoming.values().copied()).await?;
+    for (product, error) in refused {
+        ctx.reject(
+            effects,
+            &RejectedRecord {
+                endpoint: ENDPOINT.to_owned(),
+                external_id: Some(product.external_id.clone()),
+                reason: format!("field `upc` {error}"),
+            },
+        );
+    }
+    let known: Vec<Uuid> = incoming
+        .keys()
+        .filter_map(|id| matcher.known(id).or_else(|| matcher.target(id)))
         .collect();
-    let by_sku = products_by_sku(db, &skus).await?;
-    let known: Vec<Uuid> = refs.values().chain(by_sku.values()).copied().collect();
     let mut stored =
         lookup::by_id::<product::Entity>(db, product::Column::Id, |p| p.id, &known).await?;
 
     let mut new_products = Vec::new();
     let mut new_refs = Vec::new();
+    let mut joined = HashMap::new();
     for product in incoming.values() {
         mark.saw(product.modified_at);
-        let target = refs.get(&product.external_id).copied().or_else(|| {
-            let id = product
-                .sku
-                .as_deref()
-                .and_then(|sku| by_sku.get(sku))
-                .copied()?;
-            new_refs.push(reference(ctx, id, product));
+        let Some(keys) = matcher.keys(&product.external_id) else {
+            continue;
+        };
+        let target = matcher.known(&product.external_id).or_else(|| {
+            let id = matcher.target(&product.external_id)?;
+            new_refs.push(reference(ctx, id, product, keys));
+            joined.insert(product.external_id.clone(), id);
             Some(id)
         });
         match target.and_then(|id| stored.get_mut(&id)) {
@@ -69,7 +78,7 @@ pub async fn apply_catalog(
                     continue;
                 }
                 let mut next = current.clone();
-                assign(&mut next, product);
+                assign(&mut next, product, keys);
                 if next != *current {
                     next.updated_at = ctx.now;
                     *current = next.clone();
@@ -79,8 +88,9 @@ pub async fn apply_catalog(
             }
             None => {
                 let mut row = blank(Uuid::now_v7(), ctx);
-                assign(&mut row, product);
-                new_refs.push(reference(ctx, row.id, product));
+                assign(&mut row, product, keys);
+                new_refs.push(reference(ctx, row.id, product, keys));
+                joined.insert(product.external_id.clone(), row.id);
                 effects.product_changed(row.id);
                 stored.insert(row.id, row.clone());
                 new_products.push(row.into_active_model().reset_all());
@@ -105,6 +115,9 @@ pub async fn apply_catalog(
             .exec_without_returning(db)
             .await?;
     }
+    matcher
+        .finish(db, ctx.connection_id, ctx.now, &joined, effects)
+        .await?;
     if ctx.full && !incoming.is_empty() {
         let gone = vanished(db, ctx.connection_id, &incoming).await?;
         discrepancy::check_vanished(db, ctx, &gone, effects).await?;
@@ -129,42 +142,29 @@ async fn vanished(
         .collect())
 }
 
-/// Existing products by SKU (the oldest product when several share one).
-async fn products_by_sku(
-    db: &impl ConnectionTrait,
-    skus: &[&str],
-) -> Result<HashMap<String, Uuid>, DbErr> {
-    let mut found = HashMap::new();
-    for chunk in skus.chunks(crate::db::CHUNK) {
-        let rows = product::Entity::find()
-            .filter(product::Column::Sku.is_in(chunk.iter().copied()))
-            .order_by_asc(product::Column::Id)
-            .all(db)
-            .await?;
-        for row in rows {
-            if let Some(sku) = row.sku {
-                found.entry(sku).or_insert(row.id);
-            }
-        }
-    }
-    Ok(found)
-}
-
+/// The connection's reference to `product_id` for the record `product`, with its keys.
 fn reference(
     ctx: &ApplyContext,
     product_id: Uuid,
     product: &ExternalProduct,
+    keys: &MatchKeys,
 ) -> product_external_ref::ActiveModel {
-    product_external_ref::Model {
+    let mut row = product_external_ref::Model {
         id: Uuid::now_v7(),
         product_id,
         connection_id: ctx.connection_id,
         external_id: product.external_id.clone(),
         external_location_id: product.external_location_id.clone(),
+        sku: None,
+        upc: None,
+        match_key: None,
+        measure: None,
         created_at: ctx.now,
     }
     .into_active_model()
-    .reset_all()
+    .reset_all();
+    set_keys(&mut row, keys);
+    row
 }
 
 /// A product row with only Canopy's own fields set.
@@ -205,8 +205,8 @@ fn blank(id: Uuid, ctx: &ApplyContext) -> product::Model {
 /// The currency of a product whose POS gives no price.
 const DEFAULT_CURRENCY: &str = "USD";
 
-/// Copies every POS-owned field of `product` onto `row`.
-fn assign(row: &mut product::Model, product: &ExternalProduct) {
+/// Copies every POS-owned field of `product` (its barcode as `keys` normalised it) onto `row`.
+fn assign(row: &mut product::Model, product: &ExternalProduct, keys: &MatchKeys) {
     let (category, category_raw) = (product.category, product.category_raw.clone());
     let (strain_type, strain_type_raw) = (product.strain_type, product.strain_type_raw.clone());
     row.name = product.name.clone();
@@ -238,6 +238,9 @@ fn assign(row: &mut product::Model, product: &ExternalProduct) {
     row.active = product.active;
     if product.sku.is_some() {
         row.sku = product.sku.clone();
+    }
+    if keys.upc.is_some() {
+        row.upc = keys.upc.clone();
     }
     row.pos_modified_at = product.modified_at.or(row.pos_modified_at);
 }

@@ -79,7 +79,7 @@ pub(crate) fn product_detail(p: &ExternalProduct, product_id: i32) -> ProductDet
         max_purchaseable_per_transaction: p.max_per_transaction.map(f64::from),
         is_medical_only: Some(p.medical_only),
         regulatory_category: None,
-        upc: None,
+        upc: p.upc.clone(),
         last_modified_date_utc: p.modified_at,
     }
 }
