@@ -63,6 +63,13 @@ const Q = {
     id severity kind message details occurrences createdAt lastSeenAt resolvedAt resolvedBy
     connection { id name } location { id name } product { id name } } }`,
   resolve: `mutation AdminResolve($id: ID!) { resolveAlert(id: $id) { id } }`,
+  matches: `query AdminMatches($status: MatchStatus) { productMatches(status: $status) {
+    id rule status conflict externalId evidence createdAt decidedBy connectionId
+    product { id name brand } otherProduct { id name brand } } }`,
+  merge: `mutation AdminMerge($targetId: ID!, $sourceId: ID!) {
+    mergeProducts(targetId: $targetId, sourceId: $sourceId) { id name } }`,
+  split: `mutation AdminSplit($productId: ID!, $connectionId: ID!) {
+    splitProduct(productId: $productId, connectionId: $connectionId) { id name } }`,
   audit: `query AdminAudit($first: Int, $after: String) { auditLog(first: $first, after: $after) {
     totalCount pageInfo { hasNextPage endCursor }
     edges { node { id actor action targetType targetId before after at } } } }`,
@@ -78,6 +85,8 @@ const state = {
   editing: null, // the connection being edited, or null when adding
   alerts: null,
   alertsError: null,
+  matches: null, // { suggested, conflicts } while loaded
+  matchesError: null,
   audit: { entries: [], total: 0, next: null, loading: true, error: null },
 };
 
@@ -292,6 +301,7 @@ function startDashboard() {
   resetForm();
   loadKinds().finally(() => loadConnections());
   loadAlerts();
+  loadMatches();
   loadAudit();
   clearInterval(refreshTimer);
   refreshTimer = setInterval(() => {
@@ -845,6 +855,115 @@ async function resolveAlert(alert) {
   }
 }
 
+// -------------------------------------------------------------- products --
+
+const RULE = { SKU: 'SKU', UPC: 'Barcode', NAME: 'Brand, name and size', ADMIN: 'Admin merge' };
+
+async function loadMatches({ quiet = false } = {}) {
+  if (!quiet) {
+    $('suggested-matches').setAttribute('aria-busy', 'true');
+    $('match-conflicts').setAttribute('aria-busy', 'true');
+  }
+  try {
+    const [suggested, rejected] = await Promise.all([
+      gql(Q.matches, { status: 'SUGGESTED' }),
+      gql(Q.matches, { status: 'REJECTED' }),
+    ]);
+    state.matches = {
+      suggested: suggested.productMatches,
+      conflicts: rejected.productMatches.filter((m) => m.conflict && m.otherProduct),
+    };
+    state.matchesError = null;
+  } catch (error) {
+    if (quiet && state.matches) return;
+    state.matchesError = error;
+  }
+  renderMatches();
+}
+
+function renderMatches() {
+  const suggested = $('suggested-matches');
+  const conflicts = $('match-conflicts');
+  if (state.matchesError) {
+    replace(suggested, errorNotice(state.matchesError, () => loadMatches()));
+    replace(conflicts);
+    return;
+  }
+  if (!state.matches) {
+    replace(suggested, placeholder('Loading suggested matches…'));
+    replace(conflicts, placeholder('Loading conflicts…'));
+    return;
+  }
+  replace(suggested, state.matches.suggested.length === 0
+    ? h('p', { class: 'empty' }, 'No matches wait for review.')
+    : h('ul', { class: 'matches' }, state.matches.suggested.map(suggestedItem)));
+  replace(conflicts, state.matches.conflicts.length === 0
+    ? h('p', { class: 'empty' }, 'No conflicts.')
+    : h('ul', { class: 'matches' }, state.matches.conflicts.map(conflictItem)));
+}
+
+function productName(product) {
+  if (!product) return 'a product no longer in the catalog';
+  return product.brand ? `${product.brand} ${product.name}` : product.name;
+}
+
+function evidenceFacts(match) {
+  const evidence = match.evidence ?? {};
+  return h('dl', { class: 'kv' },
+    fact('Rule', RULE[match.rule] ?? match.rule),
+    evidence.key && fact('Shared', describe(evidence.key)),
+    evidence.differs && fact('Differs', `${humanise(evidence.differs).toLowerCase()}: ${describe(evidence.record)} against ${describe(evidence.product)}`),
+    match.externalId && fact('Store product id', match.externalId),
+    fact('Decided', match.decidedBy, ' ', timeElement(match.createdAt)));
+}
+
+function suggestedItem(match) {
+  const label = `Suggested match: ${productName(match.product)}`;
+  return h('li', { class: 'match', 'aria-label': label },
+    h('p', { class: 'match-title' }, h('span', { class: 'badge' }, 'Suggested'), ' ', productName(match.product)),
+    evidenceFacts(match),
+    match.connectionId && h('button', {
+      type: 'button', class: 'secondary', 'data-key': `split:${match.id}`,
+      onclick: () => splitMatch(match),
+    }, 'Split', h('span', { class: 'visually-hidden' }, ` ${productName(match.product)}`)));
+}
+
+function conflictItem(match) {
+  const label = `Conflict: ${productName(match.product)}`;
+  return h('li', { class: 'match conflict', 'aria-label': label },
+    h('p', { class: 'match-title' }, h('span', { class: 'badge severity-warning' }, 'Conflict'), ' ',
+      productName(match.product), ' and ', productName(match.otherProduct)),
+    evidenceFacts(match),
+    h('button', {
+      type: 'button', class: 'secondary', 'data-key': `merge:${match.id}`,
+      onclick: () => mergeMatch(match),
+    }, 'Merge anyway', h('span', { class: 'visually-hidden' }, ` ${productName(match.otherProduct)}`)));
+}
+
+async function splitMatch(match) {
+  try {
+    const { splitProduct } = await gql(Q.split, { productId: match.product.id, connectionId: match.connectionId });
+    announce(`Split off: ${productName(splitProduct)} is its own product again.`, 'success');
+  } catch (error) {
+    announce(`Could not split the product: ${error.message}`, 'error');
+  }
+  await loadMatches({ quiet: true });
+  $('products-heading').focus();
+  loadAudit();
+}
+
+async function mergeMatch(match) {
+  try {
+    const { mergeProducts } = await gql(Q.merge, { targetId: match.product.id, sourceId: match.otherProduct.id });
+    announce(`Merged into ${productName(mergeProducts)}.`, 'success');
+  } catch (error) {
+    announce(`Could not merge the products: ${error.message}`, 'error');
+  }
+  await loadMatches({ quiet: true });
+  $('products-heading').focus();
+  loadAudit();
+}
+
 // ------------------------------------------------------------- audit log --
 
 async function loadAudit({ more = false } = {}) {
@@ -944,8 +1063,9 @@ function start() {
   $('f-kind').addEventListener('change', updateSettingsHint);
   $('refresh-connections').addEventListener('click', () => loadConnections());
   $('refresh-audit').addEventListener('click', () => loadAudit());
+  $('refresh-products').addEventListener('click', () => loadMatches());
   $('show-resolved').addEventListener('change', () => loadAlerts());
-  for (const heading of ['connections-heading', 'alerts-heading', 'audit-heading']) {
+  for (const heading of ['connections-heading', 'products-heading', 'alerts-heading', 'audit-heading']) {
     $(heading).setAttribute('tabindex', '-1');
   }
   if (sessionStorage.getItem(TOKEN_KEY)) {

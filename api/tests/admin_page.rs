@@ -2,7 +2,8 @@
 //! in headless Chromium (Debian's `chromium`, by `playwright-core` from
 //! `tests/browser/`): an admin signs in, adds a Dutchie, a Jane and a Dispense connection
 //! against their simulators, tests each, syncs each and sees it healthy; the screenshot lands in
-//! `target/admin-page.png` in the checkout.
+//! `target/admin-page.png` in the checkout. Then the Products section: a suggested match
+//! split and a conflicting merge refused.
 //!
 //! Without `/usr/bin/chromium` the browser test skips with a note, except under
 //! `CI=true`, where it fails.
@@ -16,9 +17,16 @@ use std::{
     time::Duration,
 };
 
-use api::auth::Role;
+use api::{
+    auth::Role,
+    catalog::MatchKeys,
+    connections::{self, ConnectionInput},
+    sync::{RunMode, Synchronizer},
+};
 use common::spawn_app;
 use providers::{
+    gtin,
+    model::PosKind,
     registry::{self, KINDS, SimulatorOptions},
     simulator::{
         SimStore, Simulator,
@@ -95,6 +103,88 @@ async fn an_admin_adds_every_pos_kind_in_the_browser_and_sees_them_healthy() {
 
     drop(sims);
     app.stop().await.unwrap();
+}
+
+/// Two Dutchie stores synced with one product matched on brand, name and size (its SKU
+/// dropped at the second store) and one conflict (same SKU, different barcodes): the
+/// admin sees both in the Products section, splits the suggestion and is refused the
+/// merge of the conflict, in the browser.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_reviews_product_matches_in_the_browser() {
+    if !browser_support::ready().await {
+        return;
+    }
+    let app = spawn_app().await;
+    let first = dutchie().await;
+    let second = dutchie().await;
+    let ids: Vec<String> = first.store().read(|s| s.products.keys().cloned().collect());
+    let keys: Vec<Option<String>> = first.store().read(|s| {
+        ids.iter()
+            .map(|id| MatchKeys::of(&s.products[id]).unwrap().match_key)
+            .collect()
+    });
+    let named = (0..ids.len())
+        .find(|&i| keys[i].is_some() && keys.iter().filter(|k| **k == keys[i]).count() == 1)
+        .unwrap();
+    let conflicting = (named + 1) % ids.len();
+    second
+        .store()
+        .update_product(&ids[named], |p| p.sku = None)
+        .unwrap();
+    for (sim, n) in [(&first, 1), (&second, 2)] {
+        let upc = gtin::with_check_digit(&format!("{:011}", 50_000_000_000_u64 + n));
+        sim.store()
+            .update_product(&ids[conflicting], |p| p.upc = Some(upc))
+            .unwrap();
+    }
+    let sync = Synchronizer::for_state(&app.state);
+    for sim in [&first, &second] {
+        let mut config = sim.connection_config(uuid::Uuid::nil());
+        config.settings["http"] = serde_json::json!({ "disable_rate_limits": true });
+        let input = ConnectionInput::from_config(format!("{} store", sim.kind()), config);
+        let connection = connections::create(sync.db(), sync.keyring(), &input)
+            .await
+            .unwrap();
+        sync.sync_connection(connection.id, RunMode::Full)
+            .await
+            .unwrap();
+    }
+    let shown = |id: &str| {
+        first.store().read(|s| {
+            let p = &s.products[id];
+            p.brand
+                .as_ref()
+                .map_or_else(|| p.name.clone(), |b| format!("{b} {}", p.name))
+        })
+    };
+    browser_support::run_script(
+        "admin_products_e2e.mjs",
+        &[
+            ("CANOPY_ADMIN_URL", app.url("/admin")),
+            ("CANOPY_ADMIN_TOKEN", app.token(Role::Admin, "admin-e2e")),
+            ("SUGGESTED_PRODUCT", shown(&ids[named])),
+            ("CONFLICT_PRODUCT", shown(&ids[conflicting])),
+            (
+                "SCREENSHOT_PATH",
+                Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("../target/admin-products.png")
+                    .display()
+                    .to_string(),
+            ),
+        ],
+        BROWSER_TIMEOUT,
+    )
+    .await;
+    drop((first, second));
+    app.stop().await.unwrap();
+}
+
+/// A Dutchie simulator over a small seeded store.
+async fn dutchie() -> Box<dyn Simulator> {
+    let kind = registry::kind(PosKind::Dutchie);
+    (kind.simulator)(store(), SimulatorOptions::default())
+        .await
+        .unwrap()
 }
 
 /// A small seeded store for one simulator.

@@ -84,13 +84,18 @@ impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         use ProductMatches as M;
         use ProductRedirects as R;
-        alter_table(manager, ProductExternalRefs::Table, |t| {
-            t.add_column(string_len_null(Added::Sku, 255))
-                .add_column(string_len_null(Added::Upc, 14))
-                .add_column(string_len_null(Added::MatchKey, 512))
-                .add_column(string_len_null(Added::Measure, 32))
-        })
-        .await?;
+        // SQLite takes one change per ALTER TABLE
+        for (column, len) in [
+            (Added::Sku, 255),
+            (Added::Upc, 14),
+            (Added::MatchKey, 512),
+            (Added::Measure, 32),
+        ] {
+            alter_table(manager, ProductExternalRefs::Table, |t| {
+                t.add_column(string_len_null(column, len))
+            })
+            .await?;
+        }
         // the SKU rule reads the refs' SKUs: those of existing records are their product's
         // (barcodes and names are keyed at each record's next sync)
         manager
@@ -174,12 +179,12 @@ impl MigrationTrait for Migration {
                 )
                 .await?;
         }
-        alter_table(manager, ProductExternalRefs::Table, |t| {
-            t.drop_column(Added::Sku)
-                .drop_column(Added::Upc)
-                .drop_column(Added::MatchKey)
-                .drop_column(Added::Measure)
-        })
-        .await
+        for column in [Added::Sku, Added::Upc, Added::MatchKey, Added::Measure] {
+            alter_table(manager, ProductExternalRefs::Table, |t| {
+                t.drop_column(column)
+            })
+            .await?;
+        }
+        Ok(())
     }
 }

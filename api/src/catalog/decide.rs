@@ -12,6 +12,12 @@
 //!   SKU, different UPC; same UPC, different net weight) is reported as a conflict, and
 //!   that product is out of the running for the weaker rules too.
 //!
+//! A record whose rules point to two different products (its SKU to one, its barcode
+//! to another, kept apart because neither had the other's key) shows them to be one
+//! item: when they agree with each other and share no connection, the weaker rule's
+//! product is merged into the stronger's ([`Decision::bridges`]), so the grouping does
+//! not depend on which store synced first.
+//!
 //! SKU and barcode matches are confirmed at once: both name a trade item. A name match
 //! is merged as well (the storefront shows one product, the stores' stock side by side)
 //! but listed as suggested: brand, name and size can coincide for two items (a strain
@@ -69,6 +75,9 @@ pub struct Decision {
     pub matched: Option<Matched>,
     /// The products it contradicts.
     pub conflicts: Vec<Conflict>,
+    /// Products a weaker rule points to, other than the one matched, that the record
+    /// shows to be the same item (see [`decide`]): merged into the matched one.
+    pub bridges: Vec<Matched>,
 }
 
 /// The records of one connection's batch: how many carry each key, and their ids.
@@ -154,19 +163,37 @@ pub fn decide(connection: Uuid, keys: &MatchKeys, batch: &Batch<'_>, known: &[Kn
                 None => candidates.push(product_id),
             }
         }
-        if decision.matched.is_none()
-            && let [product_id] = candidates[..]
-        {
-            decision.matched = Some(Matched {
-                product_id,
-                rule,
-                status: if rule == MatchRule::Name {
-                    MatchStatus::Suggested
-                } else {
-                    MatchStatus::Confirmed
-                },
-                evidence: evidence(rule, key, keys, &products[&product_id]),
-            });
+        let [product_id] = candidates[..] else {
+            continue;
+        };
+        let found = Matched {
+            product_id,
+            rule,
+            status: if rule == MatchRule::Name {
+                MatchStatus::Suggested
+            } else {
+                MatchStatus::Confirmed
+            },
+            evidence: evidence(rule, key, keys, &products[&product_id]),
+        };
+        match &decision.matched {
+            None => decision.matched = Some(found),
+            Some(first) if first.product_id == product_id => {}
+            Some(first) => {
+                let joined: Vec<&Known> = products[&first.product_id]
+                    .iter()
+                    .chain(&products[&product_id])
+                    .copied()
+                    .collect();
+                let apart = products[&first.product_id].iter().any(|a| {
+                    products[&product_id]
+                        .iter()
+                        .any(|b| a.connection_id == b.connection_id)
+                });
+                if !apart && contradiction(keys, &joined, MatchRule::Admin).is_none() {
+                    decision.bridges.push(found);
+                }
+            }
         }
     }
     decision
@@ -196,13 +223,9 @@ fn measure(keys: &MatchKeys) -> Option<&str> {
 }
 
 /// Why the record `keys` cannot be the product of `records`: a different barcode or
-/// measure; for a name match, also SKUs on both sides that differ.
+/// measure. Different SKUs are no contradiction (two POS number their items apart).
 fn contradiction(keys: &MatchKeys, records: &[&Known], rule: MatchRule) -> Option<Value> {
-    let mut fields: Vec<(&str, Field)> = vec![("upc", upc), ("measure", measure)];
-    if rule == MatchRule::Name {
-        fields.push(("sku", sku));
-    }
-    for (name, field) in fields {
+    for (name, field) in [("upc", upc as Field), ("measure", measure)] {
         let Some(own) = field(keys) else { continue };
         let theirs = held(records, field);
         if !theirs.is_empty() && !theirs.contains(&own) || theirs.len() > 1 {

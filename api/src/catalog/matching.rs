@@ -2,14 +2,14 @@
 //! the keys of every record (a barcode failing its check digit keeps the record apart),
 //! the connection's own known records, a [`Decision`] for each new one, and afterwards
 //! the decisions recorded in `product_matches` with a `product_match_conflict` alert for
-//! each contradiction.
+//! each contradiction, and the products a record bridges merged.
 
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
 use entities::{
     enums::{AlertSeverity, MatchStatus},
-    product_external_ref, product_match,
+    product, product_external_ref, product_match,
 };
 use providers::{gtin::GtinError, model::ExternalProduct};
 use sea_orm::{
@@ -22,6 +22,7 @@ use uuid::Uuid;
 use super::{
     decide::{Batch, Decision, Known, decide, rule_name},
     keys::MatchKeys,
+    merge::absorb,
 };
 use crate::{alerts::NewAlert, db::CHUNK, effects::Effects};
 
@@ -102,7 +103,24 @@ impl CatalogMatcher {
                 .is_some_and(|m| targets[&m.product_id] > 1)
             {
                 decision.matched = None;
+                decision.bridges.clear();
             }
+        }
+        // a product merged into another is no one else's target, and merged once
+        let mut bridged: HashMap<Uuid, usize> = HashMap::new();
+        for decision in decisions.values() {
+            for bridge in &decision.bridges {
+                *bridged.entry(bridge.product_id).or_default() += 1;
+            }
+        }
+        for decision in decisions.values_mut() {
+            let target = decision.matched.as_ref().map(|m| m.product_id);
+            if target.is_some_and(|t| bridged.contains_key(&t)) {
+                decision.bridges.clear();
+            }
+            decision
+                .bridges
+                .retain(|b| bridged[&b.product_id] == 1 && !targets.contains_key(&b.product_id));
         }
         matcher.decisions = decisions;
         Ok((matcher, refused))
@@ -178,6 +196,27 @@ impl CatalogMatcher {
                     m.status,
                     false,
                 ));
+                for bridge in &decision.bridges {
+                    let Some(other) = product::Entity::find_by_id(bridge.product_id)
+                        .one(db)
+                        .await?
+                    else {
+                        continue;
+                    };
+                    absorb(db, m.product_id, &other, now).await?;
+                    effects.product_changed(m.product_id);
+                    effects.product_changed(other.id);
+                    let mut evidence = bridge.evidence.clone();
+                    evidence["bridged"] = json!(other.id);
+                    rows.push(row(
+                        m.product_id,
+                        Some(other.id),
+                        bridge.rule,
+                        evidence,
+                        bridge.status,
+                        false,
+                    ));
+                }
             }
             for conflict in &decision.conflicts {
                 rows.push(row(

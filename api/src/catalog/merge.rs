@@ -7,14 +7,14 @@
 
 use std::collections::BTreeSet;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use entities::{
     enums::{ChangeSource, MatchRule, MatchStatus},
     product, product_external_ref, product_match, product_measure, product_redirect, stock_level,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
-    QueryFilter, TransactionTrait, sea_query::Expr,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
+    EntityTrait, IntoActiveModel, QueryFilter, TransactionTrait, sea_query::Expr,
 };
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -24,7 +24,6 @@ use crate::{
     audit::{self, AuditRecord},
     effects::{Announcer, Effects},
     error::ApiError,
-    state::AppState,
 };
 
 /// Merges product `source` into `target`; returns the survivor. Refused with
@@ -32,7 +31,8 @@ use crate::{
 /// differ, or products that carry records of one connection or stock at one store (a
 /// POS's own products stay apart).
 pub async fn merge(
-    state: &AppState,
+    db: &DatabaseConnection,
+    announcer: &Announcer,
     actor: &str,
     target: Uuid,
     source: Uuid,
@@ -43,7 +43,7 @@ pub async fn merge(
             "a product cannot be merged into itself",
         ));
     }
-    let txn = state.db.begin().await?;
+    let txn = db.begin().await?;
     let survivor = find(&txn, "targetId", target).await?;
     let merged = find(&txn, "sourceId", source).await?;
     let (survivor_refs, merged_refs) = (refs(&txn, target).await?, refs(&txn, source).await?);
@@ -87,29 +87,8 @@ pub async fn merge(
             "both products have stock at one store",
         ));
     }
-    let measures = product_measure::Entity::find_by_id(source)
-        .one(&txn)
-        .await?;
-    let snapshot = json!({ "product": merged, "measures": measures });
-    let moved = move_rows(&txn, source, target, Share::All).await?;
-    // redirects to the source now lead to the survivor
-    product_redirect::Entity::update_many()
-        .col_expr(product_redirect::Column::ToId, Expr::value(target))
-        .filter(product_redirect::Column::ToId.eq(source))
-        .exec(&txn)
-        .await?;
-    product::Entity::delete_by_id(source).exec(&txn).await?;
     let now = Utc::now();
-    product_redirect::Model {
-        from_id: source,
-        to_id: target,
-        connections: json!(connections),
-        snapshot,
-        created_at: now,
-    }
-    .into_active_model()
-    .insert(&txn)
-    .await?;
+    let moved = absorb(&txn, target, &merged, now).await?;
     product_match::Model {
         id: Uuid::now_v7(),
         product_id: target,
@@ -141,8 +120,49 @@ pub async fn merge(
     .await?;
     txn.commit().await?;
     let stores = gone_stock.iter().map(|s| s.location_id);
-    announce(state, &[target, source], target, stores).await;
+    announce(announcer, &[target, source], target, stores).await;
     Ok(survivor)
+}
+
+/// Moves every row of `source` onto `target`, deletes `source` and keeps its id as a
+/// redirect to `target` with a snapshot of its row and measures (what a split restores).
+/// Returns the number of rows moved.
+pub async fn absorb(
+    db: &impl ConnectionTrait,
+    target: Uuid,
+    source: &product::Model,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let connections: BTreeSet<Uuid> = product_external_ref::Entity::find()
+        .filter(product_external_ref::Column::ProductId.eq(source.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.connection_id)
+        .collect();
+    let measures = product_measure::Entity::find_by_id(source.id)
+        .one(db)
+        .await?;
+    let snapshot = json!({ "product": source, "measures": measures });
+    let moved = move_rows(db, source.id, target, Share::All).await?;
+    // redirects to the source now lead to the survivor
+    product_redirect::Entity::update_many()
+        .col_expr(product_redirect::Column::ToId, Expr::value(target))
+        .filter(product_redirect::Column::ToId.eq(source.id))
+        .exec(db)
+        .await?;
+    product::Entity::delete_by_id(source.id).exec(db).await?;
+    product_redirect::Model {
+        from_id: source.id,
+        to_id: target,
+        connections: json!(connections),
+        snapshot,
+        created_at: now,
+    }
+    .into_active_model()
+    .insert(db)
+    .await?;
+    Ok(moved)
 }
 
 /// Moves connection `connection`'s share of product `product_id` (its records and the
@@ -151,12 +171,13 @@ pub async fn merge(
 /// product under a new id. The matches that joined them are marked rejected. Returns
 /// the product split off.
 pub async fn split(
-    state: &AppState,
+    db: &DatabaseConnection,
+    announcer: &Announcer,
     actor: &str,
     product_id: Uuid,
     connection: Uuid,
 ) -> Result<product::Model, ApiError> {
-    let txn = state.db.begin().await?;
+    let txn = db.begin().await?;
     let current = find(&txn, "productId", product_id).await?;
     let all = refs(&txn, product_id).await?;
     let (leaving, staying): (Vec<_>, Vec<_>) =
@@ -258,11 +279,11 @@ pub async fn split(
     txn.commit().await?;
     let stores = stock_level::Entity::find()
         .filter(stock_level::Column::ProductId.eq(new_id))
-        .all(&state.db)
+        .all(db)
         .await?
         .into_iter()
         .map(|s| s.location_id);
-    announce(state, &[product_id, new_id], new_id, stores).await;
+    announce(announcer, &[product_id, new_id], new_id, stores).await;
     Ok(row)
 }
 
@@ -297,7 +318,7 @@ async fn refs(
 
 /// Announces the change: both products' cache entries and the moved stock.
 async fn announce(
-    state: &AppState,
+    announcer: &Announcer,
     products: &[Uuid],
     holder: Uuid,
     stores: impl Iterator<Item = Uuid>,
@@ -309,7 +330,5 @@ async fn announce(
     for store in stores {
         effects.stock_changed(holder, store);
     }
-    Announcer::new(state.db.clone(), state.cache.clone(), state.events.clone())
-        .announce(effects, ChangeSource::Admin)
-        .await;
+    announcer.announce(effects, ChangeSource::Admin).await;
 }

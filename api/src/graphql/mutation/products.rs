@@ -5,16 +5,23 @@ use async_graphql::{Context, ID, Object};
 use crate::{
     auth::{RoleGuard, Viewer},
     catalog::merge,
+    effects::Announcer,
     error::ApiError,
     graphql::{
         app_state,
         types::{Product, ids::parse_id},
     },
+    state::AppState,
 };
 
 /// Product merge and split.
 #[derive(Default)]
 pub struct ProductsMutation;
+
+/// Announces through the server's cache and bus.
+fn announcer(state: &AppState) -> Announcer {
+    Announcer::new(state.db.clone(), state.cache.clone(), state.events.clone())
+}
 
 fn admin<'a>(ctx: &'a Context<'_>) -> Result<&'a str, ApiError> {
     Viewer::of(ctx)?
@@ -40,7 +47,11 @@ impl ProductsMutation {
         let target = parse_id("targetId", &target_id)?;
         let source = parse_id("sourceId", &source_id)?;
         let state = app_state(ctx)?;
-        Ok(merge::merge(state, actor, target, source).await?.into())
+        Ok(
+            merge::merge(&state.db, &announcer(state), actor, target, source)
+                .await?
+                .into(),
+        )
     }
 
     /// Splits connection `connectionId`'s share of product `productId` (its POS records
@@ -58,8 +69,10 @@ impl ProductsMutation {
         let product = parse_id("productId", &product_id)?;
         let connection = parse_id("connectionId", &connection_id)?;
         let state = app_state(ctx)?;
-        Ok(merge::split(state, actor, product, connection)
-            .await?
-            .into())
+        Ok(
+            merge::split(&state.db, &announcer(state), actor, product, connection)
+                .await?
+                .into(),
+        )
     }
 }
