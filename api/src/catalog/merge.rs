@@ -57,7 +57,11 @@ pub async fn merge(
     if !kept.is_empty() && !gone.is_empty() && kept != gone {
         return Err(ApiError::bad_field(
             "sourceId",
-            format!("the products' UPCs contradict ({gone:?} against {kept:?})"),
+            format!(
+                "the products' UPCs contradict ({} against {})",
+                gone.into_iter().collect::<Vec<_>>().join(", "),
+                kept.into_iter().collect::<Vec<_>>().join(", ")
+            ),
         ));
     }
     let connections: BTreeSet<Uuid> = merged_refs.iter().map(|r| r.connection_id).collect();
