@@ -179,6 +179,7 @@ pub fn decide(connection: Uuid, keys: &MatchKeys, batch: &Batch<'_>, known: &[Kn
         match &decision.matched {
             None => decision.matched = Some(found),
             Some(first) if first.product_id == product_id => {}
+            Some(_) if decision.bridges.iter().any(|b| b.product_id == product_id) => {}
             Some(first) => {
                 let joined: Vec<&Known> = products[&first.product_id]
                     .iter()
@@ -361,6 +362,24 @@ mod tests {
             known(2, 2, "b", keys(None, None, Some("k"), Some(3500))),
         ];
         assert_eq!(run(&record, &two), Decision::default());
+    }
+
+    #[test]
+    fn a_record_bridging_two_products_merges_the_weaker_rules_one_once() {
+        let record = keys(Some("S"), Some("U"), Some("k"), Some(3500));
+        let known = [
+            known(1, 1, "a", keys(Some("S"), None, None, None)),
+            known(2, 2, "b", keys(None, Some("U"), Some("k"), Some(3500))),
+        ];
+        let decision = run(&record, &known);
+        let matched = decision.matched.unwrap_or_else(|| unreachable!());
+        assert_eq!(
+            (matched.product_id, matched.rule),
+            (Uuid::from_u128(1), MatchRule::Sku)
+        );
+        assert_eq!(decision.bridges.len(), 1);
+        assert_eq!(decision.bridges[0].product_id, Uuid::from_u128(2));
+        assert_eq!(decision.bridges[0].rule, MatchRule::Upc);
     }
 
     #[test]
