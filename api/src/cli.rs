@@ -224,6 +224,7 @@ async fn serve(mut config: Config, args: ServeArgs) -> Result<(), CliError> {
         Some(demo_config) => Some(Demo::start(&sync, demo_config).await?),
         None => None,
     };
+    crate::alerts::outage::watch_redis(&state, &background, shutdown.clone());
     // a jurisdiction with stores but no enabled purchase limit is said, not silent
     crate::compliance::rules::alert_uncovered(&state.db, None).await?;
     if !role.runs_workers() {

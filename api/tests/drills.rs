@@ -10,7 +10,10 @@
 //! a second worker takes over: every order reaches the POS exactly once (the
 //! simulator's own order list holds each of our order ids once).
 //!
-//! Both need PostgreSQL (skipped without `TEST_DATABASE_URL`, a failure under `CI=true`).
+//! A POS goes down while orders wait for it: they queue and back off, one alert opens,
+//! and when it returns every order reaches it once and the alert is resolved.
+//!
+//! All need PostgreSQL (skipped without `TEST_DATABASE_URL`, a failure under `CI=true`).
 #![allow(clippy::unwrap_used)]
 
 mod admin_support;
@@ -24,18 +27,22 @@ use std::{
     time::{Duration, Instant},
 };
 
-use api::auth::Role;
+use api::{
+    auth::Role,
+    outbox::{OutboxConfig, OutboxSender, unreachable},
+};
 use base64::{Engine, engine::general_purpose::STANDARD};
 use checkout_support::{PLACE, Shop};
-use common::{fresh_postgres_url, process::ServerProcess, spawn_app_with};
-use entities::{enums::OrderStatus, location, order, product, stock_level};
+use common::{WAIT, fresh_postgres_url, process::ServerProcess, spawn_app_with, wait::until};
+use entities::{alert, enums::OrderStatus, location, order, product, stock_level};
 use futures::future::join_all;
 use providers::{
     registry::{self, SimulatorOptions},
-    simulator::seed,
+    simulator::{faults::Fault, seed},
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde_json::{Value, json};
+use tokio_util::{sync::CancellationToken, task::TaskTracker};
 use uuid::Uuid;
 
 /// Orders in the burst, and units of stock (fewer: some orders must be refused).
@@ -198,21 +205,6 @@ async fn start(database: &str, env: &[(&'static str, String)]) -> ServerProcess 
     ServerProcess::start(database, None, &env).await
 }
 
-/// Polls `ready` every 50 ms until it holds, for at most `within`.
-async fn until<F, Fut>(within: Duration, what: &str, mut ready: F)
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    tokio::time::timeout(within, async {
-        while !ready().await {
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    })
-    .await
-    .unwrap_or_else(|_| panic!("timed out waiting for {what}"));
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_worker_killed_while_the_outbox_drains_delivers_every_order_once() {
     const DRAINED: usize = 24;
@@ -357,4 +349,136 @@ async fn a_worker_killed_while_the_outbox_drains_delivers_every_order_once() {
          0 violations"
     );
     seeder.stop().await.unwrap();
+}
+
+/// How long the POS of the POS-down drill stays down: `DRILL_POS_DOWN_SECS` (3 s by
+/// default). The outbox's intervals are scaled down by [`SCALE`], so 60 s here stand for
+/// ten minutes of a production outage.
+fn pos_down() -> Duration {
+    Duration::from_secs(
+        std::env::var("DRILL_POS_DOWN_SECS")
+            .ok()
+            .and_then(|text| text.parse().ok())
+            .unwrap_or(3),
+    )
+}
+
+/// Production intervals over the drill's.
+const SCALE: u32 = 10;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pos_down_queues_backs_off_alerts_and_delivers_every_order_once() {
+    const ORDERS: usize = 12;
+    let Some(env) = orders_support::postgres().await else {
+        return;
+    };
+    let kind = registry::KINDS[0].kind;
+    let (sim, connection) = env.imported(kind).await;
+    sim.faults().push(Fault::Status { status: 503 }, u32::MAX);
+    // the production settings, every interval scaled down
+    let production = OutboxConfig::default();
+    let config = OutboxConfig {
+        poll_interval: production.poll_interval / SCALE,
+        base_backoff: production.base_backoff / SCALE,
+        max_backoff: Duration::from_millis(500),
+        give_up_after: production.give_up_after / SCALE,
+        ..production
+    };
+    let tracker = TaskTracker::new();
+    let shutdown = CancellationToken::new();
+    let sender = OutboxSender::start(
+        env.delivery.dispatcher.clone(),
+        config.clone(),
+        &tracker,
+        shutdown.clone(),
+    );
+    let mut placed = Vec::new();
+    for _ in 0..ORDERS {
+        placed.push(env.place(&connection, 1).await.id);
+        sender.wake();
+    }
+    let down = Instant::now();
+    let unreachable = unreachable::condition(connection.id);
+    let alert_of = || async {
+        alert::Entity::find()
+            .filter(alert::Column::DedupeKey.eq(&unreachable))
+            .all(&env.db)
+            .await
+            .unwrap()
+    };
+    until(pos_down() + WAIT, "the POS-down alert", || async {
+        !alert_of().await.is_empty()
+    })
+    .await;
+    let alerted = down.elapsed();
+    tokio::time::sleep(pos_down().saturating_sub(down.elapsed())).await;
+
+    // while down: every order waits, none failed, none at the POS, attempts backed off
+    let mut attempts = Vec::new();
+    for id in &placed {
+        assert_eq!(env.order(*id).await.status, OrderStatus::Pending);
+        assert_eq!(orders_support::sim_orders(sim.as_ref(), *id), 0);
+        attempts.push(env.outbox_of(*id).await[0].attempts);
+    }
+    let most = *attempts.iter().max().unwrap();
+    let unpaced = i32::try_from(pos_down().as_millis() / config.poll_interval.as_millis()).unwrap();
+    assert!(
+        most * 4 < unpaced.max(40),
+        "attempts backed off: at most {most} in {:?} (a retry every poll would be {unpaced})",
+        pos_down()
+    );
+
+    sim.faults().clear();
+    let back = Instant::now();
+    until(
+        Duration::from_secs(30),
+        "every order at the POS",
+        || async {
+            let mut all = true;
+            for id in &placed {
+                all &= env.order(*id).await.status != OrderStatus::Pending;
+            }
+            all
+        },
+    )
+    .await;
+    let delivered = back.elapsed();
+    for id in &placed {
+        let status = env.order(*id).await.status;
+        assert!(
+            !matches!(status, OrderStatus::Failed | OrderStatus::Cancelled),
+            "order {id} is {status:?}"
+        );
+        assert_eq!(
+            orders_support::sim_orders(sim.as_ref(), *id),
+            1,
+            "order {id} reached the POS once"
+        );
+    }
+    until(WAIT, "the alert to be resolved", || async {
+        alert_of()
+            .await
+            .iter()
+            .all(|alert| alert.resolved_at.is_some())
+    })
+    .await;
+    let alerts = alert_of().await;
+    assert_eq!(alerts.len(), 1, "one alert for the outage");
+    shutdown.cancel();
+    tracker.close();
+    tracker.wait().await;
+    let report = api::integrity::check(&env.db, Duration::from_secs(900))
+        .await
+        .unwrap();
+    assert!(report.is_clean(), "{:?}", report.violations);
+    eprintln!(
+        "drill pos_down: {ORDERS} orders, POS down {:?} (x{SCALE} scale: {:?} in production); \
+         attempts per order while down {:?} (max {most}); alert after {alerted:?}, \
+         {} occurrences; all delivered once {delivered:?} after the POS returned; alert \
+         resolved; 0 violations",
+        pos_down(),
+        pos_down() * SCALE,
+        attempts,
+        alerts[0].occurrences,
+    );
 }

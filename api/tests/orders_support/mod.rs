@@ -62,6 +62,7 @@ pub fn fast_outbox() -> OutboxConfig {
     OutboxConfig {
         base_backoff: Duration::from_millis(1),
         max_backoff: Duration::from_millis(5),
+        give_up_after: Duration::ZERO,
         ..OutboxConfig::default()
     }
 }

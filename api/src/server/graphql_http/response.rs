@@ -78,10 +78,14 @@ impl Rendered {
             serde_json::to_vec(&response)
         }
         .map_err(ApiError::internal)?;
+        let mut headers = response.http_headers;
+        if let Some(wait) = retry_after(&response.errors) {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(wait));
+        }
         Ok(Self {
             request_error,
             body: Bytes::from(body),
-            headers: response.http_headers,
+            headers,
         })
     }
 
@@ -100,6 +104,19 @@ impl Rendered {
         response.headers_mut().extend(self.headers);
         response
     }
+}
+
+/// The longest `retryAfter` among `errors` (a database outage, a rate limit), in seconds:
+/// a client that may retry the whole request learns when from `Retry-After`.
+fn retry_after(errors: &[ServerError]) -> Option<u64> {
+    errors
+        .iter()
+        .filter_map(|error| error.extensions.as_ref()?.get("retryAfter"))
+        .filter_map(|value| match value {
+            async_graphql::Value::Number(seconds) => seconds.as_u64(),
+            _ => None,
+        })
+        .max()
 }
 
 /// A successful response body from the response cache.
