@@ -482,3 +482,135 @@ async fn a_pos_down_queues_backs_off_alerts_and_delivers_every_order_once() {
         alerts[0].occurrences,
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webhooks_twice_out_of_order_and_late_are_applied_once_in_order() {
+    let Some(env) = orders_support::postgres().await else {
+        return;
+    };
+    let Some(hooked) = registry::KINDS
+        .iter()
+        .find(|kind| kind.capabilities.webhooks)
+    else {
+        panic!("no registered POS sends webhooks");
+    };
+    let (sim, connection) = env.imported(hooked.kind).await;
+    let mut hooks = orders_support::WebhookReceiver::register(sim.as_ref()).await;
+    let placed = env.place(&connection, 1).await;
+    env.drain(&orders_support::fast_outbox()).await;
+    let external = env.order(placed.id).await.external_id.unwrap();
+
+    // the POS's own webhooks for each step of the order, as it sent them
+    let statuses = sim.order_statuses();
+    let mut sent = BTreeMap::new();
+    for step in [statuses.confirmed, statuses.ready, statuses.completed] {
+        sim.advance_order(&external, step).await.unwrap();
+        loop {
+            let (headers, body) = hooks.next_raw().await;
+            if String::from_utf8_lossy(&body).contains(step) {
+                sent.insert(step, (headers, body));
+                break;
+            }
+        }
+    }
+    let server = start(
+        env.url().unwrap(),
+        &[
+            ("CANOPY_ROLE", "all".to_owned()),
+            ("CANOPY_MASTER_KEY", env.master_key.clone()),
+            ("CANOPY_ORDER_STATUS_INTERVAL", "1h".to_owned()),
+        ],
+    )
+    .await;
+    // ready before confirmed (out of order), each twice, confirmed again after completed (late)
+    let schedule = [
+        statuses.ready,
+        statuses.ready,
+        statuses.confirmed,
+        statuses.completed,
+        statuses.confirmed,
+        statuses.completed,
+    ];
+    let client = reqwest::Client::new();
+    let mut answers = BTreeMap::<String, usize>::new();
+    for step in schedule {
+        let (headers, body) = &sent[step];
+        // the POS's own headers, less those of its connection to the receiver
+        let mut headers = headers.clone();
+        for hop in ["host", "content-length", "connection"] {
+            headers.remove(hop);
+        }
+        let response = client
+            .post(server.url(&format!("/webhooks/{}", connection.id)))
+            .headers(headers)
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let answer: Value = response.json().await.unwrap();
+        *answers
+            .entry(format!(
+                "{status} {}",
+                answer["status"].as_str().unwrap_or("?")
+            ))
+            .or_default() += 1;
+    }
+    until(
+        Duration::from_secs(30),
+        "every delivery processed",
+        || async {
+            let rows = api::webhooks::queue::deliveries(&env.db, connection.id)
+                .await
+                .unwrap();
+            rows.len() == 3
+                && rows
+                    .iter()
+                    .all(|row| row.status == entities::enums::QueueStatus::Done)
+        },
+    )
+    .await;
+
+    let order = env.order(placed.id).await;
+    assert_eq!(order.status, OrderStatus::Completed);
+    assert_eq!(order.vendor_status.as_deref(), Some(statuses.completed));
+    let steps: Vec<OrderStatus> = env
+        .order_events(placed.id)
+        .await
+        .iter()
+        .map(|event| event.to_status)
+        .collect();
+    assert!(
+        steps
+            .windows(2)
+            .all(|pair| api::orders::transitions::allowed(pair[0], pair[1])),
+        "the order only moved forward: {steps:?}"
+    );
+    assert_eq!(
+        steps
+            .iter()
+            .filter(|status| **status == OrderStatus::Completed)
+            .count(),
+        1,
+        "completed once: {steps:?}"
+    );
+    assert_eq!(answers.get("202 duplicate"), Some(&3), "{answers:?}");
+    let refused = alert::Entity::find()
+        .filter(alert::Column::Kind.eq("order_transition_refused"))
+        .all(&env.db)
+        .await
+        .unwrap();
+    assert!(
+        refused.is_empty(),
+        "a late webhook is not an impossible move: {refused:?}"
+    );
+    let report = api::integrity::check(&env.db, Duration::from_secs(900))
+        .await
+        .unwrap();
+    assert!(report.is_clean(), "{:?}", report.violations);
+    eprintln!(
+        "drill webhooks: {} deliveries ({answers:?}) of 3 POS webhooks, out of order and late; \
+         stored 3, applied as {steps:?}, 0 refused, 0 violations",
+        schedule.len()
+    );
+}

@@ -512,6 +512,14 @@ impl WebhookReceiver {
         }
     }
 
+    /// The next delivery as the simulator sent it: headers and body.
+    pub async fn next_raw(&mut self) -> (http::HeaderMap, bytes::Bytes) {
+        tokio::time::timeout(crate::common::WAIT, self.deliveries.recv())
+            .await
+            .expect("a webhook")
+            .unwrap()
+    }
+
     /// Applies deliveries as they arrive until one reports `vendor_status` for the
     /// order with POS id `external_id` (earlier ones, such as the order's creation, are
     /// applied too, as the webhook module would).
@@ -524,10 +532,7 @@ impl WebhookReceiver {
     ) {
         let adapter = env.delivery.adapters.get(connection).unwrap();
         loop {
-            let (headers, body) = tokio::time::timeout(crate::common::WAIT, self.deliveries.recv())
-                .await
-                .expect("a webhook")
-                .unwrap();
+            let (headers, body) = self.next_raw().await;
             let mut reached = false;
             for event in adapter.parse_webhook(&headers, &body).unwrap() {
                 if let providers::model::WebhookEvent::OrderStatus {
