@@ -45,6 +45,7 @@ impl Effects {
         self.changes += 1;
         self.tags.insert(tags::STOCK.to_owned());
         self.tags.insert(tags::product_stock(product_id));
+        self.tags.insert(tags::stock_at(location_id));
         self.stock.insert((product_id, location_id));
     }
 
