@@ -48,6 +48,8 @@ pub enum ErrorCode {
     UpstreamUnavailable,
     /// Too many requests; retry later.
     RateLimited,
+    /// A persisted query's hash is unknown: send the document with it.
+    PersistedQueryNotFound,
     /// A fault on our side.
     Internal,
 }
@@ -65,6 +67,7 @@ impl ErrorCode {
             Self::Conflict => "CONFLICT",
             Self::UpstreamUnavailable => "UPSTREAM_UNAVAILABLE",
             Self::RateLimited => "RATE_LIMITED",
+            Self::PersistedQueryNotFound => "PERSISTED_QUERY_NOT_FOUND",
             Self::Internal => "INTERNAL",
         }
     }
@@ -80,6 +83,7 @@ impl ErrorCode {
             Self::ComplianceLimit => StatusCode::UNPROCESSABLE_ENTITY,
             Self::UpstreamUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            Self::PersistedQueryNotFound => StatusCode::OK,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -139,6 +143,9 @@ pub enum ApiError {
         /// When the client may try again.
         retry_after: Duration,
     },
+    /// A persisted query's hash is not known (Apollo's message, which clients look for).
+    #[error("PersistedQueryNotFound")]
+    PersistedQueryNotFound,
     /// A database failure.
     #[error("internal server error")]
     Database(#[from] sea_orm::DbErr),
@@ -188,6 +195,7 @@ impl ApiError {
             Self::Conflict(_) => ErrorCode::Conflict,
             Self::UpstreamUnavailable { .. } => ErrorCode::UpstreamUnavailable,
             Self::RateLimited { .. } => ErrorCode::RateLimited,
+            Self::PersistedQueryNotFound => ErrorCode::PersistedQueryNotFound,
             Self::Database(error) if database_unavailable(error) => ErrorCode::UpstreamUnavailable,
             Self::Database(_) | Self::Cache(_) | Self::Events(_) | Self::Internal(_) => {
                 ErrorCode::Internal

@@ -8,11 +8,14 @@
 //!   (request errors are then 400), `application/json` otherwise (always 200 once the
 //!   request is well-formed), 406 when it accepts neither.
 //! - The bearer token becomes the request's [`Viewer`]; a bad token is 401.
+//! - `extensions.persistedQuery` (Apollo's automatic persisted queries) may stand for
+//!   the document ([`persisted`]).
 //! - Public queries are answered from the [`response_cache`] when they can be; `GET`
 //!   responses to them carry `Cache-Control: public, max-age=…` from the schema's cache
 //!   hints, every other response `private, no-store`.
 
 mod negotiate;
+mod persisted;
 mod request;
 mod response;
 pub(super) mod response_cache;
@@ -125,6 +128,10 @@ async fn run(
     mut request: async_graphql::Request,
     transport: Transport,
 ) -> Response {
+    if let Err(error) = persisted::resolve(&state.app.cache, &mut request).await {
+        // an unknown hash is a 200 answer: Apollo clients then send the document
+        return error_response(media, error.code().status(), &error);
+    }
     // Before the response cache and `operation_type` parse anything (see `check_nesting`).
     if let Err(error) = check_nesting(&request.query, state.app.config.limits.max_nesting) {
         let error = ApiError::bad_input(error.to_string());
