@@ -379,3 +379,47 @@ async fn the_response_cache_can_be_switched_off() {
     }
     app.app.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_public_get_carries_a_strong_etag_and_revalidates_with_304() {
+    let app = CountingApp::start(|_| {}).await;
+    let (first, _) = app.get(None).await;
+    let etag = first.headers()[header::ETAG].clone();
+    assert!(
+        etag.to_str().unwrap().starts_with('"'),
+        "a strong validator: {etag:?}"
+    );
+    let body = first.bytes().await.unwrap();
+
+    let revalidate = |tag: &header::HeaderValue| {
+        app.app
+            .client
+            .get(app.app.url("/graphql"))
+            .header(header::ACCEPT, "application/graphql-response+json")
+            .header(header::IF_NONE_MATCH, tag.clone())
+            .query(&[("query", MENU), ("variables", r#"{"first":50}"#)])
+            .send()
+    };
+    let unchanged = revalidate(&etag).await.unwrap();
+    assert_eq!(unchanged.status(), 304);
+    assert_eq!(unchanged.headers()[header::ETAG], etag);
+    assert!(unchanged.bytes().await.unwrap().is_empty());
+
+    // after a change the validator no longer matches: the new body, a new tag
+    app.set_on_hand(3).await;
+    app.app
+        .state
+        .cache
+        .invalidate_tags(&[tags::STOCK])
+        .await
+        .unwrap();
+    let changed = revalidate(&etag).await.unwrap();
+    assert_eq!(changed.status(), 200);
+    assert_ne!(changed.headers()[header::ETAG], etag);
+    assert_ne!(changed.bytes().await.unwrap(), body);
+
+    // private answers carry none
+    let (post, _) = app.post(None, MENU).await;
+    assert!(post.headers().get(header::ETAG).is_none());
+    app.app.stop().await.unwrap();
+}
