@@ -13,6 +13,7 @@
 //! or order rows itself: every change arrives through an adapter and Canopy's sync paths.
 
 mod args;
+pub mod banner;
 mod connections;
 mod simulators;
 mod staff;
