@@ -279,3 +279,88 @@ async fn update(
     }
     Ok(update.exec(db).await?.rows_affected > 0)
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::Utc;
+
+    use super::*;
+
+    fn store(state: &str) -> location::Model {
+        location::Model {
+            id: Uuid::now_v7(),
+            name: "Store".into(),
+            address: None,
+            city: None,
+            state: state.into(),
+            postal_code: None,
+            adult_use: true,
+            medical: false,
+            licence_number: None,
+            time_zone: "America/Los_Angeles".into(),
+            min_age_override: None,
+            connection_id: None,
+            external_id: Some("1".into()),
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+        }
+    }
+
+    fn record(price: Option<(i64, &str)>) -> ExternalProduct {
+        ExternalProduct {
+            external_id: "7".into(),
+            sku: None,
+            name: "Eighth".into(),
+            brand: None,
+            category: providers::model::ProductCategory::Flower,
+            category_raw: None,
+            strain_type: providers::model::StrainType::Hybrid,
+            strain_type_raw: None,
+            thc: None,
+            cbd: None,
+            net_weight: None,
+            flower_equivalent_grams: None,
+            abv: None,
+            volume_ml: None,
+            rec_price: price.map(|(amount, currency)| Money {
+                amount,
+                currency: currency.into(),
+            }),
+            med_price: None,
+            medical_only: false,
+            max_per_transaction: None,
+            images: Vec::new(),
+            package_tag: None,
+            active: true,
+            modified_at: None,
+            external_location_id: None,
+        }
+    }
+
+    fn stores(state: &str) -> Stores {
+        Stores {
+            by_pos_id: HashMap::from([("1".to_owned(), store(state))]),
+        }
+    }
+
+    #[test]
+    fn a_negative_price_or_another_currency_is_a_fault() {
+        let california = stores("CA");
+        assert_eq!(california.fault(&record(Some((3500, "USD")))), None);
+        assert_eq!(
+            california.fault(&record(Some((-1, "USD")))).as_deref(),
+            Some("field `recPrice` is negative")
+        );
+        assert_eq!(
+            california.fault(&record(Some((3500, "CAD")))).as_deref(),
+            Some("field `recPrice` is in CAD but the store sells in USD")
+        );
+        assert_eq!(stores("ON").fault(&record(Some((3500, "CAD")))), None);
+    }
+
+    #[test]
+    fn an_offer_without_a_price_is_in_the_stores_currency() {
+        let offer = Offer::of(&record(None), &store("BC"));
+        assert_eq!((offer.price, offer.currency.as_str()), (None, "CAD"));
+    }
+}

@@ -129,8 +129,11 @@ pub async fn apply_stock(
                 .await?
                 {
                     effects.stock_changed(product, location);
-                    let change = changed(row, record.on_hand, record.observed_at);
-                    discrepancy::check_stock(db, ctx, &change, effects).await?;
+                    // the first count of a row the catalog made (an offer) is no jump
+                    if row.pos_updated_at.is_some() {
+                        let change = changed(row, record.on_hand, record.observed_at);
+                        discrepancy::check_stock(db, ctx, &change, effects).await?;
+                    }
                 }
             }
         }
