@@ -3,7 +3,6 @@
 //! and cart API [guess]. Paths come from `guesses`, so the adapter and the
 //! simulator cannot disagree on them.
 
-use std::borrow::Cow;
 use std::sync::Arc;
 
 use axum::extract::rejection::{JsonRejection, QueryRejection};
@@ -147,7 +146,7 @@ fn page<T>(
 /// One record of the menu before rendering: a product with its on-hand count, or a raw
 /// record injected by a test.
 enum MenuRecord<'a> {
-    Product(Cow<'a, ExternalProduct>, i64),
+    Product(&'a ExternalProduct, i64),
     Raw(&'a serde_json::Value),
 }
 
@@ -163,11 +162,10 @@ fn menu_page(
         let listed: Vec<MenuRecord> = s
             .products
             .values()
-            .map(|p| {
-                let on_hand = s.on_hand(&p.external_id, &state.store_id);
-                (s.offered(p, &state.store_id), on_hand)
+            .map(|p| (p, s.on_hand(&p.external_id, &state.store_id)))
+            .filter(|(p, on_hand)| {
+                include_hidden || (s.offered(p, &state.store_id).active && *on_hand > 0)
             })
-            .filter(|(p, on_hand)| include_hidden || (p.active && *on_hand > 0))
             .map(|(p, on_hand)| MenuRecord::Product(p, on_hand))
             .chain(s.raw(Collection::Products).iter().map(MenuRecord::Raw))
             .collect();
@@ -175,9 +173,11 @@ fn menu_page(
         let rendered = records
             .into_iter()
             .map(|record| match record {
-                MenuRecord::Product(p, on_hand) => {
-                    serde_json::to_value(sim_wire::menu_product(&p, &state.store_id, on_hand))
-                }
+                MenuRecord::Product(p, on_hand) => serde_json::to_value(sim_wire::menu_product(
+                    &s.offered(p, &state.store_id),
+                    &state.store_id,
+                    on_hand,
+                )),
                 MenuRecord::Raw(raw) => Ok(raw.clone()),
             })
             .collect::<Result<Vec<_>, _>>()?;
