@@ -146,8 +146,9 @@ const STORE_MARKUPS: [i64; 4] = [0, 8, -6, 12];
 
 /// Makes the stores of `store` one retailer's stores that share part of their catalog:
 /// every third product is priced apart at each store but the first (see
-/// [`STORE_MARKUPS`]), and every fifth is listed online at one store only (the others
-/// hold it but do not list it). The same store always comes out the same.
+/// [`STORE_MARKUPS`]), and every fifth past the first ten (which every store keeps, so
+/// the demo can walk a purchase limit anywhere) is listed online at one store only (the
+/// others hold it but do not list it). The same store always comes out the same.
 pub fn share_part_of_catalog(store: &SimStore) {
     store.load(|state, _| {
         let locations: Vec<String> = state
@@ -169,7 +170,7 @@ pub fn share_part_of_catalog(store: &SimStore) {
                 } else {
                     0
                 };
-                let listed = k % 5 != 2 || k % locations.len() == j;
+                let listed = k < 10 || k % 5 != 2 || k % locations.len() == j;
                 if markup == 0 && listed {
                     continue;
                 }
