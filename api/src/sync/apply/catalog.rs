@@ -38,7 +38,8 @@ pub async fn apply_catalog(
         batch.items.iter().map(|p| (p.external_id.clone(), p)),
         effects,
     );
-    let mut incoming = newest_per_id(&batch.items);
+    let listed = newest_per_id(&batch.items);
+    let mut incoming = listed.clone();
     let stores = offer::Stores::of(db, ctx.connection_id).await?;
     stores.screen(ctx, ENDPOINT, &mut incoming, effects);
     let ids: Vec<&str> = incoming.keys().copied().collect();
@@ -112,8 +113,9 @@ pub async fn apply_catalog(
             .await?;
     }
     offer::apply(db, ctx, &stores, &offers, effects).await?;
-    if ctx.full && !incoming.is_empty() {
-        let gone = vanished(db, ctx.connection_id, &incoming).await?;
+    // a record kept apart is still listed: its product has not vanished
+    if ctx.full && !listed.is_empty() {
+        let gone = vanished(db, ctx.connection_id, &listed).await?;
         discrepancy::check_vanished(db, ctx, &gone, effects).await?;
     }
     Ok(mark)
