@@ -75,7 +75,7 @@ async fn demo_boots_and_graphql_shows_it(app: TestApp) {
 
     let response = app
         .post_graphql(&json!({
-            "query": "{ locations { id } products(first: 100) { totalCount edges { node { id name category price { amount currency } stock { onHand available location { id } } } } } }"
+            "query": "{ locations { id } products(first: 100) { totalCount edges { node { id name category price { amount currency } stock { onHand available location { id } price { amount } listed } } } } }"
         }))
         .await;
     assert_eq!(response.status(), 200);
@@ -96,6 +96,30 @@ async fn demo_boots_and_graphql_shows_it(app: TestApp) {
         })
         .count();
     assert!(stocked >= 40, "only {stocked} products with stock");
+    // the stores share part of their catalog: some products are listed at several
+    // stores at different prices, some at one store only
+    let listed_prices = |edge: &serde_json::Value| -> Vec<i64> {
+        edge["node"]["stock"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["listed"] == true)
+            .map(|s| s["price"]["amount"].as_i64().unwrap())
+            .collect()
+    };
+    let priced_apart = edges
+        .iter()
+        .filter(|e| {
+            let prices = listed_prices(e);
+            prices.len() >= 2 && prices.iter().any(|p| *p != prices[0])
+        })
+        .count();
+    assert!(priced_apart >= 5, "{priced_apart} products priced apart");
+    let at_one_store = edges.iter().filter(|e| listed_prices(e).len() == 1).count();
+    assert!(
+        at_one_store >= 5,
+        "{at_one_store} products at one store only"
+    );
     drop(demo);
     app.stop().await.unwrap();
 }

@@ -2,7 +2,8 @@
 //!
 //! Starts a simulator of every registered POS kind in process on loopback ports, over
 //! one store seeded deterministically (a store per POS, a catalog across every
-//! category, adult customers, past sales); stores a provider connection to each (the
+//! category that the stores share in part, each pricing some products its own way,
+//! adult customers, past sales); stores a provider connection to each (the
 //! same rows across restarts, pointed at the new ports, [`connections`]); imports
 //! everything through the adapters; starts store traffic at the simulators so stock
 //! moves every few seconds and known customers buy in store; and, when asked
@@ -116,6 +117,7 @@ impl Demo {
     /// Starts the simulators, connects them and imports their data through the adapters.
     pub async fn start(sync: &Synchronizer, config: &DemoConfig) -> Result<Self, DemoError> {
         let store = seed::seeded(&config.seed);
+        seed::share_part_of_catalog(&store);
         let simulators = Simulators::start(store.clone()).await?;
         let mut links = Vec::new();
         for (index, name, connection) in simulators.connections() {

@@ -227,7 +227,7 @@ impl OrdersEnv {
             created_at: now,
             updated_at: now,
         };
-        let unit_price = product.rec_price.unwrap_or(1000);
+        let unit_price = level.price.unwrap_or(1000);
         let order = order::Model {
             id: Uuid::now_v7(),
             customer_id: customer.id,
@@ -240,7 +240,7 @@ impl OrdersEnv {
             idempotency_key: Uuid::new_v4().to_string(),
             total: unit_price * quantity,
             refunded_total: 0,
-            currency: product.currency.clone(),
+            currency: level.currency.clone(),
             connection_id: Some(connection.id),
             external_id: None,
             reservation_expires_at: None,
@@ -268,7 +268,7 @@ impl OrdersEnv {
             quantity,
             returned_quantity: 0,
             unit_price,
-            currency: product.currency.clone(),
+            currency: level.currency.clone(),
             package_tag: None,
         }
         .into_active_model()

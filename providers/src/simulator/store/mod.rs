@@ -15,6 +15,7 @@ mod stock;
 mod tests;
 mod types;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, PoisonError, RwLock};
 
@@ -23,11 +24,13 @@ use chrono::{DateTime, TimeDelta, Utc};
 pub use error::SimError;
 pub use types::{
     Collection, NewOrder, SimOrder, SimReturn, StatusChange, StockChange, StockChangeOutcome,
-    StockEntry, StockReason,
+    StockEntry, StockReason, StoreOffer,
 };
 
 use super::clock::SimClock;
-use crate::model::{ExternalCustomer, ExternalLocation, ExternalProduct, ExternalTransaction};
+use crate::model::{
+    ExternalCustomer, ExternalLocation, ExternalProduct, ExternalTransaction, Money,
+};
 
 /// Everything a simulated POS holds. Read it through [`SimStore::read`].
 #[derive(Debug, Default)]
@@ -38,6 +41,9 @@ pub struct SimState {
     pub products: BTreeMap<String, ExternalProduct>,
     /// Stock, by (product id, location id).
     pub stock: BTreeMap<(String, String), StockEntry>,
+    /// A store's own terms for a product, by (product id, location id); absent, the
+    /// store offers the catalog's.
+    pub store_offers: BTreeMap<(String, String), StoreOffer>,
     /// Customers, by id.
     pub customers: BTreeMap<String, ExternalCustomer>,
     /// Purchase history, by id.
@@ -65,6 +71,28 @@ impl SimState {
         self.stock
             .get(&(product_id.to_owned(), location_id.to_owned()))
             .map_or(0, |e| e.on_hand)
+    }
+
+    /// `product` as the store `location_id` offers it: at its own price and listing
+    /// where it has them, else as the catalog has it.
+    pub fn offered<'a>(
+        &self,
+        product: &'a ExternalProduct,
+        location_id: &str,
+    ) -> Cow<'a, ExternalProduct> {
+        let key = (product.external_id.clone(), location_id.to_owned());
+        let Some(offer) = self.store_offers.get(&key) else {
+            return Cow::Borrowed(product);
+        };
+        let shift = offer.rec_price.amount - product.rec_price.as_ref().map_or(0, |m| m.amount);
+        let mut offered = product.clone();
+        offered.med_price = product.med_price.as_ref().map(|m| Money {
+            amount: (m.amount + shift).max(0),
+            currency: m.currency.clone(),
+        });
+        offered.rec_price = Some(offer.rec_price.clone());
+        offered.active = product.active && offer.active;
+        Cow::Owned(offered)
     }
 
     /// The stock entries of one location.
