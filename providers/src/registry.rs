@@ -24,6 +24,7 @@ pub static KINDS: &[ProviderKind] = &[
     crate::dutchie::KIND,
     crate::jane::KIND,
     crate::dispense::KIND,
+    crate::treez::KIND,
 ];
 
 /// Builds an adapter from a connection's configuration (no call to the POS).

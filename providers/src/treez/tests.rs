@@ -1,0 +1,1 @@
+//! Tests of the Treez adapter against its simulator.
