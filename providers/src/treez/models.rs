@@ -370,8 +370,8 @@ pub(crate) struct Ticket {
     /// `ECOMMERCE`, `IN_STORE`, …
     #[serde(default)]
     pub order_source: Option<String>,
-    /// The customer.
-    #[serde(default, with = "lenient::opt_id")]
+    /// The customer (an integer on tickets [spec]).
+    #[serde(default, with = "customer_number")]
     pub customer_id: Option<String>,
     /// `AWAITING_PROCESSING`, …, `COMPLETED`, `CANCELED`.
     pub order_status: String,
@@ -485,4 +485,24 @@ pub(crate) struct WebhookBody {
     pub dispensary_short_name: String,
     /// The changed record.
     pub data: Value,
+}
+
+/// A ticket's `customer_id`: an integer at Treez [spec], read as any id is.
+mod customer_number {
+    use serde::{Deserializer, Serializer};
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        crate::lenient::opt_id::deserialize(d)
+    }
+
+    pub(crate) fn serialize<S: Serializer>(
+        value: &Option<String>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match value.as_deref().map(|id| (id, id.parse::<i64>())) {
+            Some((_, Ok(number))) => s.serialize_i64(number),
+            Some((id, Err(_))) => s.serialize_str(id),
+            None => s.serialize_none(),
+        }
+    }
 }

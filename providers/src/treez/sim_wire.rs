@@ -21,6 +21,8 @@ use crate::simulator::store::{SimOrder, SimState, StockEntry};
 
 /// The in-store location every simulated count is kept in.
 pub(crate) const SALES_FLOOR: &str = "SALES FLOOR";
+/// The subtype every simulated product carries (Treez's catch-all, seen on tickets).
+const SUBTYPE: &str = "OTHER";
 /// Treez's cap on a product's `sellable_quantity` [doc].
 const SELLABLE_CAP: f64 = 30.0;
 
@@ -68,6 +70,7 @@ pub(crate) fn product(p: &ExternalProduct, stock: Option<&StockEntry>) -> Produc
         .net_weight
         .and_then(|w| vocab::reverse(UNITS, &w.unit).map(|u| (Some(w.value), Some(u.to_owned()))))
         .unwrap_or((None, None));
+    let size = amount.zip(uom.as_deref()).map(|(a, u)| format!("{a} {u}"));
     let mg = |potency: Option<crate::model::Potency>| {
         Some(
             potency
@@ -102,12 +105,12 @@ pub(crate) fn product(p: &ExternalProduct, stock: Option<&StockEntry>) -> Produc
             name: p.name.clone(),
             uom,
             brand: p.brand.clone(),
-            size: None,
+            size,
             amount,
             classification,
             total_mg_thc: mg(p.thc),
             total_mg_cbd: mg(p.cbd),
-            subtype: None,
+            subtype: Some(SUBTYPE.to_owned()),
             total_flower_weight_g: p.flower_equivalent_grams,
         },
         pricing: Some(Pricing {
