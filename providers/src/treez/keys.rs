@@ -80,7 +80,7 @@ fn parse_private(text: &str) -> Result<KeyPair, String> {
     }
 }
 
-/// `der` as PEM with `label`, 64 characters a line.
+/// `der` as PEM with `label`, 64 characters a line, without a final line break.
 fn pem(label: &str, der: &[u8]) -> String {
     let body = STANDARD.encode(der);
     let mut out = format!("-----BEGIN {label}-----\n");
@@ -88,7 +88,7 @@ fn pem(label: &str, der: &[u8]) -> String {
         out.push_str(&String::from_utf8_lossy(chunk));
         out.push('\n');
     }
-    out.push_str(&format!("-----END {label}-----\n"));
+    out.push_str(&format!("-----END {label}-----"));
     out
 }
 
