@@ -648,6 +648,9 @@ pub enum WebhookEvent {
 pub struct Capabilities {
     /// The vendor pushes webhooks.
     pub webhooks: bool,
+    /// Its order webhooks report every status change, cancellations included, so open
+    /// orders need no status polling (otherwise polling stays on as a safety net).
+    pub order_webhooks_complete: bool,
     /// Stock can be read incrementally (otherwise snapshots are diffed).
     pub stock_changed_since: bool,
     /// Customer profiles can be written to the POS.

@@ -55,6 +55,7 @@ pub const KIND: ProviderKind = ProviderKind {
     ],
     capabilities: Capabilities {
         webhooks: true,
+        order_webhooks_complete: false,
         stock_changed_since: true,
         customer_write: true,
         order_submit: true,
