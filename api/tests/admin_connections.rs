@@ -181,7 +181,7 @@ async fn invalid_input_is_bad_user_input_naming_the_field() {
         ("name", json!(""), "input.name"),
         ("name", json!("x".repeat(101)), "input.name"),
         ("apiKey", json!(""), "input.apiKey"),
-        ("apiKey", json!("k".repeat(513)), "input.apiKey"),
+        ("apiKey", json!("k".repeat(8193)), "input.apiKey"),
         ("pollIntervalSeconds", json!(4), "input.pollIntervalSeconds"),
         (
             "fullSyncIntervalSeconds",
