@@ -56,8 +56,10 @@ impl Signer {
         certificate_id: &str,
         organization_id: &str,
     ) -> Result<Self, String> {
-        let key = EncodingKey::from_rsa_pem(private_pem.trim().as_bytes())
-            .map_err(|_| "the API key is not an RSA private key in PEM".to_owned())?;
+        let not_a_key = "the API key is not an RSA private key in PEM";
+        let pem =
+            super::keys::normalized_private_pem(private_pem).map_err(|_| not_a_key.to_owned())?;
+        let key = EncodingKey::from_rsa_pem(pem.as_bytes()).map_err(|_| not_a_key.to_owned())?;
         let signer = Signer {
             key,
             certificate_id: certificate_id.to_owned(),

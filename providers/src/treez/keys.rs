@@ -49,17 +49,26 @@ impl RsaKeys {
     }
 }
 
-/// `SHA256:` and the first 16 hex digits of the SHA-256 of the public key (DER), the
-/// way key fingerprints are shown; `None` when `private_pem` is not an RSA private key.
+/// `private_pem` re-written as PEM with its line breaks, however it was pasted (a
+/// one-line password field drops them).
+pub(crate) fn normalized_private_pem(private_pem: &str) -> Result<String, String> {
+    let (label, der) = unpem(private_pem).ok_or("the key is not PEM")?;
+    Ok(pem(&label, &der))
+}
+
+/// The first 8 hex digits of the SHA-256 of the public key (DER, as
+/// `openssl pkey -pubout -outform DER | sha256sum` gives it): the connection's key hint;
+/// `None` when `private_pem` is not an RSA private key.
 pub fn fingerprint(private_pem: &str) -> Option<String> {
     let pair = parse_private(private_pem).ok()?;
     let der = pair.public_key().as_der().ok()?;
     let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, der.as_ref());
-    let hex: String = digest.as_ref()[..8]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    Some(format!("SHA256:{hex}"))
+    Some(
+        digest.as_ref()[..4]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect(),
+    )
 }
 
 fn public_pem(pair: &KeyPair) -> Result<String, String> {
@@ -119,12 +128,20 @@ mod tests {
         assert_eq!(again.public_pem, keys.public_pem);
         let print = fingerprint(&keys.private_pem).unwrap();
         assert!(
-            print.starts_with("SHA256:") && print.len() == 7 + 16,
+            print.len() == 8 && print.chars().all(|c| c.is_ascii_hexdigit()),
             "{print}"
         );
         assert_eq!(fingerprint(&keys.private_pem), Some(print.clone()));
         let other = RsaKeys::generate().unwrap();
         assert_ne!(fingerprint(&other.private_pem), Some(print));
+    }
+
+    #[test]
+    fn a_key_pasted_on_one_line_reads_as_pasted_with_its_lines() {
+        let keys = RsaKeys::generate().unwrap();
+        let one_line: String = keys.private_pem.lines().collect();
+        assert_eq!(normalized_private_pem(&one_line).unwrap(), keys.private_pem);
+        assert_eq!(fingerprint(&one_line), fingerprint(&keys.private_pem));
     }
 
     #[test]
