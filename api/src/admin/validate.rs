@@ -211,7 +211,10 @@ mod tests {
         assert!(secret("apiKey", "x".repeat(SECRET_CHARS.end() + 1)).is_err());
         let pem = "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----";
         assert!(secret("apiKey", pem.to_owned()).is_ok());
-        assert!(secret("apiKey", format!("{pem}\n")).is_err(), "no surrounding space");
+        assert!(
+            secret("apiKey", format!("{pem}\n")).is_err(),
+            "no surrounding space"
+        );
         assert!(secret("apiKey", "tab\tin-key".to_owned()).is_err());
         assert!(secret("apiKey", " padded".to_owned()).is_err());
         let error = secret("apiKey", "line\tbreak-secret-value".to_owned()).err();

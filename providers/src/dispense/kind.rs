@@ -51,6 +51,7 @@ pub const KIND: ProviderKind = ProviderKind {
         order_submit: true,
         returns: false,
     },
+    key_hint: None,
     connect,
     simulator,
 };

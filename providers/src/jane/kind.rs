@@ -59,6 +59,7 @@ pub const KIND: ProviderKind = ProviderKind {
         order_submit: true,
         returns: true,
     },
+    key_hint: None,
     connect,
     simulator,
 };

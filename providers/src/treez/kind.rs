@@ -61,6 +61,7 @@ pub const KIND: ProviderKind = ProviderKind {
         order_submit: true,
         returns: false,
     },
+    key_hint: Some(super::keys::fingerprint),
     connect,
     simulator,
 };
