@@ -14,7 +14,7 @@
 //! `models` the wire shapes, `vocab` + `mapping` their normalisation, `api` + `decode`
 //! the HTTP side, `webhook` the inbound webhooks, `client` the
 //! [`PosProvider`](crate::PosProvider); `simulator`, `sim_auth`, `sim_routes`,
-//! `sim_wire` and `sim_webhooks` the simulator; `kind` its entry in the provider
+//! `sim_tickets`, `sim_wire` and `sim_webhooks` the simulator; `kind` its entry in the provider
 //! registry ([`KIND`]).
 
 mod api;
@@ -30,6 +30,7 @@ mod offline;
 mod settings;
 mod sim_auth;
 mod sim_routes;
+mod sim_tickets;
 mod sim_webhooks;
 mod sim_wire;
 pub mod simulator;

@@ -1,8 +1,7 @@
 //! The simulator's Treez API routes: the organization's stores, and per dispensary
 //! (`/dispensary/v3/{dispensary}/…`) products (filters `active`, paged by query),
-//! stock, customers, and tickets by id, customer and last update (paged in the path),
-//! plus ticket preview, creation and update — all in Treez's envelope with its
-//! failure tokens. The JWT and the rate limit are checked in front of these routes
+//! stock and customers (paged in the path), with the tickets' routes of
+//! `super::sim_tickets` — all in Treez's envelope with its failure tokens. The JWT and the rate limit are checked in front of these routes
 //! (`super::sim_auth`).
 
 use std::sync::Arc;
@@ -18,39 +17,18 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::guesses;
-use super::models::{
-    Envelope, FAIL, NewCustomer, NewTicket, ProductPage, StockPage, Ticket, TicketUpdate,
-};
+use super::models::{Envelope, FAIL, NewCustomer, ProductPage, StockPage};
 use super::settings::MAX_PAGE_SIZE;
+use super::sim_tickets;
 use super::sim_webhooks::TreezWorkflow;
 use super::sim_wire;
 use super::wire_time;
-use crate::model::{ExternalCustomer, Fulfillment, Money, OrderCustomer, OrderLineSubmission};
-use crate::simulator::control::OrderWorkflow;
-use crate::simulator::store::{Collection, NewOrder, SimError, SimState, SimStore};
+use crate::model::ExternalCustomer;
+use crate::simulator::store::{Collection, SimError, SimStore};
 
 /// Treez's default (and, here, largest) product page size [spec]; other lists take
 /// at most [`MAX_PAGE_SIZE`].
 const DEFAULT_PRODUCT_PAGE: usize = 1000;
-/// Ticket types Treez takes [spec].
-const TICKET_TYPES: &[&str] = &[
-    "DELIVERY",
-    "PICKUP",
-    "EXPRESS",
-    "POS",
-    "DRIVE_THRU",
-    "CURBSIDE",
-];
-/// Statuses a ticket may be created in [spec].
-const CREATE_STATUSES: &[&str] = &[
-    guesses::STATUS_DRAFT,
-    guesses::STATUS_VERIFICATION_PENDING,
-    guesses::STATUS_AWAITING_PROCESSING,
-    guesses::STATUS_IN_PROCESS,
-    guesses::STATUS_PACKED_READY,
-    guesses::STATUS_OUT_FOR_DELIVERY,
-];
-
 /// What the API routes share.
 #[derive(Clone)]
 pub(crate) struct ApiState {
@@ -96,19 +74,25 @@ pub(crate) fn router(state: ApiState) -> Router {
         .route(&format!("{d}/customer/{{id}}"), get(customer))
         .route(
             &format!("{d}/ticket/lastUpdated/{{after}}/page/{{page}}/pagesize/{{size}}"),
-            get(tickets_since),
+            get(sim_tickets::tickets_since),
         )
         .route(
             &format!("{d}/ticket/customer/{{id}}/page/{{page}}/pagesize/{{size}}"),
-            get(customer_tickets),
+            get(sim_tickets::customer_tickets),
         )
-        .route(&format!("{d}/ticket/previewticket"), post(preview_ticket))
-        .route(&format!("{d}/ticket/detailticket"), post(create_ticket))
+        .route(
+            &format!("{d}/ticket/previewticket"),
+            post(sim_tickets::preview_ticket),
+        )
+        .route(
+            &format!("{d}/ticket/detailticket"),
+            post(sim_tickets::create_ticket),
+        )
         .route(
             &format!("{d}/ticket/{}/{{id}}", guesses::TICKET_UPDATE_PATH),
-            put(update_ticket),
+            put(sim_tickets::update_ticket),
         )
-        .route(&format!("{d}/ticket/{{id}}"), get(ticket))
+        .route(&format!("{d}/ticket/{{id}}"), get(sim_tickets::ticket))
         .with_state(state)
 }
 
@@ -120,12 +104,12 @@ pub(crate) fn fail(status: StatusCode, reason: &str, detail: Option<&str>) -> Re
 }
 
 /// A success envelope around `data`.
-fn ok<T: Serialize>(data: T) -> Response {
+pub(super) fn ok<T: Serialize>(data: T) -> Response {
     Json(Envelope::success(data)).into_response()
 }
 
 /// A refusal in Treez's terms.
-struct Refused(StatusCode, &'static str, String);
+pub(super) struct Refused(pub StatusCode, pub &'static str, pub String);
 
 impl IntoResponse for Refused {
     fn into_response(self) -> Response {
@@ -166,11 +150,11 @@ impl From<JsonRejection> for Refused {
     }
 }
 
-type Answer = Result<Response, Refused>;
+pub(super) type Answer = Result<Response, Refused>;
 
 impl ApiState {
     /// Refuses a dispensary this simulator does not serve **[guess: the token]**.
-    fn served(&self, dispensary: &str) -> Result<(), Refused> {
+    pub(super) fn served(&self, dispensary: &str) -> Result<(), Refused> {
         if self.dispensaries.iter().any(|d| d == dispensary) {
             Ok(())
         } else {
@@ -184,7 +168,7 @@ impl ApiState {
 }
 
 /// A time in a path or query, in exactly Treez's form.
-fn time(raw: &str) -> Result<DateTime<Utc>, Refused> {
+pub(super) fn time(raw: &str) -> Result<DateTime<Utc>, Refused> {
     wire_time::parse_strict(raw).ok_or_else(|| {
         Refused(
             StatusCode::BAD_REQUEST,
@@ -195,7 +179,7 @@ fn time(raw: &str) -> Result<DateTime<Utc>, Refused> {
 }
 
 /// A page number (from 1) and size (at most `max`).
-fn paging(page: &str, size: &str, max: usize) -> Result<(usize, usize), Refused> {
+pub(super) fn paging(page: &str, size: &str, max: usize) -> Result<(usize, usize), Refused> {
     let number = |raw: &str| raw.trim().parse::<usize>().ok().filter(|n| *n > 0);
     let (Some(page), Some(size)) = (number(page), number(size)) else {
         return Err(Refused(
@@ -215,7 +199,12 @@ fn paging(page: &str, size: &str, max: usize) -> Result<(usize, usize), Refused>
 }
 
 /// One page of `rows` followed by the raw records injected into the listing.
-fn page_of(rows: Vec<Value>, raws: &[Value], page: usize, size: usize) -> (Vec<Value>, usize) {
+pub(super) fn page_of(
+    rows: Vec<Value>,
+    raws: &[Value],
+    page: usize,
+    size: usize,
+) -> (Vec<Value>, usize) {
     let total = rows.len() + raws.len();
     let data = rows
         .into_iter()
@@ -226,7 +215,7 @@ fn page_of(rows: Vec<Value>, raws: &[Value], page: usize, size: usize) -> (Vec<V
     (data, total)
 }
 
-fn to_value<T: Serialize>(value: T) -> Value {
+pub(super) fn to_value<T: Serialize>(value: T) -> Value {
     serde_json::to_value(value).unwrap_or(Value::Null)
 }
 
@@ -375,7 +364,7 @@ async fn customers(
     }))
 }
 
-fn customer_answer(found: Option<ExternalCustomer>, key: &str) -> Answer {
+pub(super) fn customer_answer(found: Option<ExternalCustomer>, key: &str) -> Answer {
     match found {
         Some(c) => Ok(ok(sim_wire::customer(&c))),
         None => Err(Refused(
@@ -490,249 +479,4 @@ async fn update_customer(
         ..update
     });
     customer_answer(api.store.read(|s| s.customers.get(&id).cloned()), &id)
-}
-
-/// A page of tickets as Treez lists them: `ticketList` beside the envelope's fields.
-fn ticket_page(mut tickets: Vec<Ticket>, raws: &[Value], page: usize, size: usize) -> Response {
-    tickets.sort_by(|a, b| {
-        a.last_updated_at
-            .cmp(&b.last_updated_at)
-            .then_with(|| a.ticket_id.cmp(&b.ticket_id))
-    });
-    let rows = tickets.into_iter().map(to_value).collect();
-    let (list, total) = page_of(rows, raws, page, size);
-    Json(json!({
-        "resultCode": "SUCCESS", "resultReason": null, "resultDetail": null,
-        "pageElements": list.len(), "totalElements": total, "ticketList": list,
-    }))
-    .into_response()
-}
-
-async fn tickets_since(
-    State(api): State<ApiState>,
-    Path((dispensary, after, page, size)): Path<(String, String, String, String)>,
-) -> Answer {
-    api.served(&dispensary)?;
-    let after = time(&after)?;
-    let (page, size) = paging(&page, &size, MAX_PAGE_SIZE as usize)?;
-    Ok(api.store.read(|s| {
-        let tickets = sim_wire::tickets(s, &dispensary)
-            .filter(|t| t.last_updated_at.is_some_and(|m| m >= after))
-            .collect();
-        ticket_page(tickets, s.raw(Collection::Transactions), page, size)
-    }))
-}
-
-async fn customer_tickets(
-    State(api): State<ApiState>,
-    Path((dispensary, id, page, size)): Path<(String, String, String, String)>,
-) -> Answer {
-    api.served(&dispensary)?;
-    let (page, size) = paging(&page, &size, MAX_PAGE_SIZE as usize)?;
-    Ok(api.store.read(|s| {
-        let tickets = sim_wire::tickets(s, &dispensary)
-            .filter(|t| t.customer_id.as_deref() == Some(id.as_str()))
-            .collect();
-        ticket_page(tickets, &[], page, size)
-    }))
-}
-
-/// The ticket `id` at `dispensary`, online order or register sale.
-fn find_ticket(s: &SimState, dispensary: &str, id: &str) -> Option<Ticket> {
-    sim_wire::tickets(s, dispensary).find(|t| t.ticket_id == id)
-}
-
-async fn ticket(
-    State(api): State<ApiState>,
-    Path((dispensary, id)): Path<(String, String)>,
-) -> Answer {
-    api.served(&dispensary)?;
-    let found = api.store.read(|s| find_ticket(s, &dispensary, &id));
-    match found {
-        Some(ticket) => Ok(Json(json!({
-            "resultCode": "SUCCESS", "resultReason": null, "resultDetail": null,
-            "ticketList": [ticket],
-        }))
-        .into_response()),
-        None => Err(Refused(
-            StatusCode::BAD_REQUEST,
-            "TICKET_NOT_FOUND",
-            format!("Cannot find the ticket {id}"),
-        )),
-    }
-}
-
-/// A new ticket's lines, priced, once its body is checked as Treez checks it.
-fn priced(
-    api: &ApiState,
-    dispensary: &str,
-    body: &NewTicket,
-) -> Result<Vec<OrderLineSubmission>, Refused> {
-    let format = |m: String| Refused(StatusCode::BAD_REQUEST, "TICKET_FORMAT_ERROR", m);
-    if !TICKET_TYPES.contains(&body.kind.as_str()) {
-        return Err(format(format!("type {} is not valid", body.kind)));
-    }
-    if !CREATE_STATUSES.contains(&body.order_status.as_str()) {
-        return Err(Refused(
-            StatusCode::BAD_REQUEST,
-            "INVALID_TICKET_STATUS",
-            format!("'{}' is invalid value", body.order_status),
-        ));
-    }
-    if body.items.is_empty() || body.revenue_source.trim().is_empty() {
-        return Err(format("items and revenue_source are required".to_owned()));
-    }
-    api.store.read(|s| {
-        if !s.customers.contains_key(&body.customer_id) {
-            return Err(Refused(
-                StatusCode::BAD_REQUEST,
-                "CUSTOMER_DOESNT_EXIST",
-                format!("no customer {}", body.customer_id),
-            ));
-        }
-        body.items
-            .iter()
-            .map(|item| {
-                if item.quantity <= 0 {
-                    return Err(format("quantity must be positive".to_owned()));
-                }
-                let product = s.products.get(&item.size_id).ok_or_else(|| {
-                    Refused(
-                        StatusCode::BAD_REQUEST,
-                        "PRODUCT_NOT_FOUND",
-                        format!("no product {} at {dispensary}", item.size_id),
-                    )
-                })?;
-                Ok(OrderLineSubmission {
-                    external_product_id: item.size_id.clone(),
-                    quantity: item.quantity,
-                    unit_price: product.rec_price.clone().unwrap_or_else(|| Money::usd(0)),
-                })
-            })
-            .collect()
-    })
-}
-
-async fn preview_ticket(
-    State(api): State<ApiState>,
-    Path(dispensary): Path<String>,
-    body: Result<Json<NewTicket>, JsonRejection>,
-) -> Answer {
-    api.served(&dispensary)?;
-    let Json(body) = body?;
-    let lines = priced(&api, &dispensary, &body)?;
-    let total: i64 = lines.iter().map(|l| l.unit_price.amount * l.quantity).sum();
-    let now = api.store.now();
-    Ok(ok(Ticket {
-        ticket_id: uuid::Uuid::new_v4().to_string(),
-        order_number: None,
-        external_order_number: None,
-        kind: Some(body.kind),
-        order_source: Some(body.order_source),
-        customer_id: Some(body.customer_id),
-        order_status: guesses::STATUS_PREVIEW.to_owned(),
-        payment_status: Some("UNPAID".to_owned()),
-        date_created: Some(now),
-        last_updated_at: None,
-        date_closed: None,
-        total: Some(total as f64 / 100.0),
-        ticket_note: None,
-        refund_reason: None,
-        original_ticket_id: None,
-        items: lines
-            .iter()
-            .map(|l| super::models::TicketItem {
-                product_id: l.external_product_id.clone(),
-                quantity: l.quantity,
-                price_sell: Some(l.unit_price.amount as f64 / 100.0),
-                price_total: Some((l.unit_price.amount * l.quantity) as f64 / 100.0),
-            })
-            .collect(),
-    }))
-}
-
-/// Creates a ticket. Treez has no idempotency key: the same `external_order_number`
-/// twice is two tickets (the second kept apart under a reference of its own).
-async fn create_ticket(
-    State(api): State<ApiState>,
-    Path(dispensary): Path<String>,
-    body: Result<Json<NewTicket>, JsonRejection>,
-) -> Answer {
-    api.served(&dispensary)?;
-    let Json(body) = body?;
-    let lines = priced(&api, &dispensary, &body)?;
-    let Some(customer) = api
-        .store
-        .read(|s| s.customers.get(&body.customer_id).cloned())
-    else {
-        return customer_answer(None, &body.customer_id);
-    };
-    let fresh = api.store.next_id();
-    let reference = match body.external_order_number.as_deref() {
-        Some(number) if api.store.read(|s| s.order_by_reference(number).is_none()) => {
-            number.to_owned()
-        }
-        Some(number) => format!("{number}#{fresh}"),
-        None => format!("{}{fresh}", sim_wire::UNNUMBERED),
-    };
-    let (order, _) = api.store.submit_order(
-        NewOrder {
-            order_reference: reference,
-            location_id: dispensary.clone(),
-            customer_id: Some(customer.external_id.clone()),
-            customer: OrderCustomer {
-                external_id: Some(customer.external_id.clone()),
-                first_name: customer.first_name.clone().unwrap_or_default(),
-                last_name: customer.last_name.clone().unwrap_or_default(),
-                email: customer.email.clone(),
-                phone: customer.phone.clone(),
-                date_of_birth: customer.date_of_birth,
-                medical_id: customer.medical_id.clone(),
-            },
-            lines,
-            fulfillment: if body.kind == guesses::ticket_type(Fulfillment::Delivery) {
-                Fulfillment::Delivery
-            } else {
-                Fulfillment::Pickup
-            },
-            delivery_address: body.delivery_address.map(|a| a.street),
-            notes: body.ticket_note,
-        },
-        &body.order_status,
-    )?;
-    api.workflow.ticket_changed(&order);
-    Ok(ok(api.store.read(|s| sim_wire::order_ticket(s, &order))))
-}
-
-async fn update_ticket(
-    State(api): State<ApiState>,
-    Path((dispensary, id)): Path<(String, String)>,
-    body: Result<Json<TicketUpdate>, JsonRejection>,
-) -> Answer {
-    api.served(&dispensary)?;
-    let Json(body) = body?;
-    let known = guesses::TICKET_STATUSES
-        .iter()
-        .any(|(s, _)| *s == body.order_status && *s != guesses::STATUS_PREVIEW);
-    if !known {
-        return Err(Refused(
-            StatusCode::BAD_REQUEST,
-            "INVALID_TICKET_STATUS",
-            format!("'{}' is invalid value", body.order_status),
-        ));
-    }
-    let at_dispensary = api.store.read(|s| {
-        s.orders
-            .get(&id)
-            .is_some_and(|o| o.location_id == dispensary)
-    });
-    if !at_dispensary {
-        return Err(Refused(
-            StatusCode::BAD_REQUEST,
-            "TICKET_NOT_FOUND",
-            format!("Cannot find the ticket {id}"),
-        ));
-    }
-    let order = api.workflow.advance_order(&id, &body.order_status).await?;
-    Ok(ok(api.store.read(|s| sim_wire::order_ticket(s, &order))))
 }
