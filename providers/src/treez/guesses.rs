@@ -19,6 +19,12 @@
 //!   clients use `…/lastUpdated/after/{date}/…`. We take the v3 path to mean *changed at
 //!   or after* `date`, as the customer and product variants are documented to.
 //! - **The authorization header** carries the JWT as `Bearer <jwt>`.
+//! - **Failure tokens the documents do not name**, used by the simulator only: a token
+//!   of another lifetime answers 400 `INVALID_TOKEN` (the 400 is documented, the token
+//!   is not), a dispensary it does not serve 404 `DISPENSARY_NOT_FOUND`, a page number
+//!   that is not one 400 `INVALID_PAGE_PARAMETER`.
+//! - **Rate limits.** The reading of Treez's FAQ (10 a second per dispensary,
+//!   429 `OVER LIMIT`) is followed; the generated recipes say no limit is published.
 
 use crate::model::{Fulfillment, OrderStatus};
 
