@@ -184,8 +184,8 @@ pub(crate) struct StockRow {
     /// The product name.
     #[serde(default)]
     pub product_name: Option<String>,
-    /// Sellable units per in-store location and inventory type.
-    #[serde(default, with = "lenient::list")]
+    /// Sellable units per in-store location and inventory type; a row without them says
+    /// nothing of the stock, so it is refused rather than read as none.
     pub inventory_details: Vec<InventoryDetail>,
 }
 
