@@ -1,4 +1,5 @@
-//! `serve --demo`, on SQLite and on PostgreSQL: the demo boots with its three stores and
+//! `serve --demo`, on SQLite and on PostgreSQL: the demo boots with its stores (one per
+//! registered POS kind) and
 //! a catalog with stock that arrived through the adapters, GraphQL shows it, a restart
 //! on the same database reuses its rows, a sale at a simulator reaches subscribers
 //! through the pollers, and the stores' staff take online orders to COMPLETED through
@@ -20,6 +21,7 @@ use chrono::{DateTime, Utc};
 use common::{TestApp, WAIT, first_code, fresh_postgres_url, gql, spawn_app_with};
 
 use futures::StreamExt;
+use providers::registry::KINDS;
 use serde_json::json;
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 use uuid::Uuid;
@@ -71,7 +73,7 @@ async fn demo_boots_and_graphql_shows_it(app: TestApp) {
     let demo = Demo::start(&Synchronizer::for_state(&app.state), &still())
         .await
         .unwrap();
-    assert_eq!(demo.connections().len(), 3);
+    assert_eq!(demo.connections().len(), KINDS.len());
 
     let response = app
         .post_graphql(&json!({
@@ -81,7 +83,10 @@ async fn demo_boots_and_graphql_shows_it(app: TestApp) {
     assert_eq!(response.status(), 200);
     let body: serde_json::Value = response.json().await.unwrap();
     assert!(body.get("errors").is_none(), "{body}");
-    assert_eq!(body["data"]["locations"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        body["data"]["locations"].as_array().unwrap().len(),
+        KINDS.len()
+    );
     let total = body["data"]["products"]["totalCount"].as_i64().unwrap();
     assert!(total >= 40, "only {total} products");
     let edges = body["data"]["products"]["edges"].as_array().unwrap();
@@ -186,7 +191,7 @@ async fn a_register_sale_reaches_subscribers(app: TestApp) {
     .await
     .expect("no stock event for the sale");
     assert_eq!(event.available, on_hand - 1);
-    assert_eq!(workers.polled().len(), 3);
+    assert_eq!(workers.polled().len(), KINDS.len());
 
     shutdown.cancel();
     tracker.close();
@@ -343,7 +348,7 @@ async fn online_orders_complete_and_history_merges(app: TestApp) {
     let customer = walk_in_customer(&app, since).await;
     let token = app.token(Role::Customer, &customer.to_string());
     let orders = order_at_every_store(&app, &token).await;
-    assert_eq!(orders.len(), 3, "one order per demo store");
+    assert_eq!(orders.len(), KINDS.len(), "one order per demo store");
 
     // every order steps through to COMPLETED on its own, each step announced
     let mut steps: HashMap<Uuid, Vec<OrderStatus>> = HashMap::new();

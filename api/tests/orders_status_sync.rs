@@ -1,5 +1,5 @@
 //! Order statuses coming back from each POS simulator, on SQLite and PostgreSQL: every
-//! status path (Dutchie and Dispense by polling, Jane by webhook) reaches the order with
+//! status path (Dutchie, Dispense and Treez by polling, Jane by webhook) reaches the order with
 //! an order event and a published `OrderEvent`; a cancellation at the register cancels
 //! the order and releases its stock; impossible transitions are refused with an alert
 //! and unknown vendor statuses kept; returns at the register and from Canopy are recorded
@@ -53,6 +53,11 @@ fn path(kind: PosKind, delivery: bool) -> Vec<(&'static str, OrderStatus)> {
             ("preparing", OrderStatus::Confirmed),
             ("ready_for_pickup", OrderStatus::Ready),
             ("finished", OrderStatus::Completed),
+        ],
+        (PosKind::Treez, _) => vec![
+            ("IN_PROCESS", OrderStatus::Confirmed),
+            ("PACKED_READY", OrderStatus::Ready),
+            ("COMPLETED", OrderStatus::Completed),
         ],
         (PosKind::Jane, true) => vec![
             ("preparing", OrderStatus::Confirmed),

@@ -65,7 +65,8 @@ impl Default for DemoConfig {
         Self {
             seed: SeedConfig {
                 seed: 42,
-                locations: 3,
+                // one store per registered POS kind
+                locations: providers::registry::KINDS.len(),
                 products: 48,
                 customers: 30,
                 transactions: 24,

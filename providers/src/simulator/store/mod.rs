@@ -5,6 +5,8 @@
 //! them). Every mutation stamps the records it touches with a modification
 //! time from the [`SimClock`] that never goes backwards, so changed-since
 //! queries work. Collections are ordered maps: listings are stable for paging.
+//! Every write bumps a revision that [`SimStore::changes`] lets a simulator await,
+//! for vendors that push changes (webhooks) rather than wait to be asked.
 
 mod error;
 #[cfg(test)]
@@ -20,6 +22,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, PoisonError, RwLock};
 
 use chrono::{DateTime, TimeDelta, Utc};
+use tokio::sync::watch;
 
 pub use error::SimError;
 pub use types::{
@@ -148,10 +151,17 @@ impl SimState {
 }
 
 /// A cloneable handle to one simulated POS's state; clones share it.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct SimStore {
     state: Arc<RwLock<SimState>>,
     clock: SimClock,
+    revision: Arc<watch::Sender<u64>>,
+}
+
+impl Default for SimStore {
+    fn default() -> Self {
+        Self::new(SimClock::default())
+    }
 }
 
 impl SimStore {
@@ -160,7 +170,14 @@ impl SimStore {
         SimStore {
             state: Arc::default(),
             clock,
+            revision: Arc::new(watch::channel(0).0),
         }
+    }
+
+    /// The store's revision, bumped after every write: await `changed()` on it to
+    /// learn that something changed (then read what), without polling.
+    pub fn changes(&self) -> watch::Receiver<u64> {
+        self.revision.subscribe()
     }
 
     /// The store's clock (skew it for the clock-skew fault).
@@ -179,7 +196,9 @@ impl SimStore {
     }
 
     fn write<R>(&self, f: impl FnOnce(&mut SimState) -> R) -> R {
-        f(&mut self.state.write().unwrap_or_else(PoisonError::into_inner))
+        let result = f(&mut self.state.write().unwrap_or_else(PoisonError::into_inner));
+        self.revision.send_modify(|revision| *revision += 1);
+        result
     }
 
     /// Reserves a fresh id (for records a vendor simulator creates itself).
