@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Full catalog pull per vendor from its simulator through its adapter (release build):
+# Full catalog pull per registered vendor from its simulator through its adapter (release build):
 # items, HTTP requests and seconds, side by side in one run.
 # Usage: bench/catalog_pull.sh [products]   (default 10000)
 set -euo pipefail

@@ -7,6 +7,8 @@
 #   bench/topology.sh up     starts it; prints the balancer's URL and writes the state
 #                            (pids, ports, database) to $TOPOLOGY_DIR/state.env
 #   bench/topology.sh down   stops every process and drops the database
+#   bench/topology.sh kill NAME      SIGKILLs replica NAME (api1, api2, worker) and starts
+#                            it again on its port once it is gone (a crash and a restart)
 #
 # Environment: CANOPY_BIN (default: target/release/canopy, built when missing),
 # TOPOLOGY_DIR (default: /tmp/canopy-topology), PG_ADMIN_URL (default:
@@ -29,7 +31,7 @@ start_replica() {
     REDIS_URL=$REDIS_URL CANOPY_REDIS_PREFIX=$CANOPY_REDIS_PREFIX \
     CANOPY_JWT_SECRET=$CANOPY_JWT_SECRET CANOPY_MASTER_KEY=$CANOPY_MASTER_KEY \
     RUST_LOG=${RUST_LOG:-info} \
-    "$CANOPY_BIN" serve >"$TOPOLOGY_DIR/$name.log" 2>&1 &
+    "$CANOPY_BIN" serve >>"$TOPOLOGY_DIR/$name.log" 2>&1 &
   echo "${name^^}_PID=$!" >>"$STATE"
   echo "${name^^}_PORT=$port" >>"$STATE"
 }
@@ -93,8 +95,27 @@ down() {
   echo "topology down"
 }
 
+# kill NAME: SIGKILL the replica, then start it again with its role on the same port.
+kill_replica() {
+  local name=$1 pid_var port_var role
+  [ -f "$STATE" ] || { echo "no topology is up" >&2; exit 1; }
+  # shellcheck disable=SC1090
+  source "$STATE"
+  pid_var="${name^^}_PID"
+  port_var="${name^^}_PORT"
+  [ -n "${!pid_var:-}" ] || { echo "no replica $name" >&2; exit 1; }
+  kill -KILL "${!pid_var}" 2>/dev/null || true
+  while kill -0 "${!pid_var}" 2>/dev/null; do sleep 0.05; done
+  case "$name" in worker) role=worker ;; *) role=api ;; esac
+  start_replica "$name" "$role" "${!port_var}"
+  # shellcheck disable=SC1090
+  source "$STATE"
+  wait_ready "http://127.0.0.1:${!port_var}/readyz"
+}
+
 case "${1:-}" in
   up) up ;;
   down) down ;;
-  *) echo "usage: $0 up|down" >&2; exit 2 ;;
+  kill) kill_replica "${2:?usage: $0 kill NAME}" ;;
+  *) echo "usage: $0 up|down|kill NAME" >&2; exit 2 ;;
 esac

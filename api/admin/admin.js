@@ -451,7 +451,7 @@ function connectionCard(connection) {
           ? connection.locations.map((l) => l.name).join(', ')
           : 'none yet (they appear after the first sync)'),
         fact('Base URL', h('span', { class: 'mono' }, connection.baseUrl)),
-        fact('API key', 'ending in ', h('span', { class: 'mono' }, connection.apiKeyHint),
+        fact('API key', 'hint ', h('span', { class: 'mono' }, connection.apiKeyHint),
           connection.hasApiSecret ? ' · API secret stored' : '',
           connection.hasWebhookSecret ? ' · webhook secret stored' : ''),
         connection.webhookUrl && fact('Webhook URL',

@@ -224,6 +224,7 @@ async fn serve(mut config: Config, args: ServeArgs) -> Result<(), CliError> {
         Some(demo_config) => Some(Demo::start(&sync, demo_config).await?),
         None => None,
     };
+    crate::alerts::outage::watch_redis(&state, &background, shutdown.clone());
     // a jurisdiction with stores but no enabled purchase limit is said, not silent
     crate::compliance::rules::alert_uncovered(&state.db, None).await?;
     if !role.runs_workers() {
@@ -250,6 +251,8 @@ async fn serve(mut config: Config, args: ServeArgs) -> Result<(), CliError> {
     if let Some(addr) = metrics::serve_separately(&state.config, shutdown.clone()).await? {
         tracing::info!(%addr, "metrics listening");
     }
+    // the demo banner reads the state the server takes
+    let server_state = state.clone();
     let server = if role.serves_api() {
         Server::bind(args.addr, state, shutdown.clone()).await?
     } else {
@@ -259,6 +262,10 @@ async fn serve(mut config: Config, args: ServeArgs) -> Result<(), CliError> {
     // the demo's POS webhooks go to this process when it takes them
     if let Some(demo) = demo.as_ref().filter(|_| role.serves_api()) {
         demo.route_webhooks(server.local_addr()?).await?;
+        match crate::demo::banner::banner(&server_state, demo, server.local_addr()?).await {
+            Ok(banner) => println!("{banner}"),
+            Err(error) => tracing::warn!(%error, "demo banner not printed"),
+        }
     }
     server.run(shutdown).await?;
     background.close();

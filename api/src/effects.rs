@@ -26,6 +26,7 @@ pub struct Effects {
     tags: BTreeSet<String>,
     stock: BTreeSet<(Uuid, Uuid)>,
     alerts: Vec<(NewAlert, Repeat)>,
+    cleared: Vec<String>,
     rejected: Vec<RejectedRecord>,
     deferred: u64,
     changes: u64,
@@ -44,6 +45,7 @@ impl Effects {
         self.changes += 1;
         self.tags.insert(tags::STOCK.to_owned());
         self.tags.insert(tags::product_stock(product_id));
+        self.tags.insert(tags::stock_at(location_id));
         self.stock.insert((product_id, location_id));
     }
 
@@ -74,6 +76,12 @@ impl Effects {
     /// An alert to raise whose repeats bring it up to date ([`Repeat::Refresh`]).
     pub fn current_alert(&mut self, alert: NewAlert) {
         self.alerts.push((alert, Repeat::Refresh));
+    }
+
+    /// A condition that no longer holds: its open alert (by dedupe key), if any, is
+    /// resolved by the system.
+    pub fn condition_cleared(&mut self, dedupe_key: String) {
+        self.cleared.push(dedupe_key);
     }
 
     /// A record the POS sent that Canopy cannot use (kept apart; whoever applied the
@@ -109,7 +117,10 @@ impl Effects {
 
     /// Whether nothing needs announcing.
     pub fn is_empty(&self) -> bool {
-        self.tags.is_empty() && self.stock.is_empty() && self.alerts.is_empty()
+        self.tags.is_empty()
+            && self.stock.is_empty()
+            && self.alerts.is_empty()
+            && self.cleared.is_empty()
     }
 }
 
@@ -145,7 +156,8 @@ impl Announcer {
         &self.events
     }
 
-    /// Raises the alerts, invalidates the tags and publishes one event per changed stock row.
+    /// Raises the alerts, resolves those of cleared conditions, invalidates the tags and
+    /// publishes one event per changed stock row.
     pub async fn announce(&self, effects: Effects, source: ChangeSource) {
         let now = Utc::now();
         for (alert, repeat) in &effects.alerts {
@@ -155,6 +167,13 @@ impl Announcer {
                 Err(error) => {
                     tracing::error!(%error, kind = alert.kind, "could not raise an alert")
                 }
+            }
+        }
+        for key in &effects.cleared {
+            match alerts::resolve_condition(&self.db, key, alerts::SYSTEM, now).await {
+                Ok(Some(resolved)) => alerts::announce(self.events.as_ref(), &resolved).await,
+                Ok(None) => {}
+                Err(error) => tracing::error!(%error, key, "could not resolve an alert"),
             }
         }
         if !effects.tags.is_empty() {

@@ -109,8 +109,11 @@ async fn malformed_requests_are_400_with_bad_user_input() {
 async fn invalid_ids_cursors_and_page_sizes_are_bad_user_input() {
     for BackendApp { backend, app } in each_backend().await {
         let seed = Seed::new(&app.state.db);
-        seed.product("Blue Dream", "Farmhouse", ProductCategory::Flower, 3_500)
+        let blue_dream = seed
+            .product("Blue Dream", "Farmhouse", ProductCategory::Flower, 3_500)
             .await;
+        let store = seed.location("Store").await;
+        seed.stock(&blue_dream, &store, 1, 0).await;
         let ada = seed.customer("ada@example.com", "Ada", "Lovelace").await;
         let admin = app.token(Role::Admin, "ops");
         let before = stored_rows(&app).await;
@@ -128,6 +131,7 @@ async fn invalid_ids_cursors_and_page_sizes_are_bad_user_input() {
             r#"{ products(locationId: "downtown") { totalCount } }"#,
             r#"{ location(id: "") { id } }"#,
             r#"{ products(first: 1) { edges { node { stock(locationId: "x") { onHand } } } } }"#,
+            r#"{ products(first: 1) { nodes { price(locationId: "x") { amount } } } }"#,
         ] {
             let (status, body) = execute(&app, None, query, json!({})).await;
             assert_eq!(status, StatusCode::OK, "{backend}: {query}: {body}");

@@ -10,17 +10,12 @@
 mod checkout_support;
 mod common;
 
-use std::{
-    net::TcpListener,
-    process::Stdio,
-    time::{Duration, Instant},
-};
+use std::time::{Duration, Instant};
 
 use checkout_support::Shop;
-use common::{TestApp, WAIT, process::send_signal, spawn_app_with};
+use common::{TestApp, WAIT, own_redis::OwnRedis, spawn_app_with};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use tokio::process::{Child, Command};
 
 /// The Redis timeout of these tests (production: 2 s).
 const REDIS_TIMEOUT: Duration = Duration::from_millis(1_000);
@@ -28,65 +23,6 @@ const REDIS_TIMEOUT: Duration = Duration::from_millis(1_000);
 const THRESHOLD: usize = 3;
 /// Slower than this is a request that waited on Redis.
 const FAST: Duration = Duration::from_millis(400);
-
-/// A `redis-server` child process of the test's own, killed when dropped.
-struct OwnRedis {
-    child: Child,
-    port: u16,
-}
-
-impl OwnRedis {
-    /// Starts one on a free port and waits until it answers; `None` (skip) without
-    /// `redis-server`, a failure under `CI=true`.
-    async fn start() -> Option<Self> {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let spawned = Command::new("redis-server")
-            .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
-            .args(["--save", "", "--appendonly", "no"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .kill_on_drop(true)
-            .spawn();
-        let child = match spawned {
-            Ok(child) => child,
-            Err(error) => {
-                common::skip::skip(format_args!("redis-server cannot run ({error})"));
-                return None;
-            }
-        };
-        let redis = Self { child, port };
-        let client = redis::Client::open(redis.url()).unwrap();
-        tokio::time::timeout(WAIT, async {
-            loop {
-                if let Ok(mut connection) = client.get_multiplexed_async_connection().await
-                    && redis::cmd("PING")
-                        .query_async::<String>(&mut connection)
-                        .await
-                        .is_ok()
-                {
-                    return;
-                }
-                tokio::time::sleep(Duration::from_millis(20)).await;
-            }
-        })
-        .await
-        .expect("redis-server did not answer in time");
-        Some(redis)
-    }
-
-    fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}", self.port)
-    }
-
-    /// SIGSTOP (`STOP`) or SIGCONT (`CONT`).
-    fn signal(&self, signal: &str) {
-        send_signal(self.child.id().unwrap(), signal);
-    }
-}
 
 /// The product's stock through a public (response-cached) query, and how long it took.
 async fn read_stock(app: &TestApp, shop: &Shop) -> (Value, Duration) {

@@ -1,4 +1,5 @@
-//! `serve --demo`, on SQLite and on PostgreSQL: the demo boots with its three stores and
+//! `serve --demo`, on SQLite and on PostgreSQL: the demo boots with its stores (one per
+//! registered POS kind) and
 //! a catalog with stock that arrived through the adapters, GraphQL shows it, a restart
 //! on the same database reuses its rows, a sale at a simulator reaches subscribers
 //! through the pollers, and the stores' staff take online orders to COMPLETED through
@@ -20,6 +21,7 @@ use chrono::{DateTime, Utc};
 use common::{TestApp, WAIT, first_code, fresh_postgres_url, gql, spawn_app_with};
 
 use futures::StreamExt;
+use providers::registry::KINDS;
 use serde_json::json;
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 use uuid::Uuid;
@@ -71,17 +73,20 @@ async fn demo_boots_and_graphql_shows_it(app: TestApp) {
     let demo = Demo::start(&Synchronizer::for_state(&app.state), &still())
         .await
         .unwrap();
-    assert_eq!(demo.connections().len(), 3);
+    assert_eq!(demo.connections().len(), KINDS.len());
 
     let response = app
         .post_graphql(&json!({
-            "query": "{ locations { id } products(first: 100) { totalCount edges { node { id name category price { amount currency } stock { onHand available location { id } } } } } }"
+            "query": "{ locations { id } products(first: 100) { totalCount edges { node { id name category price { amount currency } stock { onHand available location { id } price { amount } listed } } } } }"
         }))
         .await;
     assert_eq!(response.status(), 200);
     let body: serde_json::Value = response.json().await.unwrap();
     assert!(body.get("errors").is_none(), "{body}");
-    assert_eq!(body["data"]["locations"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        body["data"]["locations"].as_array().unwrap().len(),
+        KINDS.len()
+    );
     let total = body["data"]["products"]["totalCount"].as_i64().unwrap();
     assert!(total >= 40, "only {total} products");
     let edges = body["data"]["products"]["edges"].as_array().unwrap();
@@ -96,6 +101,30 @@ async fn demo_boots_and_graphql_shows_it(app: TestApp) {
         })
         .count();
     assert!(stocked >= 40, "only {stocked} products with stock");
+    // the stores share part of their catalog: some products are listed at several
+    // stores at different prices, some at one store only
+    let listed_prices = |edge: &serde_json::Value| -> Vec<i64> {
+        edge["node"]["stock"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["listed"] == true)
+            .map(|s| s["price"]["amount"].as_i64().unwrap())
+            .collect()
+    };
+    let priced_apart = edges
+        .iter()
+        .filter(|e| {
+            let prices = listed_prices(e);
+            prices.len() >= 2 && prices.iter().any(|p| *p != prices[0])
+        })
+        .count();
+    assert!(priced_apart >= 5, "{priced_apart} products priced apart");
+    let at_one_store = edges.iter().filter(|e| listed_prices(e).len() == 1).count();
+    assert!(
+        at_one_store >= 5,
+        "{at_one_store} products at one store only"
+    );
     drop(demo);
     app.stop().await.unwrap();
 }
@@ -162,7 +191,7 @@ async fn a_register_sale_reaches_subscribers(app: TestApp) {
     .await
     .expect("no stock event for the sale");
     assert_eq!(event.available, on_hand - 1);
-    assert_eq!(workers.polled().len(), 3);
+    assert_eq!(workers.polled().len(), KINDS.len());
 
     shutdown.cancel();
     tracker.close();
@@ -319,7 +348,7 @@ async fn online_orders_complete_and_history_merges(app: TestApp) {
     let customer = walk_in_customer(&app, since).await;
     let token = app.token(Role::Customer, &customer.to_string());
     let orders = order_at_every_store(&app, &token).await;
-    assert_eq!(orders.len(), 3, "one order per demo store");
+    assert_eq!(orders.len(), KINDS.len(), "one order per demo store");
 
     // every order steps through to COMPLETED on its own, each step announced
     let mut steps: HashMap<Uuid, Vec<OrderStatus>> = HashMap::new();

@@ -10,7 +10,10 @@
 //! a second worker takes over: every order reaches the POS exactly once (the
 //! simulator's own order list holds each of our order ids once).
 //!
-//! Both need PostgreSQL (skipped without `TEST_DATABASE_URL`, a failure under `CI=true`).
+//! A POS goes down while orders wait for it: they queue and back off, one alert opens,
+//! and when it returns every order reaches it once and the alert is resolved.
+//!
+//! All need PostgreSQL (skipped without `TEST_DATABASE_URL`, a failure under `CI=true`).
 #![allow(clippy::unwrap_used)]
 
 mod admin_support;
@@ -24,18 +27,22 @@ use std::{
     time::{Duration, Instant},
 };
 
-use api::auth::Role;
+use api::{
+    auth::Role,
+    outbox::{OutboxConfig, OutboxSender, unreachable},
+};
 use base64::{Engine, engine::general_purpose::STANDARD};
 use checkout_support::{PLACE, Shop};
-use common::{fresh_postgres_url, process::ServerProcess, spawn_app_with};
-use entities::{enums::OrderStatus, location, order, product, stock_level};
+use common::{WAIT, fresh_postgres_url, process::ServerProcess, spawn_app_with, wait::until};
+use entities::{alert, enums::OrderStatus, location, order, product, stock_level};
 use futures::future::join_all;
 use providers::{
     registry::{self, SimulatorOptions},
-    simulator::seed,
+    simulator::{faults::Fault, seed},
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde_json::{Value, json};
+use tokio_util::{sync::CancellationToken, task::TaskTracker};
 use uuid::Uuid;
 
 /// Orders in the burst, and units of stock (fewer: some orders must be refused).
@@ -198,21 +205,6 @@ async fn start(database: &str, env: &[(&'static str, String)]) -> ServerProcess 
     ServerProcess::start(database, None, &env).await
 }
 
-/// Polls `ready` every 50 ms until it holds, for at most `within`.
-async fn until<F, Fut>(within: Duration, what: &str, mut ready: F)
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    tokio::time::timeout(within, async {
-        while !ready().await {
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    })
-    .await
-    .unwrap_or_else(|_| panic!("timed out waiting for {what}"));
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_worker_killed_while_the_outbox_drains_delivers_every_order_once() {
     const DRAINED: usize = 24;
@@ -357,4 +349,268 @@ async fn a_worker_killed_while_the_outbox_drains_delivers_every_order_once() {
          0 violations"
     );
     seeder.stop().await.unwrap();
+}
+
+/// How long the POS of the POS-down drill stays down: `DRILL_POS_DOWN_SECS` (3 s by
+/// default). The outbox's intervals are scaled down by [`SCALE`], so 60 s here stand for
+/// ten minutes of a production outage.
+fn pos_down() -> Duration {
+    Duration::from_secs(
+        std::env::var("DRILL_POS_DOWN_SECS")
+            .ok()
+            .and_then(|text| text.parse().ok())
+            .unwrap_or(3),
+    )
+}
+
+/// Production intervals over the drill's.
+const SCALE: u32 = 10;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pos_down_queues_backs_off_alerts_and_delivers_every_order_once() {
+    const ORDERS: usize = 12;
+    let Some(env) = orders_support::postgres().await else {
+        return;
+    };
+    let kind = registry::KINDS[0].kind;
+    let (sim, connection) = env.imported(kind).await;
+    sim.faults().push(Fault::Status { status: 503 }, u32::MAX);
+    // the production settings, every interval scaled down
+    let production = OutboxConfig::default();
+    let config = OutboxConfig {
+        poll_interval: production.poll_interval / SCALE,
+        base_backoff: production.base_backoff / SCALE,
+        max_backoff: Duration::from_millis(500),
+        give_up_after: production.give_up_after / SCALE,
+        ..production
+    };
+    let tracker = TaskTracker::new();
+    let shutdown = CancellationToken::new();
+    let sender = OutboxSender::start(
+        env.delivery.dispatcher.clone(),
+        config.clone(),
+        &tracker,
+        shutdown.clone(),
+    );
+    let mut placed = Vec::new();
+    for _ in 0..ORDERS {
+        placed.push(env.place(&connection, 1).await.id);
+        sender.wake();
+    }
+    let down = Instant::now();
+    let unreachable = unreachable::condition(connection.id);
+    let alert_of = || async {
+        alert::Entity::find()
+            .filter(alert::Column::DedupeKey.eq(&unreachable))
+            .all(&env.db)
+            .await
+            .unwrap()
+    };
+    until(pos_down() + WAIT, "the POS-down alert", || async {
+        !alert_of().await.is_empty()
+    })
+    .await;
+    let alerted = down.elapsed();
+    tokio::time::sleep(pos_down().saturating_sub(down.elapsed())).await;
+
+    // while down: every order waits, none failed, none at the POS, attempts backed off
+    let mut attempts = Vec::new();
+    for id in &placed {
+        assert_eq!(env.order(*id).await.status, OrderStatus::Pending);
+        assert_eq!(orders_support::sim_orders(sim.as_ref(), *id), 0);
+        attempts.push(env.outbox_of(*id).await[0].attempts);
+    }
+    let most = *attempts.iter().max().unwrap();
+    let unpaced = i32::try_from(pos_down().as_millis() / config.poll_interval.as_millis()).unwrap();
+    assert!(
+        most * 4 < unpaced.max(40),
+        "attempts backed off: at most {most} in {:?} (a retry every poll would be {unpaced})",
+        pos_down()
+    );
+
+    sim.faults().clear();
+    let back = Instant::now();
+    until(
+        Duration::from_secs(30),
+        "every order at the POS",
+        || async {
+            let mut all = true;
+            for id in &placed {
+                all &= env.order(*id).await.status != OrderStatus::Pending;
+            }
+            all
+        },
+    )
+    .await;
+    let delivered = back.elapsed();
+    for id in &placed {
+        let status = env.order(*id).await.status;
+        assert!(
+            !matches!(status, OrderStatus::Failed | OrderStatus::Cancelled),
+            "order {id} is {status:?}"
+        );
+        assert_eq!(
+            orders_support::sim_orders(sim.as_ref(), *id),
+            1,
+            "order {id} reached the POS once"
+        );
+    }
+    until(WAIT, "the alert to be resolved", || async {
+        alert_of()
+            .await
+            .iter()
+            .all(|alert| alert.resolved_at.is_some())
+    })
+    .await;
+    let alerts = alert_of().await;
+    assert_eq!(alerts.len(), 1, "one alert for the outage");
+    shutdown.cancel();
+    tracker.close();
+    tracker.wait().await;
+    let report = api::integrity::check(&env.db, Duration::from_secs(900))
+        .await
+        .unwrap();
+    assert!(report.is_clean(), "{:?}", report.violations);
+    eprintln!(
+        "drill pos_down: {ORDERS} orders, POS down {:?} (x{SCALE} scale: {:?} in production); \
+         attempts per order while down {:?} (max {most}); alert after {alerted:?}, \
+         {} occurrences; all delivered once {delivered:?} after the POS returned; alert \
+         resolved; 0 violations",
+        pos_down(),
+        pos_down() * SCALE,
+        attempts,
+        alerts[0].occurrences,
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webhooks_twice_out_of_order_and_late_are_applied_once_in_order() {
+    let Some(env) = orders_support::postgres().await else {
+        return;
+    };
+    let Some(hooked) = registry::KINDS
+        .iter()
+        .find(|kind| kind.capabilities.webhooks)
+    else {
+        panic!("no registered POS sends webhooks");
+    };
+    let (sim, connection) = env.imported(hooked.kind).await;
+    let mut hooks = orders_support::WebhookReceiver::register(sim.as_ref()).await;
+    let placed = env.place(&connection, 1).await;
+    env.drain(&orders_support::fast_outbox()).await;
+    let external = env.order(placed.id).await.external_id.unwrap();
+
+    // the POS's own webhooks for each step of the order, as it sent them
+    let statuses = sim.order_statuses();
+    let mut sent = BTreeMap::new();
+    for step in [statuses.confirmed, statuses.ready, statuses.completed] {
+        sim.advance_order(&external, step).await.unwrap();
+        loop {
+            let (headers, body) = hooks.next_raw().await;
+            if String::from_utf8_lossy(&body).contains(step) {
+                sent.insert(step, (headers, body));
+                break;
+            }
+        }
+    }
+    let server = start(
+        env.url().unwrap(),
+        &[
+            ("CANOPY_ROLE", "all".to_owned()),
+            ("CANOPY_MASTER_KEY", env.master_key.clone()),
+            ("CANOPY_ORDER_STATUS_INTERVAL", "1h".to_owned()),
+        ],
+    )
+    .await;
+    // ready before confirmed (out of order), each twice, confirmed again after completed (late)
+    let schedule = [
+        statuses.ready,
+        statuses.ready,
+        statuses.confirmed,
+        statuses.completed,
+        statuses.confirmed,
+        statuses.completed,
+    ];
+    let client = reqwest::Client::new();
+    let mut answers = BTreeMap::<String, usize>::new();
+    for step in schedule {
+        let (headers, body) = &sent[step];
+        // the POS's own headers, less those of its connection to the receiver
+        let mut headers = headers.clone();
+        for hop in ["host", "content-length", "connection"] {
+            headers.remove(hop);
+        }
+        let response = client
+            .post(server.url(&format!("/webhooks/{}", connection.id)))
+            .headers(headers)
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let answer: Value = response.json().await.unwrap();
+        *answers
+            .entry(format!(
+                "{status} {}",
+                answer["status"].as_str().unwrap_or("?")
+            ))
+            .or_default() += 1;
+    }
+    until(
+        Duration::from_secs(30),
+        "every delivery processed",
+        || async {
+            let rows = api::webhooks::queue::deliveries(&env.db, connection.id)
+                .await
+                .unwrap();
+            rows.len() == 3
+                && rows
+                    .iter()
+                    .all(|row| row.status == entities::enums::QueueStatus::Done)
+        },
+    )
+    .await;
+
+    let order = env.order(placed.id).await;
+    assert_eq!(order.status, OrderStatus::Completed);
+    assert_eq!(order.vendor_status.as_deref(), Some(statuses.completed));
+    let steps: Vec<OrderStatus> = env
+        .order_events(placed.id)
+        .await
+        .iter()
+        .map(|event| event.to_status)
+        .collect();
+    assert!(
+        steps
+            .windows(2)
+            .all(|pair| api::orders::transitions::allowed(pair[0], pair[1])),
+        "the order only moved forward: {steps:?}"
+    );
+    assert_eq!(
+        steps
+            .iter()
+            .filter(|status| **status == OrderStatus::Completed)
+            .count(),
+        1,
+        "completed once: {steps:?}"
+    );
+    assert_eq!(answers.get("202 duplicate"), Some(&3), "{answers:?}");
+    let refused = alert::Entity::find()
+        .filter(alert::Column::Kind.eq("order_transition_refused"))
+        .all(&env.db)
+        .await
+        .unwrap();
+    assert!(
+        refused.is_empty(),
+        "a late webhook is not an impossible move: {refused:?}"
+    );
+    let report = api::integrity::check(&env.db, Duration::from_secs(900))
+        .await
+        .unwrap();
+    assert!(report.is_clean(), "{:?}", report.violations);
+    eprintln!(
+        "drill webhooks: {} deliveries ({answers:?}) of 3 POS webhooks, out of order and late; \
+         stored 3, applied as {steps:?}, 0 refused, 0 violations",
+        schedule.len()
+    );
 }

@@ -196,6 +196,8 @@ async fn redis_bus_resubscribes_after_the_connection_drops() {
 
     proxy.sever();
     wait_for_subscriptions(&bus, 2).await;
+    // events published while it was cut never arrive: the subscriber is told to re-read
+    assert_eq!(next(&mut stock).await, Received::Lagged { skipped: 0 });
 
     bus.publish_event(
         &STOCK,

@@ -13,8 +13,12 @@ use common::{
     fixtures::{Seed, each_backend},
     gql::{data, execute, node_ids},
 };
-use entities::enums::{OrderStatus, ProductCategory};
+use entities::{
+    enums::{OrderStatus, ProductCategory},
+    stock_level,
+};
 use reqwest::StatusCode;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, IntoActiveModel};
 use serde_json::{Value, json};
 
 const PRODUCTS: &str = r"
@@ -30,6 +34,7 @@ query Products($first: Int, $after: String, $search: String, $category: ProductC
 async fn products_page_forward_through_the_whole_catalog() {
     for BackendApp { backend, app } in each_backend().await {
         let seed = Seed::new(&app.state.db);
+        let store = seed.location("Store").await;
         let mut ids = Vec::new();
         for n in 0..25 {
             let product = seed
@@ -40,6 +45,7 @@ async fn products_page_forward_through_the_whole_catalog() {
                     1_000,
                 )
                 .await;
+            seed.stock(&product, &store, 1, 0).await;
             ids.push(product.id.to_string());
         }
 
@@ -95,9 +101,13 @@ async fn products_filter_by_search_category_and_location() {
         let og = seed
             .product("OG Kush", "Farmhouse", ProductCategory::Flower, 4_000)
             .await;
+        // no store lists it: on no menu
+        seed.product("Blue Moon", "Farmhouse", ProductCategory::Flower, 3_000)
+            .await;
         seed.stock(&blue_dream, &downtown, 5, 0).await;
         seed.stock(&gummies, &uptown, 7, 0).await;
         seed.stock(&og, &downtown, 0, 0).await;
+        seed.stock(&percent, &uptown, 2, 0).await;
 
         let ids = |value: &Value| {
             node_ids(&value["products"])
@@ -125,7 +135,7 @@ async fn products_filter_by_search_category_and_location() {
         let found = data(&app, None, PRODUCTS, json!({ "category": "FLOWER" })).await;
         assert_eq!(ids(&found), set(&[&blue_dream, &og]), "{backend}");
 
-        // Products carried at the location (a stock row, even at zero).
+        // Products listed at the location (even with none on hand).
         let downtown_id = downtown.id.to_string();
         let found = data(&app, None, PRODUCTS, json!({ "locationId": downtown_id })).await;
         assert_eq!(ids(&found), set(&[&blue_dream, &og]), "{backend}");
@@ -139,6 +149,138 @@ async fn products_filter_by_search_category_and_location() {
         .await;
         assert_eq!(ids(&found), set(&[&og]), "{backend}");
         assert_eq!(found["products"]["totalCount"], 1, "{backend}");
+    }
+}
+
+/// Changes the offer of a stock row.
+async fn offer(
+    app: &common::TestApp,
+    row: stock_level::Model,
+    adjust: impl FnOnce(&mut stock_level::ActiveModel),
+) {
+    let mut row = row.into_active_model();
+    adjust(&mut row);
+    row.update(&app.state.db).await.unwrap();
+}
+
+#[tokio::test]
+async fn each_store_has_its_own_menu_price_and_limit() {
+    const MENU: &str = r"
+    query Menu($locationId: ID) {
+      products(locationId: $locationId) {
+        nodes {
+          id price { amount currency } maxPerTransaction
+          stock { location { id } price { amount } listed maxPerTransaction }
+        }
+      }
+    }";
+    const PRODUCT: &str = r"
+    query Product($id: ID!, $at: ID) {
+      product(id: $id) { from: price { amount } here: price(locationId: $at) { amount } active }
+    }";
+    for BackendApp { backend, app } in each_backend().await {
+        let seed = Seed::new(&app.state.db);
+        let north = seed.location("North").await;
+        let south = seed.location("South").await;
+        let east = seed.location("East").await;
+        let flower = seed
+            .product("Eighth", "Farmhouse", ProductCategory::Flower, 3_500)
+            .await;
+        seed.stock(&flower, &north, 4, 0).await;
+        let at_south = seed.stock(&flower, &south, 9, 0).await;
+        offer(&app, at_south, |row| {
+            row.price = Set(Some(3_900));
+            row.max_per_transaction = Set(Some(2));
+        })
+        .await;
+        // east has it in stock at a lower price but does not list it online
+        let at_east = seed.stock(&flower, &east, 9, 0).await;
+        offer(&app, at_east, |row| {
+            row.price = Set(Some(3_000));
+            row.listed = Set(false);
+        })
+        .await;
+        let unlisted = seed
+            .product("Vault Eighth", "Farmhouse", ProductCategory::Flower, 2_000)
+            .await;
+        let vault = seed.stock(&unlisted, &north, 1, 0).await;
+        offer(&app, vault, |row| row.listed = Set(false)).await;
+
+        let menu = |location: &entities::location::Model| {
+            data(
+                &app,
+                None,
+                MENU,
+                json!({ "locationId": location.id.to_string() }),
+            )
+        };
+        let north_menu = menu(&north).await;
+        let nodes = &north_menu["products"]["nodes"];
+        assert_eq!(
+            nodes.as_array().unwrap().len(),
+            1,
+            "{backend}: {north_menu}"
+        );
+        assert_eq!(nodes[0]["id"], flower.id.to_string(), "{backend}");
+        assert_eq!(
+            nodes[0]["price"],
+            json!({ "amount": 3_500, "currency": "USD" })
+        );
+        assert_eq!(nodes[0]["maxPerTransaction"], Value::Null, "{backend}");
+        let south_menu = menu(&south).await;
+        let nodes = &south_menu["products"]["nodes"];
+        assert_eq!(
+            nodes[0]["price"]["amount"], 3_900,
+            "{backend}: {south_menu}"
+        );
+        assert_eq!(nodes[0]["maxPerTransaction"], 2, "{backend}");
+        let stock = nodes[0]["stock"].as_array().unwrap();
+        assert_eq!(stock.len(), 3, "{backend}: every store's row");
+        for level in stock {
+            let (price, listed) = match level["location"]["id"].as_str().unwrap() {
+                id if id == north.id.to_string() => (3_500, true),
+                id if id == south.id.to_string() => (3_900, true),
+                _ => (3_000, false),
+            };
+            assert_eq!(level["price"]["amount"], price, "{backend}: {level}");
+            assert_eq!(level["listed"], listed, "{backend}: {level}");
+        }
+        let east_menu = menu(&east).await;
+        assert_eq!(east_menu["products"]["nodes"], json!([]), "{backend}");
+
+        // without a store: the lowest price among the stores that list it
+        let read = |id: String, at: &entities::location::Model| {
+            data(
+                &app,
+                None,
+                PRODUCT,
+                json!({ "id": id, "at": at.id.to_string() }),
+            )
+        };
+        let product = read(flower.id.to_string(), &south).await;
+        assert_eq!(
+            product["product"],
+            json!({ "from": { "amount": 3_500 }, "here": { "amount": 3_900 }, "active": true }),
+            "{backend}"
+        );
+        let product = read(unlisted.id.to_string(), &north).await;
+        assert_eq!(
+            product["product"],
+            json!({ "from": null, "here": { "amount": 2_000 }, "active": false }),
+            "{backend}"
+        );
+        let everything = data(&app, None, MENU, json!({})).await;
+        let listed: Vec<&str> = everything["products"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|node| node["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            listed,
+            vec![flower.id.to_string()],
+            "{backend}: a product no store lists is on no menu"
+        );
     }
 }
 

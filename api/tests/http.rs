@@ -318,3 +318,80 @@ async fn serves_on_postgresql() {
         .await;
     assert_eq!(response.status(), StatusCode::OK);
 }
+
+/// The lowercase hex SHA-256 of `query`, as Apollo clients send it.
+fn sha256_hex(query: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(query.as_bytes()))
+}
+
+async fn persisted(app: &common::TestApp, query: Option<&str>, hash: &str) -> (StatusCode, Value) {
+    let mut body = json!({
+        "extensions": { "persistedQuery": { "version": 1, "sha256Hash": hash } },
+    });
+    if let Some(query) = query {
+        body["query"] = json!(query);
+    }
+    let response = app.post_graphql(&body).await;
+    (response.status(), response.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn persisted_queries_are_found_by_hash_once_sent() {
+    let app = spawn_app().await;
+    let query = "{ apiVersion }";
+    let hash = sha256_hex(query);
+    // an unknown hash: 200 with the code Apollo clients look for, then they send it
+    let (status, body) = persisted(&app, None, &hash).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(first_code(&body), "PERSISTED_QUERY_NOT_FOUND");
+    assert_eq!(body["errors"][0]["message"], "PersistedQueryNotFound");
+
+    let (_, body) = persisted(&app, Some(query), &hash).await;
+    assert_eq!(
+        body["data"]["apiVersion"],
+        env!("CARGO_PKG_VERSION"),
+        "{body}"
+    );
+    let (_, body) = persisted(&app, None, &hash).await;
+    assert_eq!(
+        body["data"]["apiVersion"],
+        env!("CARGO_PKG_VERSION"),
+        "{body}"
+    );
+
+    // and over GET
+    let extensions = json!({ "persistedQuery": { "version": 1, "sha256Hash": hash } });
+    let response = app
+        .client
+        .get(app.url("/graphql"))
+        .query(&[("extensions", extensions.to_string())])
+        .send()
+        .await
+        .unwrap();
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(
+        body["data"]["apiVersion"],
+        env!("CARGO_PKG_VERSION"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn a_persisted_query_whose_hash_does_not_match_is_refused() {
+    let app = spawn_app().await;
+    let (status, body) = persisted(&app, Some("{ apiVersion }"), &sha256_hex("{ other }")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(first_code(&body), "BAD_USER_INPUT");
+    assert_eq!(
+        body["errors"][0]["extensions"]["field"],
+        "extensions.persistedQuery.sha256Hash"
+    );
+    let (status, body) = persisted(&app, None, "not-a-hash").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(first_code(&body), "BAD_USER_INPUT");
+    // a persisted document still meets the limits
+    let deep = format!("{{ {} }}", "a { ".repeat(40) + &"}".repeat(40));
+    let (status, body) = persisted(&app, Some(&deep), &sha256_hex(&deep)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+}

@@ -286,5 +286,20 @@ async fn the_reconciler_releases_a_leaked_reservation_and_alerts_on_the_rest() {
                 .message
                 .starts_with("1 violation(s) of the reservations invariant")
         );
+        assert!(open[0].resolved_at.is_none());
+
+        // once the rule holds again, the next run resolves its alert
+        let mut row = shop.stock(app, shop.flower.id).await.into_active_model();
+        row.reserved = Set(2);
+        row.update(db).await.unwrap();
+        let reconciled = reconcile(&app.state, stuck_after).await.unwrap();
+        assert!(reconciled.remaining.is_empty());
+        let resolved = alert::Entity::find_by_id(open[0].id)
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(resolved.resolved_at.is_some(), "{resolved:?}");
+        assert_eq!(resolved.resolved_by.as_deref(), Some("system"));
     }
 }

@@ -162,10 +162,12 @@ async fn the_concentrate_limit_and_the_pos_maximum_per_transaction() {
         );
 
         let gummies = shop
-            .product(app, ProductCategory::Accessory, 50, |p| {
-                p.max_per_transaction = Set(Some(2))
-            })
+            .product(app, ProductCategory::Accessory, 50, |_| {})
             .await;
+        // the store's POS limits it to two a transaction
+        let mut offer = shop.stock(app, gummies.id).await.into_active_model();
+        offer.max_per_transaction = Set(Some(2));
+        offer.update(&app.state.db).await.unwrap();
         let body = shop.place(app, &token, &[(gummies.id, 3)], "b").await;
         let ext = extensions(&body);
         assert_eq!(ext["rule"], "MAX_PER_TRANSACTION", "{body}");

@@ -1,5 +1,5 @@
 //! Order statuses coming back from each POS simulator, on SQLite and PostgreSQL: every
-//! status path (Dutchie and Dispense by polling, Jane by webhook) reaches the order with
+//! status path (Dutchie, Dispense and Treez by polling, Jane by webhook) reaches the order with
 //! an order event and a published `OrderEvent`; a cancellation at the register cancels
 //! the order and releases its stock; impossible transitions are refused with an alert
 //! and unknown vendor statuses kept; returns at the register and from Canopy are recorded
@@ -53,6 +53,11 @@ fn path(kind: PosKind, delivery: bool) -> Vec<(&'static str, OrderStatus)> {
             ("preparing", OrderStatus::Confirmed),
             ("ready_for_pickup", OrderStatus::Ready),
             ("finished", OrderStatus::Completed),
+        ],
+        (PosKind::Treez, _) => vec![
+            ("IN_PROCESS", OrderStatus::Confirmed),
+            ("PACKED_READY", OrderStatus::Ready),
+            ("COMPLETED", OrderStatus::Completed),
         ],
         (PosKind::Jane, true) => vec![
             ("preparing", OrderStatus::Confirmed),
@@ -232,7 +237,8 @@ async fn a_cancellation_in_canopy_reaches_the_pos(env: OrdersEnv, kind: PosKind)
     assert_eq!(env.order(order.id).await.status, OrderStatus::Cancelled);
 }
 
-/// Impossible transitions are refused and alerted; unknown vendor statuses are kept.
+/// Late reports are ignored; impossible transitions are refused and alerted; unknown
+/// vendor statuses are kept.
 async fn refusals(env: OrdersEnv) {
     let (sim, connection) = env.imported(PosKind::Dutchie).await;
     let order = delivered(&env, &connection, 1).await;
@@ -244,20 +250,38 @@ async fn refusals(env: OrdersEnv) {
     let events = env.order_events(order.id).await.len();
 
     let applier = &env.delivery.applier;
-    let back = Observation {
+    // a late report of a status the order has passed is ignored, vendor text included
+    let late = Observation {
         status: Some(OrderStatus::Pending),
         vendor_status: Some("Submitted".into()),
         ..Observation::default()
     };
+    let stale = applier
+        .apply(order.id, late, ChangeSource::Poll, Authority::Pos)
+        .await
+        .unwrap();
+    assert_eq!(stale, Applied::Stale);
+    let stored = env.order(order.id).await;
+    assert_eq!(
+        (stored.status, stored.vendor_status.as_deref()),
+        (OrderStatus::Completed, Some("Complete"))
+    );
+
+    // a move no order can make is refused and alerted
+    let impossible = Observation {
+        status: Some(OrderStatus::Cancelled),
+        vendor_status: Some("Cancelled".into()),
+        ..Observation::default()
+    };
     let refused = applier
-        .apply(order.id, back, ChangeSource::Poll, Authority::Pos)
+        .apply(order.id, impossible, ChangeSource::Poll, Authority::Pos)
         .await
         .unwrap();
     assert_eq!(
         refused,
         Applied::Refused {
             from: OrderStatus::Completed,
-            to: OrderStatus::Pending
+            to: OrderStatus::Cancelled
         }
     );
     assert_eq!(env.order(order.id).await.status, OrderStatus::Completed);

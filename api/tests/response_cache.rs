@@ -9,9 +9,18 @@ use std::sync::{
     atomic::{AtomicUsize, Ordering},
 };
 
-use api::{AppState, auth::Role, cache::tags, config::Config};
+use api::{
+    AppState,
+    auth::Role,
+    cache::tags,
+    config::Config,
+    effects::{Announcer, Effects},
+};
 use common::{TestApp, fixtures::Seed, service_url, spawn_app_adjusted};
-use entities::{enums::ProductCategory, stock_level};
+use entities::{
+    enums::{ChangeSource, ProductCategory},
+    stock_level,
+};
 use reqwest::{Response, header};
 use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
 use serde_json::{Value, json};
@@ -217,6 +226,71 @@ async fn a_tag_invalidation_makes_the_next_read_fresh(app: CountingApp) {
     app.app.stop().await.unwrap();
 }
 
+/// One store's menu with its stock there.
+const STORE_MENU: &str = "query($store: ID) {
+  products(locationId: $store, first: 50) {
+    edges { node { id name stock(locationId: $store) { onHand available } } }
+  }
+}";
+
+async fn a_sale_at_one_store_leaves_the_other_stores_menu_cached(app: CountingApp) {
+    let seed = Seed::new(&app.app.state.db);
+    let castro = seed.location("Castro").await;
+    let tea = seed
+        .product("Tea 10pk", "Kikoko", ProductCategory::Edible, 1800)
+        .await;
+    seed.stock(&tea, &castro, 9, 0).await;
+    let menu_of = |store: Uuid| {
+        app.app
+            .client
+            .post(app.app.url("/graphql"))
+            .json(&json!({ "query": STORE_MENU, "variables": { "store": store } }))
+    };
+    let mission = app.stock.location_id;
+    for store in [mission, castro.id] {
+        let (_, ran) = app.counted(menu_of(store)).await;
+        assert!(ran > 0);
+        let (_, ran) = app.counted(menu_of(store)).await;
+        assert_eq!(ran, 0, "cached");
+    }
+
+    // a sale at the Mission, announced as every writer announces it
+    app.set_on_hand(11).await;
+    let mut effects = Effects::default();
+    effects.stock_changed(app.stock.product_id, mission);
+    let state = &app.app.state;
+    Announcer::new(state.db.clone(), state.cache.clone(), state.events.clone())
+        .announce(effects, ChangeSource::Poll)
+        .await;
+
+    let (castro_menu, ran) = app.counted(menu_of(castro.id)).await;
+    assert_eq!(
+        ran, 0,
+        "the Castro's menu shows no Mission stock: still cached"
+    );
+    assert!(json(castro_menu).await.to_string().contains("Tea 10pk"));
+    let (mission_menu, ran) = app.counted(menu_of(mission)).await;
+    assert!(ran > 0, "the Mission's menu is read again");
+    assert!(
+        json(mission_menu)
+            .await
+            .to_string()
+            .contains("\"onHand\":11")
+    );
+    app.app.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_sale_at_one_store_leaves_the_other_stores_menu_cached_in_memory() {
+    a_sale_at_one_store_leaves_the_other_stores_menu_cached(CountingApp::start(|_| {}).await).await;
+}
+
+#[tokio::test]
+async fn a_sale_at_one_store_leaves_the_other_stores_menu_cached_in_redis() {
+    let Some(redis) = redis_config() else { return };
+    a_sale_at_one_store_leaves_the_other_stores_menu_cached(CountingApp::start(redis).await).await;
+}
+
 #[tokio::test]
 async fn repeated_public_queries_are_served_from_memory() {
     repeated_public_queries_are_served_from_the_cache(CountingApp::start(|_| {}).await).await;
@@ -303,5 +377,49 @@ async fn the_response_cache_can_be_switched_off() {
         assert!(ran > 0, "with the cache off every read executes");
         assert!(cache_control(&response).starts_with("public, max-age="));
     }
+    app.app.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_public_get_carries_a_strong_etag_and_revalidates_with_304() {
+    let app = CountingApp::start(|_| {}).await;
+    let (first, _) = app.get(None).await;
+    let etag = first.headers()[header::ETAG].clone();
+    assert!(
+        etag.to_str().unwrap().starts_with('"'),
+        "a strong validator: {etag:?}"
+    );
+    let body = first.bytes().await.unwrap();
+
+    let revalidate = |tag: &header::HeaderValue| {
+        app.app
+            .client
+            .get(app.app.url("/graphql"))
+            .header(header::ACCEPT, "application/graphql-response+json")
+            .header(header::IF_NONE_MATCH, tag.clone())
+            .query(&[("query", MENU), ("variables", r#"{"first":50}"#)])
+            .send()
+    };
+    let unchanged = revalidate(&etag).await.unwrap();
+    assert_eq!(unchanged.status(), 304);
+    assert_eq!(unchanged.headers()[header::ETAG], etag);
+    assert!(unchanged.bytes().await.unwrap().is_empty());
+
+    // after a change the validator no longer matches: the new body, a new tag
+    app.set_on_hand(3).await;
+    app.app
+        .state
+        .cache
+        .invalidate_tags(&[tags::STOCK])
+        .await
+        .unwrap();
+    let changed = revalidate(&etag).await.unwrap();
+    assert_eq!(changed.status(), 200);
+    assert_ne!(changed.headers()[header::ETAG], etag);
+    assert_ne!(changed.bytes().await.unwrap(), body);
+
+    // private answers carry none
+    let (post, _) = app.post(None, MENU).await;
+    assert!(post.headers().get(header::ETAG).is_none());
     app.app.stop().await.unwrap();
 }

@@ -7,7 +7,7 @@ mod common;
 use api::auth::Viewer;
 use common::{
     fixtures::{BackendApp, Seed, each_backend},
-    statements::{CountingSchema, reading},
+    statements::{CountingSchema, loading, reading},
 };
 use entities::enums::ProductCategory;
 use serde_json::json;
@@ -75,7 +75,7 @@ async fn a_page_of_products_with_stock_costs_a_constant_number_of_statements() {
             large_sql.len()
         );
         assert_eq!(
-            reading(&large_sql, "stock_levels"),
+            loading(&large_sql, "stock_levels"),
             1,
             "{backend}: {large_sql:#?}"
         );

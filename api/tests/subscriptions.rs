@@ -105,8 +105,8 @@ async fn a_sale_reaches_only_the_subscribers_of_its_shelf(app: TestApp) {
     let mut watcher = GqlSocket::connect(app.addr, Some(&token)).await;
     follow(&mut watcher, "other", other).await;
     // the subscriptions are registered once a query on the same sockets has answered
-    sync_point(&mut buyer).await;
-    sync_point(&mut watcher).await;
+    buyer.sync_point().await;
+    watcher.sync_point().await;
 
     sell_one(&live.sim_url(), sold).await;
     let event = next_stock(&mut buyer, "sold").await;
@@ -128,14 +128,6 @@ async fn a_sale_reaches_only_the_subscribers_of_its_shelf(app: TestApp) {
     app.stop().await.unwrap();
 }
 
-/// Waits until every earlier message of `socket` was processed by the server.
-async fn sync_point(socket: &mut GqlSocket) {
-    socket.subscribe("sync", "{ apiVersion }", json!({})).await;
-    let payload = socket.next_payload("sync").await;
-    assert!(payload["data"]["apiVersion"].is_string(), "{payload}");
-    assert_eq!(socket.receive().await.unwrap()["type"], "complete");
-}
-
 /// How many changes the publisher makes while one subscriber does not read.
 const BURST: i64 = 5_000;
 
@@ -146,8 +138,8 @@ async fn a_subscriber_that_stops_reading_does_not_hold_up_another(app: TestApp) 
     follow(&mut slow, "slow", &shelf).await;
     let mut fast = GqlSocket::connect(app.addr, None).await;
     follow(&mut fast, "fast", &shelf).await;
-    sync_point(&mut slow).await;
-    sync_point(&mut fast).await;
+    slow.sync_point().await;
+    fast.sync_point().await;
 
     // A burst of changes announced on the bus; the stored row ends at the last one.
     let row = stock_level::Entity::find()
@@ -231,7 +223,7 @@ async fn alerts_reach_admins_when_raised_and_resolved(app: TestApp) {
     let admin = app.token(Role::Admin, "ops");
     let mut ops = GqlSocket::connect(app.addr, Some(&admin)).await;
     ops.subscribe("a", ALERTS, json!({})).await;
-    sync_point(&mut ops).await;
+    ops.sync_point().await;
 
     // Raised the way the sync engine raises them: after a commit, through the announcer.
     let announcer = Announcer::new(

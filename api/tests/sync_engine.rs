@@ -178,8 +178,13 @@ async fn replays_and_older_data_change_nothing(env: SyncEnv, kind: PosKind) {
         "a replay published an event"
     );
 
-    // an older count for every row changes nothing either
-    let stored = stock_by_pos_ids(&env, connection).await;
+    // an older count for every counted row changes nothing either (a row the catalog
+    // made for a product the POS never counted takes any count)
+    let stored: Vec<_> = stock_by_pos_ids(&env, connection)
+        .await
+        .into_iter()
+        .filter(|(_, _, row)| row.pos_updated_at.is_some())
+        .collect();
     let oldest = stored
         .iter()
         .filter_map(|(_, _, r)| r.pos_updated_at)

@@ -2,7 +2,8 @@
 //! each delivery once and acknowledges; the worker applies deliveries from the durable
 //! queue (stock through the same newer-than-stored rule as polling); an authentic but
 //! unusable body is 400 with the reason, and a NUL anywhere in a cart is stored and
-//! applied. SQLite and PostgreSQL.
+//! applied; Treez's INVENTORY webhooks bring a register sale to stock subscribers. SQLite
+//! and PostgreSQL.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -159,6 +160,64 @@ async fn jane_deliveries_are_verified_stored_once_and_processed(postgres: bool) 
             .unwrap()
             .contains("no webhooks")
     );
+    app.stop().await.unwrap();
+}
+
+/// Treez pushes stock: a sale at its register reaches a `stockChanged` subscriber
+/// through `INVENTORY` webhooks alone (no poller runs here).
+async fn treez_stock_changes_reach_subscribers_by_webhook(postgres: bool) {
+    use api::events::{EventBusExt, Received, stock::STOCK_TOPIC};
+    use futures::StreamExt;
+
+    let Some(app) = app(postgres).await else {
+        return;
+    };
+    let store_state = seed::seeded(&Default::default());
+    let location = store_state.read(|s| s.locations[0].external_id.clone());
+    let sim = providers::treez::start(
+        store_state,
+        providers::treez::TreezSimOptions {
+            dispensary: Some(location.clone()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let connection = store(&app.state, &sim).await;
+    Synchronizer::for_state(&app.state)
+        .sync_connection(connection.id, RunMode::Full)
+        .await
+        .unwrap();
+    let tracker = tokio_util::task::TaskTracker::new();
+    worker(&app.state).start(&tracker, app.shutdown.clone());
+    let hook = app
+        .url(&format!("/webhooks/{}", connection.id))
+        .parse()
+        .unwrap();
+    sim.register_webhook(hook).await.unwrap();
+    let mut events = app.state.events.subscribe_events(&STOCK_TOPIC);
+
+    let (product, on_hand) = sim.store().read(|s| {
+        s.stock_at(&location)
+            .find(|e| e.on_hand >= 2 && s.products[&e.product_id].active)
+            .map(|e| (e.product_id.clone(), e.on_hand))
+            .unwrap()
+    });
+    sim.store()
+        .record_sale(&product, &location, 1, None)
+        .unwrap();
+    let event = tokio::time::timeout(WAIT, async {
+        loop {
+            if let Some(Received::Event(event)) = events.next().await
+                && event.on_hand == on_hand - 1
+            {
+                return event;
+            }
+        }
+    })
+    .await
+    .expect("no stock event from the INVENTORY webhook");
+    assert_eq!(event.available, on_hand - 1);
     app.stop().await.unwrap();
 }
 
@@ -411,6 +470,10 @@ mod sqlite {
     async fn stock_deliveries_apply_once_and_in_order() {
         super::stock_deliveries_apply_once_and_in_order(false).await
     }
+    #[tokio::test]
+    async fn treez_stock_changes_reach_subscribers_by_webhook() {
+        super::treez_stock_changes_reach_subscribers_by_webhook(false).await
+    }
 }
 
 mod postgres {
@@ -429,5 +492,9 @@ mod postgres {
     #[tokio::test]
     async fn stock_deliveries_apply_once_and_in_order() {
         super::stock_deliveries_apply_once_and_in_order(true).await
+    }
+    #[tokio::test]
+    async fn treez_stock_changes_reach_subscribers_by_webhook() {
+        super::treez_stock_changes_reach_subscribers_by_webhook(true).await
     }
 }

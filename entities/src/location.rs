@@ -40,6 +40,23 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
 }
 
+/// Canada's provinces and territories (every other jurisdiction is in the United States).
+const CANADIAN: [&str; 13] = [
+    "AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT",
+];
+
+impl Model {
+    /// The ISO 4217 currency the store sells in, by its jurisdiction: `CAD` in a
+    /// Canadian province or territory, `USD` elsewhere.
+    pub fn currency(&self) -> &'static str {
+        if CANADIAN.contains(&self.state.to_ascii_uppercase().as_str()) {
+            "CAD"
+        } else {
+            "USD"
+        }
+    }
+}
+
 /// Relations of a location.
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {

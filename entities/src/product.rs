@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 use crate::enums::{PotencyUnit, ProductCategory, StrainType, WeightUnit};
 
 /// A sellable item. One product may be known to several POS connections
-/// (see `product_external_refs`).
+/// (see `product_external_refs`); its price, listing and per-transaction limit are each
+/// store's own (see `stock_levels`).
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize)]
 #[sea_orm(table_name = "products")]
 pub struct Model {
@@ -43,22 +44,12 @@ pub struct Model {
     pub abv: Option<f64>,
     /// Volume in millilitres (beverages).
     pub volume_ml: Option<f64>,
-    /// Adult-use unit price, minor units of `currency`.
-    pub rec_price: Option<i64>,
-    /// Medical unit price, minor units of `currency`.
-    pub med_price: Option<i64>,
-    /// ISO 4217 currency of the prices.
-    pub currency: String,
     /// Sold to medical patients only.
     pub medical_only: bool,
-    /// The POS's maximum units per transaction.
-    pub max_per_transaction: Option<i32>,
     /// Image URLs (JSON array of strings).
     pub images: Json,
     /// Metrc package tag, where known.
     pub package_tag: Option<String>,
-    /// Active and sellable online.
-    pub active: bool,
     /// Stock-keeping unit.
     pub sku: Option<String>,
     /// Universal product code (barcode), normalised to a GTIN-14.

@@ -195,14 +195,9 @@ async fn seed(db: &DatabaseConnection) -> Result<(), DbErr> {
         flower_equivalent_grams: Some(3.5),
         abv: None,
         volume_ml: None,
-        rec_price: Some(4500),
-        med_price: None,
-        currency: "USD".to_owned(),
         medical_only: false,
-        max_per_transaction: None,
         images: serde_json::json!([]),
         package_tag: None,
-        active: true,
         sku: None,
         upc: None,
         pos_modified_at: None,
@@ -222,6 +217,12 @@ async fn seed(db: &DatabaseConnection) -> Result<(), DbErr> {
         pos_version: None,
         package_tag: None,
         updated_at: now,
+        price: Some(4500),
+        med_price: None,
+        currency: "USD".to_owned(),
+        listed: true,
+        max_per_transaction: None,
+        offer_modified_at: None,
     }
     .into_active_model()
     .insert(db)

@@ -35,6 +35,7 @@ mod m20261214_000023_add_order_sale_index_to_purchases;
 mod m20261214_000024_add_push_id_to_customer_events;
 mod m20261216_000025_create_sync_runs;
 mod m20261216_000026_compliance_measures;
+mod m20261218_000027_per_store_offers;
 mod m20261218_000028_product_matching;
 
 /// Every Canopy migration, in order.
@@ -70,6 +71,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261214_000024_add_push_id_to_customer_events::Migration),
             Box::new(m20261216_000025_create_sync_runs::Migration),
             Box::new(m20261216_000026_compliance_measures::Migration),
+            Box::new(m20261218_000027_per_store_offers::Migration),
             Box::new(m20261218_000028_product_matching::Migration),
         ]
     }

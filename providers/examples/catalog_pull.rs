@@ -1,5 +1,5 @@
-//! Measures a full catalog pull from each vendor's simulator through its adapter:
-//! wall time and HTTP requests, side by side in one run.
+//! Measures a full catalog pull from each registered vendor's simulator through its
+//! adapter: wall time and HTTP requests, side by side in one run.
 //!
 //! `cargo run --release -p providers --example catalog_pull -- 10000`
 //! (or `bench/catalog_pull.sh`). Both sides keep their real rate limits.
@@ -8,9 +8,7 @@ use std::time::Instant;
 
 use providers::{
     ConnectionConfig, connect,
-    dispense::{self, DispenseSimOptions},
-    dutchie::{self, DutchieSimOptions},
-    jane::{self, simulator::JaneSimOptions},
+    registry::{KINDS, SimulatorOptions},
     simulator::{
         Simulator,
         seed::{self, SeedConfig},
@@ -38,17 +36,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "{:<10} {:>10} {:>10} {:>10}",
         "vendor", "items", "requests", "seconds"
     );
-    let dutchie = dutchie::start(store(), DutchieSimOptions::default()).await?;
-    pull(&dutchie).await?;
-    let jane = jane::simulator::start(store(), JaneSimOptions::default()).await?;
-    pull(&jane).await?;
-    let dispense = dispense::start(store(), DispenseSimOptions::default()).await?;
-    pull(&dispense).await?;
+    for kind in KINDS {
+        let sim = (kind.simulator)(store(), SimulatorOptions::default()).await?;
+        pull(sim.as_ref()).await?;
+    }
     Ok(())
 }
 
 /// Pulls the whole catalog once and prints the figures.
-async fn pull(sim: &impl Simulator) -> Result<(), Box<dyn std::error::Error>> {
+async fn pull(sim: &dyn Simulator) -> Result<(), Box<dyn std::error::Error>> {
     let config: ConnectionConfig = sim.connection_config(Uuid::now_v7());
     let provider = connect(config)?;
     sim.faults().reset_counts();

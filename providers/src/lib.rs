@@ -1,7 +1,7 @@
 //! Canopy's point-of-sale providers.
 //!
 //! [`PosProvider`] is all the rest of Canopy knows of a POS. One module per
-//! vendor implements it (`dutchie`, `jane`, `dispense`), each speaking its
+//! vendor implements it (`dutchie`, `jane`, `dispense`, `treez`), each speaking its
 //! vendor's wire shapes and normalising them into [`model`]'s types; `http`
 //! holds the one HTTP policy (timeouts, retries, rate limits, circuit
 //! breaker) they share; `gtin` checks and normalises barcodes; `simulator` holds local stand-ins for the vendors'
@@ -21,6 +21,7 @@ pub mod provider;
 pub(crate) mod record;
 pub mod registry;
 pub mod simulator;
+pub mod treez;
 
 pub use error::{ProviderError, ProviderErrorKind, ProviderResult};
 pub use provider::{ConnectionConfig, PosProvider};

@@ -50,12 +50,19 @@ closed_enum! {
         Jane = "JANE",
         /// Dispense.
         Dispense = "DISPENSE",
+        /// Treez.
+        Treez = "TREEZ",
     }
 }
 
 impl PosKind {
     /// Every kind, in a stable order.
-    pub const ALL: [PosKind; 3] = [PosKind::Dutchie, PosKind::Jane, PosKind::Dispense];
+    pub const ALL: [PosKind; 4] = [
+        PosKind::Dutchie,
+        PosKind::Jane,
+        PosKind::Dispense,
+        PosKind::Treez,
+    ];
 
     /// The lower-case name used in URLs and CLI arguments.
     pub fn as_str(self) -> &'static str {
@@ -63,6 +70,7 @@ impl PosKind {
             PosKind::Dutchie => "dutchie",
             PosKind::Jane => "jane",
             PosKind::Dispense => "dispense",
+            PosKind::Treez => "treez",
         }
     }
 
@@ -644,6 +652,9 @@ pub enum WebhookEvent {
 pub struct Capabilities {
     /// The vendor pushes webhooks.
     pub webhooks: bool,
+    /// Its order webhooks report every status change, cancellations included, so open
+    /// orders need no status polling (otherwise polling stays on as a safety net).
+    pub order_webhooks_complete: bool,
     /// Stock can be read incrementally (otherwise snapshots are diffed).
     pub stock_changed_since: bool,
     /// Customer profiles can be written to the POS.

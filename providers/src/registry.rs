@@ -24,7 +24,12 @@ pub static KINDS: &[ProviderKind] = &[
     crate::dutchie::KIND,
     crate::jane::KIND,
     crate::dispense::KIND,
+    crate::treez::KIND,
 ];
+
+/// The hint of a connection's API key (at most 8 characters) for a kind whose key is not
+/// hinted at by its last characters; `None` when the key is not of the expected form.
+pub type KeyHintFn = fn(&str) -> Option<String>;
 
 /// Builds an adapter from a connection's configuration (no call to the POS).
 pub type ConnectFn = fn(ConnectionConfig) -> ProviderResult<Arc<dyn PosProvider>>;
@@ -80,6 +85,10 @@ pub struct ProviderKind {
     pub settings: &'static [SettingField],
     /// What the vendor offers beyond the common trait; adapters report the same.
     pub capabilities: Capabilities,
+    /// How its API key is hinted at, when not by its last four characters (a private
+    /// key's last characters are its PEM footer).
+    #[cfg_attr(feature = "graphql", graphql(skip))]
+    pub key_hint: Option<KeyHintFn>,
     /// Builds the adapter.
     #[cfg_attr(feature = "graphql", graphql(skip))]
     pub connect: ConnectFn,

@@ -4,7 +4,8 @@
 //! Dutchie's schemas are its published OpenAPI document (the copy in
 //! `tests/fixtures/dutchie/openapi.json`); Jane and Dispense publish none, so
 //! `tests/data/{jane,dispense}.schema.json` write down the shapes documented in
-//! `POS_APIS.md`. From each schema a `proptest` strategy is built at test time:
+//! `POS_APIS.md`; Treez's product and stock records are its OpenAPI shapes with a type
+//! for every field (`tests/data/treez.schema.json`). From each schema a `proptest` strategy is built at test time:
 //! every optional field present, absent or (where nullable) `null`; strings at their
 //! edges (empty, blank, long, non-ASCII) or the schema's examples; numbers as
 //! integers or decimals; date-times with an offset, with `Z`, or naive; extra
@@ -569,5 +570,49 @@ fn dispense_records_from_the_documented_shapes() {
             accepted: |d| d.stock.len(),
             blank_is_missing: &["id"],
         }],
+    );
+}
+
+#[test]
+fn treez_records_from_its_openapi_shapes() {
+    let schemas = Schemas {
+        root: load("tests/data/treez.schema.json"),
+        needed: BTreeMap::from([
+            (
+                "Product",
+                &[
+                    "product_id",
+                    "product_status",
+                    "last_updated_at",
+                    "product_configurable_fields",
+                ][..],
+            ),
+            ("ConfigurableFields", &["name"][..]),
+            ("StockRow", &["product_id", "inventory_details"][..]),
+            ("InventoryDetail", &["sellable_quantity"][..]),
+        ]),
+    };
+    run(
+        &schemas,
+        &[
+            Case {
+                vendor: "treez",
+                schema: "Product",
+                endpoint: "GET /product/product_list",
+                decode: providers::treez::decode_responses,
+                wrap: |record| json!({"resultCode": "SUCCESS", "data": {"page_count": 1, "total_count": 1, "product_list": [record]}}),
+                accepted: |d| d.products.len(),
+                blank_is_missing: &["product_id"],
+            },
+            Case {
+                vendor: "treez",
+                schema: "StockRow",
+                endpoint: "GET /stock/getStock",
+                decode: providers::treez::decode_responses,
+                wrap: |record| json!({"resultCode": "SUCCESS", "data": {"page_elements": 1, "total_elements": 1, "stock": [record]}}),
+                accepted: |d| d.stock.len(),
+                blank_is_missing: &["product_id"],
+            },
+        ],
     );
 }

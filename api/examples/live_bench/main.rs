@@ -8,12 +8,15 @@
 //!   path (Dispense).
 //! - `live_bench fanout <url> <secret> <server pid>`: websocket subscribers in steps,
 //!   the server's memory per subscriber and the delivery of one change to all.
+//! - `live_bench peak-day <url> <secret> <pid>`: the 4/20 mix on the production
+//!   topology (`bench/peak_day.sh`), with a replica killed halfway.
 //!
 //! Tokens are minted with the server's HS256 secret.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 mod canopy;
 mod fanout;
+mod peak_day;
 mod propagation;
 mod shelves;
 mod socket;
@@ -39,6 +42,8 @@ enum Bench {
     Propagation(propagation::Options),
     /// Subscribers per replica: memory and delivery to all.
     Fanout(fanout::Options),
+    /// Menus, register traffic, orders and subscribers at once, with a fault.
+    PeakDay(peak_day::Options),
 }
 
 #[tokio::main]
@@ -48,5 +53,6 @@ async fn main() {
     match args.bench {
         Bench::Propagation(options) => propagation::run(&api, &options).await,
         Bench::Fanout(options) => fanout::run(&api, &options).await,
+        Bench::PeakDay(options) => peak_day::run(&api, &args.secret, &options).await,
     }
 }

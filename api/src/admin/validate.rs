@@ -11,8 +11,9 @@ use crate::{audit::looks_secret, connections::WEBHOOK_SECRET_SETTING, error::Api
 
 /// Longest connection name, in characters.
 pub const NAME_CHARS: RangeInclusive<usize> = 1..=100;
-/// Length of an API key or secret, in characters.
-pub const SECRET_CHARS: RangeInclusive<usize> = 1..=512;
+/// Length of an API key or secret, in characters: room for a private key in PEM (an
+/// RSA-4096 key is some 3 300 characters).
+pub const SECRET_CHARS: RangeInclusive<usize> = 1..=8192;
 /// Allowed poll intervals, seconds.
 pub const POLL_SECONDS: RangeInclusive<i32> = 5..=3600;
 /// Allowed full reconciliation intervals, seconds.
@@ -73,7 +74,8 @@ fn is_loopback(host: &Host<&str>) -> bool {
     }
 }
 
-/// A required secret: 1 to 512 characters, no control characters or surrounding spaces.
+/// A required secret: 1 to 8192 characters, no surrounding spaces and no control
+/// characters but the line breaks inside a multi-line secret (a key in PEM).
 pub fn secret(field: &str, value: String) -> Result<SecretString, ApiError> {
     let count = value.chars().count();
     if !SECRET_CHARS.contains(&count) {
@@ -82,7 +84,9 @@ pub fn secret(field: &str, value: String) -> Result<SecretString, ApiError> {
             format!("`{field}` must be 1 to {} characters", SECRET_CHARS.end()),
         ));
     }
-    if value.chars().any(char::is_control) || value.trim().len() != value.len() {
+    let line_break = |c: char| c == '\n' || c == '\r';
+    if value.chars().any(|c| c.is_control() && !line_break(c)) || value.trim().len() != value.len()
+    {
         return Err(ApiError::bad_field(
             field,
             format!("`{field}` must not contain control characters or surrounding spaces"),
@@ -204,9 +208,16 @@ mod tests {
         assert!(name("name", &"x".repeat(101)).is_err());
         assert!(name("name", "a\u{0}b").is_err());
         assert!(secret("apiKey", String::new()).is_err());
-        assert!(secret("apiKey", "x".repeat(513)).is_err());
+        assert!(secret("apiKey", "x".repeat(SECRET_CHARS.end() + 1)).is_err());
+        let pem = "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----";
+        assert!(secret("apiKey", pem.to_owned()).is_ok());
+        assert!(
+            secret("apiKey", format!("{pem}\n")).is_err(),
+            "no surrounding space"
+        );
+        assert!(secret("apiKey", "tab\tin-key".to_owned()).is_err());
         assert!(secret("apiKey", " padded".to_owned()).is_err());
-        let error = secret("apiKey", "line\nbreak-secret-value".to_owned()).err();
+        let error = secret("apiKey", "line\tbreak-secret-value".to_owned()).err();
         assert!(
             !error
                 .map(|e| e.to_string())

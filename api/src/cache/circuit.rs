@@ -13,12 +13,14 @@ use std::{future::Future, time::Duration};
 
 use providers::http::{Breaker, Change, Permit};
 use redis::RedisError;
+use tokio::sync::watch;
 
 /// The breaker every Redis command of this process goes through.
 #[derive(Debug)]
 pub struct RedisCircuit {
     breaker: Breaker,
     probe_interval: Duration,
+    open: watch::Sender<bool>,
 }
 
 impl RedisCircuit {
@@ -29,6 +31,7 @@ impl RedisCircuit {
         Self {
             breaker: Breaker::new(threshold, probe_interval),
             probe_interval,
+            open: watch::Sender::new(false),
         }
     }
 
@@ -54,6 +57,12 @@ impl RedisCircuit {
         self.breaker.acquire_if_closed().is_some()
     }
 
+    /// Whether the circuit is open (Redis unreachable), changing as it opens and closes:
+    /// what an outage alert follows.
+    pub fn outages(&self) -> watch::Receiver<bool> {
+        self.open.subscribe()
+    }
+
     /// How often the probe looks at Redis.
     pub fn probe_interval(&self) -> Duration {
         self.probe_interval
@@ -69,6 +78,7 @@ impl RedisCircuit {
     /// answer, or the probe could not settle what was owed), logging a change of state.
     pub(super) fn record(&self, permit: Permit, failed: bool, cause: Option<&RedisError>) {
         if let Some(change) = self.breaker.record(permit, failed) {
+            self.open.send_replace(change == Change::Opened);
             announce(change, cause);
         }
     }

@@ -13,11 +13,6 @@ pub const LOCATIONS: &str = "locations";
 /// Any read that embeds stock of many products (listings with `stock`).
 pub const STOCK: &str = "stock";
 
-/// The tags every cached public GraphQL response is keyed under: public reads touch
-/// products, stock and locations, so a change to any of them makes those responses stale.
-/// A new public type backed by other data must add its tag here.
-pub const PUBLIC_READS: [&str; 3] = [CATALOG, STOCK, LOCATIONS];
-
 /// One product's own fields.
 pub fn product(id: Uuid) -> String {
     format!("product:{id}")
@@ -26,6 +21,11 @@ pub fn product(id: Uuid) -> String {
 /// One product's stock, at every location.
 pub fn product_stock(product_id: Uuid) -> String {
     format!("stock:{product_id}")
+}
+
+/// The stock of every product at one location (a store's menu).
+pub fn stock_at(location_id: Uuid) -> String {
+    format!("stock-at:{location_id}")
 }
 
 /// One location's fields.

@@ -12,7 +12,7 @@ use entities::{
     compliance_rule::{self, category_names},
     customer,
     enums::{ComplianceMarket, ComplianceRuleKind, ProductCategory, Residency},
-    location, product,
+    location, product, stock_level,
 };
 use sea_orm::{ConnectionTrait, DbErr};
 
@@ -41,21 +41,10 @@ const MAX_PER_TRANSACTION: &str = "MAX_PER_TRANSACTION";
 pub struct BasketLine<'a> {
     /// The product.
     pub product: &'a product::Model,
+    /// The ordering location's offer of it (its stock row: the POS's limit there).
+    pub offer: &'a stock_level::Model,
     /// Units.
     pub quantity: i64,
-}
-
-impl<'a> BasketLine<'a> {
-    /// The lines of `(product, units)` pairs.
-    pub fn all(priced: &[(&'a product::Model, i64)]) -> Vec<Self> {
-        priced
-            .iter()
-            .map(|(product, quantity)| Self {
-                product,
-                quantity: *quantity,
-            })
-            .collect()
-    }
 }
 
 /// The order being checked.
@@ -298,7 +287,7 @@ fn per_transaction(basket: &Basket<'_>) -> Vec<Refusal> {
         .lines
         .iter()
         .filter_map(|line| {
-            let limit = line.product.max_per_transaction?;
+            let limit = line.offer.max_per_transaction?;
             (line.quantity > i64::from(limit)).then(|| Refusal {
                 rule: MAX_PER_TRANSACTION.to_owned(),
                 message: format!(

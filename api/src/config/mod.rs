@@ -172,7 +172,12 @@ pub struct Config {
     pub master_key: Option<Secret>,
 
     /// Log filter in `tracing` env-filter syntax, for example `info,api=debug`.
-    #[arg(long, env = "RUST_LOG", default_value = "info", global = true)]
+    #[arg(
+        long,
+        env = "RUST_LOG",
+        default_value = "info,sea_orm_migration=warn",
+        global = true
+    )]
     pub log_filter: String,
 
     /// Log output format.

@@ -29,7 +29,8 @@ pub struct OutboxConfig {
     )]
     pub concurrency: usize,
 
-    /// Attempts before a row is dead-lettered (and its order marked FAILED).
+    /// Attempts before a row is dead-lettered (and its order marked FAILED); a row failing
+    /// for a reason that may pass is also kept for `--outbox-give-up-after`.
     #[arg(
         long = "outbox-max-attempts",
         env = "CANOPY_OUTBOX_MAX_ATTEMPTS",
@@ -37,6 +38,14 @@ pub struct OutboxConfig {
         global = true
     )]
     pub max_attempts: i32,
+
+    /// A row that keeps failing for a reason that may pass (its POS down, timing out or
+    /// rate limiting) is retried for at least this long, however many attempts that
+    /// takes, before it is dead-lettered. Longer than `--reservation-ttl`, an order
+    /// waiting for a POS that is down is delivered when the POS returns, or expired
+    /// (CANCELLED, stock released) when its reservation runs out, never FAILED.
+    #[arg(long = "outbox-give-up-after", env = "CANOPY_OUTBOX_GIVE_UP_AFTER", default_value = "45m", value_parser = humantime::parse_duration, global = true)]
+    pub give_up_after: Duration,
 
     /// Backoff before the second attempt; doubles with each attempt (full jitter).
     #[arg(long = "outbox-base-backoff", env = "CANOPY_OUTBOX_BASE_BACKOFF", default_value = "1s", value_parser = humantime::parse_duration, global = true)]

@@ -7,7 +7,7 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder,
 };
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use uuid::Uuid;
 
 use super::{ConnectionError, ConnectionInput};
@@ -102,7 +102,7 @@ fn fields(
         name: Set(input.name.clone()),
         base_url: Set(input.base_url.to_string()),
         api_key_sealed: Set(seal(API_KEY, &input.api_key)?),
-        api_key_hint: Set(api_key_hint(&input.api_key)),
+        api_key_hint: Set(key_hint(input.kind, &input.api_key)),
         api_secret_sealed: Set(optional(API_SECRET, &input.api_secret)?),
         webhook_secret_sealed: Set(optional(WEBHOOK_SECRET, &input.webhook_secret)?),
         key_id: Set(keyring.current_id().to_string()),
@@ -112,6 +112,15 @@ fn fields(
         full_sync_interval_secs: Set(seconds(input.full_sync_interval)),
         ..Default::default()
     })
+}
+
+/// The key's hint: the one its kind gives (a private key's fingerprint), else its last
+/// characters.
+fn key_hint(kind: PosKind, key: &SecretString) -> String {
+    providers::registry::kind(kind)
+        .key_hint
+        .and_then(|hint| hint(key.expose_secret()))
+        .unwrap_or_else(|| api_key_hint(key))
 }
 
 /// Whole seconds, at least one, saturating at `i32::MAX`.

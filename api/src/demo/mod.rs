@@ -2,7 +2,8 @@
 //!
 //! Starts a simulator of every registered POS kind in process on loopback ports, over
 //! one store seeded deterministically (a store per POS, a catalog across every
-//! category, adult customers, past sales); stores a provider connection to each (the
+//! category that the stores share in part, each pricing some products its own way,
+//! adult customers, past sales); stores a provider connection to each (the
 //! same rows across restarts, pointed at the new ports, [`connections`]); imports
 //! everything through the adapters; starts store traffic at the simulators so stock
 //! moves every few seconds and known customers buy in store; and, when asked
@@ -13,6 +14,7 @@
 //! or order rows itself: every change arrives through an adapter and Canopy's sync paths.
 
 mod args;
+pub mod banner;
 mod connections;
 mod simulators;
 mod staff;
@@ -63,7 +65,8 @@ impl Default for DemoConfig {
         Self {
             seed: SeedConfig {
                 seed: 42,
-                locations: 3,
+                // one store per registered POS kind
+                locations: providers::registry::KINDS.len(),
                 products: 48,
                 customers: 30,
                 transactions: 24,
@@ -115,6 +118,7 @@ impl Demo {
     /// Starts the simulators, connects them and imports their data through the adapters.
     pub async fn start(sync: &Synchronizer, config: &DemoConfig) -> Result<Self, DemoError> {
         let store = seed::seeded(&config.seed);
+        seed::share_part_of_catalog(&store);
         let simulators = Simulators::start(store.clone()).await?;
         let mut links = Vec::new();
         for (index, name, connection) in simulators.connections() {

@@ -7,6 +7,7 @@
 //! rules build.
 
 pub mod refusal;
+mod unavailable;
 
 use std::time::Duration;
 
@@ -17,7 +18,10 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-pub use self::refusal::{Figures, Refusal};
+pub use self::{
+    refusal::{Figures, Refusal},
+    unavailable::{DATABASE_RETRY_AFTER, database_unavailable},
+};
 use crate::{cache::CacheError, events::EventError};
 
 /// Boxed cause of an internal or upstream failure.
@@ -44,6 +48,8 @@ pub enum ErrorCode {
     UpstreamUnavailable,
     /// Too many requests; retry later.
     RateLimited,
+    /// A persisted query's hash is unknown: send the document with it.
+    PersistedQueryNotFound,
     /// A fault on our side.
     Internal,
 }
@@ -61,6 +67,7 @@ impl ErrorCode {
             Self::Conflict => "CONFLICT",
             Self::UpstreamUnavailable => "UPSTREAM_UNAVAILABLE",
             Self::RateLimited => "RATE_LIMITED",
+            Self::PersistedQueryNotFound => "PERSISTED_QUERY_NOT_FOUND",
             Self::Internal => "INTERNAL",
         }
     }
@@ -76,6 +83,7 @@ impl ErrorCode {
             Self::ComplianceLimit => StatusCode::UNPROCESSABLE_ENTITY,
             Self::UpstreamUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            Self::PersistedQueryNotFound => StatusCode::OK,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -135,6 +143,9 @@ pub enum ApiError {
         /// When the client may try again.
         retry_after: Duration,
     },
+    /// A persisted query's hash is not known (Apollo's message, which clients look for).
+    #[error("PersistedQueryNotFound")]
+    PersistedQueryNotFound,
     /// A database failure.
     #[error("internal server error")]
     Database(#[from] sea_orm::DbErr),
@@ -171,8 +182,9 @@ impl ApiError {
         Self::Internal(cause.into())
     }
 
-    /// The client-facing code.
-    pub const fn code(&self) -> ErrorCode {
+    /// The client-facing code. A database that does not answer is an upstream outage,
+    /// not a fault of ours.
+    pub fn code(&self) -> ErrorCode {
         match self {
             Self::Unauthenticated(_) => ErrorCode::Unauthenticated,
             Self::Forbidden(_) => ErrorCode::Forbidden,
@@ -183,9 +195,21 @@ impl ApiError {
             Self::Conflict(_) => ErrorCode::Conflict,
             Self::UpstreamUnavailable { .. } => ErrorCode::UpstreamUnavailable,
             Self::RateLimited { .. } => ErrorCode::RateLimited,
+            Self::PersistedQueryNotFound => ErrorCode::PersistedQueryNotFound,
+            Self::Database(error) if database_unavailable(error) => ErrorCode::UpstreamUnavailable,
             Self::Database(_) | Self::Cache(_) | Self::Events(_) | Self::Internal(_) => {
                 ErrorCode::Internal
             }
+        }
+    }
+
+    /// When the client may try again: a rate limit's wait, or a short pause while the
+    /// database is unreachable.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::RateLimited { retry_after } => Some(*retry_after),
+            Self::Database(error) if database_unavailable(error) => Some(DATABASE_RETRY_AFTER),
+            _ => None,
         }
     }
 
@@ -195,6 +219,9 @@ impl ApiError {
         match self {
             Self::UpstreamUnavailable { upstream, source } => {
                 tracing::warn!(upstream = %upstream, error = %error_chain(source.as_ref()), "upstream unavailable");
+            }
+            Self::Database(e) if database_unavailable(e) => {
+                tracing::warn!(error = %error_chain(e), "database unavailable");
             }
             Self::Database(e) => tracing::error!(error = %error_chain(e), "database error"),
             Self::Cache(e) => tracing::error!(error = %error_chain(e), "cache error"),
@@ -222,10 +249,10 @@ impl ApiError {
                 extensions.set("available", *available);
             }
             Self::ComplianceLimit(refusal) => refusal.write_extensions(extensions),
-            Self::RateLimited { retry_after } => {
-                extensions.set("retryAfter", retry_after.as_secs().max(1));
-            }
             _ => {}
+        }
+        if let Some(wait) = self.retry_after() {
+            extensions.set("retryAfter", wait.as_secs().max(1));
         }
     }
 
@@ -265,17 +292,14 @@ impl IntoResponse for ApiError {
         let body = serde_json::json!({ "errors": [self.to_graphql_error()] });
         let mut response = (status, Json(body)).into_response();
         let headers = response.headers_mut();
-        match &self {
-            Self::Unauthenticated(_) => {
-                headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-            }
-            Self::RateLimited { retry_after } => {
-                headers.insert(
-                    header::RETRY_AFTER,
-                    HeaderValue::from(retry_after.as_secs().max(1)),
-                );
-            }
-            _ => {}
+        if let Self::Unauthenticated(_) = self {
+            headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if let Some(wait) = self.retry_after() {
+            headers.insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(wait.as_secs().max(1)),
+            );
         }
         response
     }

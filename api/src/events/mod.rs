@@ -43,7 +43,8 @@ pub enum EventError {
 pub enum Received<T> {
     /// The next event.
     Event(T),
-    /// The subscriber fell behind and `skipped` events were dropped; refetch state.
+    /// The subscriber fell behind and `skipped` events were dropped (0: an unknown number
+    /// were lost upstream while the bus was reconnecting); refetch state.
     Lagged {
         /// How many events were lost.
         skipped: u64,

@@ -6,7 +6,8 @@
 //! replica has one Redis subscription however many clients subscribe. When the connection
 //! drops (Redis restarted, network cut, heartbeat unanswered) the listener reconnects with
 //! capped, jittered backoff and subscribes again; events published meanwhile are lost,
-//! which subscribers tolerate because the database is the truth. The listener stops when
+//! so once subscribed again it tells every local subscriber of the gap
+//! ([`super::Received::Lagged`]) and each re-reads from the database, which is the truth. The listener stops when
 //! the bus is dropped. Publishing goes through the [`RedisCircuit`] shared with the
 //! cache: while it is open (Redis hung or down), events are dropped at once, counted in
 //! `canopy_redis_skipped_total{op="publish"}`, rather than each waiting for a timeout.
@@ -158,7 +159,15 @@ impl Listener {
         timeout(self.timing.io_timeout, sink.psubscribe(&pattern))
             .await
             .map_err(|_| SessionError::Timeout)??;
-        self.subscribed.send_modify(|count| *count += 1);
+        let mut resubscribed = false;
+        self.subscribed.send_modify(|count| {
+            resubscribed = *count > 0;
+            *count += 1;
+        });
+        if resubscribed {
+            // events published while the connection was down never arrived
+            self.hub.gap();
+        }
         tracing::debug!("redis pub/sub subscribed");
 
         let mut heartbeat = tokio::time::interval(self.timing.heartbeat);

@@ -6,7 +6,8 @@
 //! transaction, so an order placed meanwhile (its reservation and lines commit
 //! together) is never under-counted. A row reserving too little, negative stock,
 //! doubled deliveries and the rest need a person: one alert per rule names how many
-//! rows and the first of them.
+//! rows and the first of them, and is resolved by the system once a run finds the rule
+//! holding again.
 
 use std::{collections::BTreeMap, time::Duration};
 
@@ -85,6 +86,11 @@ pub async fn reconcile(state: &AppState, stuck_after: Duration) -> Result<Reconc
     for alert in alerts(&remaining) {
         effects.alert(alert);
     }
+    for rule in Rule::ALL {
+        if !remaining.iter().any(|violation| violation.rule == rule) {
+            effects.condition_cleared(condition(rule.code()));
+        }
+    }
     Announcer::new(state.db.clone(), state.cache.clone(), state.events.clone())
         .announce(effects, ChangeSource::System)
         .await;
@@ -123,6 +129,11 @@ async fn release_leak(
     Ok(Some((row, surplus)))
 }
 
+/// The alert condition of the rule with `code`.
+fn condition(code: &str) -> String {
+    format!("integrity_violation:{code}")
+}
+
 /// One alert per broken rule: how many violations, and the first one.
 fn alerts(violations: &[Violation]) -> Vec<NewAlert> {
     let mut by_rule: BTreeMap<&'static str, Vec<&Violation>> = BTreeMap::new();
@@ -152,7 +163,7 @@ fn alerts(violations: &[Violation]) -> Vec<NewAlert> {
                     "count": found.len(),
                     "ids": first.ids,
                 }),
-                dedupe_key: format!("integrity_violation:{code}"),
+                dedupe_key: condition(code),
             })
         })
         .collect()

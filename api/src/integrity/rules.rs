@@ -38,6 +38,17 @@ pub enum Rule {
 }
 
 impl Rule {
+    /// Every invariant.
+    pub const ALL: [Rule; 7] = [
+        Rule::Reservations,
+        Rule::NegativeStock,
+        Rule::OneDelivery,
+        Rule::OnePosOrder,
+        Rule::StuckOutbox,
+        Rule::DeadLetterAlerted,
+        Rule::PurchaseTotals,
+    ];
+
     /// Its name in reports, e.g. `reservations`.
     pub const fn code(self) -> &'static str {
         match self {

@@ -152,57 +152,86 @@ async fn find_replay(
     Ok(Some(first))
 }
 
-/// Each line's product (found in `products`) and units.
+/// A product a location sells, with the location's offer of it (its stock row).
+#[derive(Clone, Debug)]
+pub struct Sellable {
+    /// The product.
+    pub product: product::Model,
+    /// The location's stock row: its price, listing and limit.
+    pub offer: stock_level::Model,
+}
+
+/// Each line's product and offer (found in `sellable`) and units.
 pub fn priced<'a>(
     lines: &[NewLine],
-    products: &'a HashMap<Uuid, product::Model>,
-) -> Vec<(&'a product::Model, i64)> {
+    sellable: &'a HashMap<Uuid, Sellable>,
+) -> Vec<(&'a Sellable, i64)> {
     lines
         .iter()
-        .filter_map(|line| products.get(&line.product_id).map(|p| (p, line.quantity)))
+        .filter_map(|line| sellable.get(&line.product_id).map(|s| (s, line.quantity)))
         .collect()
 }
 
-/// The products of `lines`, each active and stocked at the location; errors name the
-/// line under `field` (e.g. `input.lines[0].productId`).
+/// The compliance check's lines of `priced`.
+pub fn basket_lines<'a>(priced: &[(&'a Sellable, i64)]) -> Vec<BasketLine<'a>> {
+    priced
+        .iter()
+        .map(|(sellable, quantity)| BasketLine {
+            product: &sellable.product,
+            offer: &sellable.offer,
+            quantity: *quantity,
+        })
+        .collect()
+}
+
+/// The products of `lines` with the location's offer, each listed there; errors name
+/// the line under `field` (e.g. `input.lines[0].productId`).
 pub async fn sellable_products(
     db: &impl ConnectionTrait,
     lines: &[NewLine],
     field: &str,
     location_id: Uuid,
-) -> Result<HashMap<Uuid, product::Model>, ApiError> {
+) -> Result<HashMap<Uuid, Sellable>, ApiError> {
     let ids: Vec<Uuid> = lines.iter().map(|line| line.product_id).collect();
-    let products: HashMap<Uuid, product::Model> = product::Entity::find()
+    let mut products: HashMap<Uuid, product::Model> = product::Entity::find()
         .filter(product::Column::Id.is_in(ids.clone()))
         .all(db)
         .await?
         .into_iter()
         .map(|product| (product.id, product))
         .collect();
-    let stocked: Vec<Uuid> = stock_level::Entity::find()
-        .select_only()
-        .column(stock_level::Column::ProductId)
+    let mut offers: HashMap<Uuid, stock_level::Model> = stock_level::Entity::find()
         .filter(stock_level::Column::LocationId.eq(location_id))
         .filter(stock_level::Column::ProductId.is_in(ids))
-        .into_tuple()
         .all(db)
-        .await?;
+        .await?
+        .into_iter()
+        .map(|offer| (offer.product_id, offer))
+        .collect();
+    let mut sellable = HashMap::with_capacity(lines.len());
     for (index, line) in lines.iter().enumerate() {
         let field = format!("{field}[{index}].productId");
-        let Some(product) = products.get(&line.product_id) else {
+        if sellable.contains_key(&line.product_id) {
+            continue;
+        }
+        let Some(product) = products.remove(&line.product_id) else {
             return Err(ApiError::bad_field(field, "no such product"));
         };
-        if !product.active {
-            return Err(ApiError::bad_field(field, "this product is no longer sold"));
-        }
-        if !stocked.contains(&line.product_id) {
+        let Some(offer) = offers.remove(&line.product_id) else {
             return Err(ApiError::bad_field(
                 field,
                 "this product is not sold at this location",
             ));
+        };
+        if !offer.listed {
+            return Err(ApiError::bad_field(
+                field,
+                "this product is no longer sold at this location",
+            ));
         }
+        sellable.insert(line.product_id, Sellable { product, offer });
     }
-    Ok(products)
+    Ok(sellable)
 }
 
 /// The transaction's work: lock the customer, re-check the key, check compliance,
@@ -214,7 +243,7 @@ async fn write(
     source: ChangeSource,
     input: &NewOrder,
     location: &location::Model,
-    products: &HashMap<Uuid, product::Model>,
+    products: &HashMap<Uuid, Sellable>,
 ) -> Result<Written, ApiError> {
     let customer = customer::Entity::find_by_id(customer_id)
         .lock_exclusive()
@@ -235,14 +264,14 @@ async fn write(
     let basket = Basket {
         customer: &customer,
         location,
-        lines: BasketLine::all(&priced),
+        lines: basket_lines(&priced),
         now,
     };
     let market = compliance::check(txn, &basket, state.config.checkout.default_min_age).await??;
     let prices = unit_prices(&priced, market)?;
 
     let mut stock = Vec::with_capacity(priced.len());
-    for (product, quantity) in &priced {
+    for (Sellable { product, .. }, quantity) in &priced {
         if let Err(shortage) =
             reservations::reserve(txn, product.id, location.id, *quantity).await?
         {
@@ -295,19 +324,19 @@ async fn write(
     Ok(Written::New(order, stock, event))
 }
 
-/// Unit price of each line in the market of the sale (medical price for medical sales
-/// where the store has one).
+/// Unit price of each line at the ordering location in the market of the sale (medical
+/// price for medical sales where the store has one).
 fn unit_prices(
-    priced: &[(&product::Model, i64)],
+    priced: &[(&Sellable, i64)],
     market: ComplianceMarket,
 ) -> Result<Vec<i64>, ApiError> {
     priced
         .iter()
         .enumerate()
-        .map(|(index, (product, _))| {
+        .map(|(index, (Sellable { offer, .. }, _))| {
             let price = match market {
-                ComplianceMarket::Medical => product.med_price.or(product.rec_price),
-                ComplianceMarket::AdultUse => product.rec_price,
+                ComplianceMarket::Medical => offer.med_price.or(offer.price),
+                ComplianceMarket::AdultUse => offer.price,
             };
             price.ok_or_else(|| {
                 ApiError::bad_field(
@@ -319,15 +348,15 @@ fn unit_prices(
         .collect()
 }
 
-/// The one currency of the lines.
-fn currency(priced: &[(&product::Model, i64)]) -> Result<String, ApiError> {
+/// The one currency of the lines (at the ordering location).
+fn currency(priced: &[(&Sellable, i64)]) -> Result<String, ApiError> {
     let first = priced
         .first()
-        .map(|(product, _)| product.currency.clone())
+        .map(|(sellable, _)| sellable.offer.currency.clone())
         .ok_or_else(|| ApiError::bad_field("input.lines", "an order needs at least one line"))?;
     match priced
         .iter()
-        .position(|(product, _)| product.currency != first)
+        .position(|(sellable, _)| sellable.offer.currency != first)
     {
         Some(index) => Err(ApiError::bad_field(
             format!("input.lines[{index}].productId"),
@@ -340,22 +369,24 @@ fn currency(priced: &[(&product::Model, i64)]) -> Result<String, ApiError> {
 async fn write_lines(
     txn: &DatabaseTransaction,
     order: &order::Model,
-    priced: &[(&product::Model, i64)],
+    priced: &[(&Sellable, i64)],
     prices: &[i64],
 ) -> Result<(), DbErr> {
     let lines = priced
         .iter()
         .zip(prices)
-        .map(|((product, quantity), price)| order_line::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            order_id: Set(order.id),
-            product_id: Set(product.id),
-            quantity: Set(*quantity),
-            returned_quantity: Set(0),
-            unit_price: Set(*price),
-            currency: Set(order.currency.clone()),
-            package_tag: Set(product.package_tag.clone()),
-        });
+        .map(
+            |((Sellable { product, .. }, quantity), price)| order_line::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                order_id: Set(order.id),
+                product_id: Set(product.id),
+                quantity: Set(*quantity),
+                returned_quantity: Set(0),
+                unit_price: Set(*price),
+                currency: Set(order.currency.clone()),
+                package_tag: Set(product.package_tag.clone()),
+            },
+        );
     order_line::Entity::insert_many(lines)
         .exec_without_returning(txn)
         .await?;

@@ -10,10 +10,10 @@ use uuid::Uuid;
 
 use super::{
     input::{NewLine, validate_lines},
-    place::{priced, sellable_products},
+    place::{basket_lines, priced, sellable_products},
 };
 use crate::{
-    compliance::{self, Basket, BasketLine, Review, allowances::Allowances},
+    compliance::{self, Basket, Review, allowances::Allowances},
     error::ApiError,
     services::orders::OrderScope,
     state::AppState,
@@ -83,7 +83,7 @@ pub async fn check_cart(
     let basket = Basket {
         customer: &customer,
         location: &location,
-        lines: BasketLine::all(&priced),
+        lines: basket_lines(&priced),
         now: Utc::now(),
     };
     Ok(compliance::review(&state.db, &basket, state.config.checkout.default_min_age).await?)

@@ -42,6 +42,20 @@ pub const fn allowed(from: OrderStatus, to: OrderStatus) -> bool {
     }
 }
 
+/// Whether a report of `reported` comes late: the order has already passed it (a
+/// webhook or poll delivered after a newer one). Such a report is ignored, not refused:
+/// statuses reach Canopy out of order, and an older one says nothing new. A FAILED order
+/// has passed nothing (the POS never confirmed it), so a POS status after it is news.
+pub const fn is_behind(current: OrderStatus, reported: OrderStatus) -> bool {
+    match (rank(current), rank(reported)) {
+        (Some(current_rank), Some(reported_rank)) => reported_rank < current_rank,
+        // cancelled or returned after any step of the happy path; returned after completed
+        (None, Some(_)) => matches!(current, OrderStatus::Cancelled | OrderStatus::Returned),
+        (None, None) => false,
+        (Some(_), None) => false,
+    }
+}
+
 /// Whether an admin may move a FAILED order back to PENDING to deliver it again.
 pub const fn allowed_for_admin_retry(from: OrderStatus, to: OrderStatus) -> bool {
     matches!(from, OrderStatus::Failed) && matches!(to, OrderStatus::Pending)
@@ -63,6 +77,29 @@ pub const fn holds_reservation(status: OrderStatus) -> bool {
 mod tests {
     use super::*;
     use OrderStatus::*;
+
+    #[test]
+    fn late_reports_of_passed_statuses_are_behind() {
+        for (current, reported) in [
+            (Completed, Ready),
+            (Completed, Confirmed),
+            (Ready, Submitted),
+            (Cancelled, Confirmed),
+            (Returned, Completed),
+        ] {
+            assert!(is_behind(current, reported), "{current:?} <- {reported:?}");
+        }
+        for (current, reported) in [
+            (Ready, Completed),
+            (Ready, Shipped),
+            (Failed, Confirmed),
+            (Completed, Cancelled),
+            (Cancelled, Failed),
+            (Ready, Ready),
+        ] {
+            assert!(!is_behind(current, reported), "{current:?} <- {reported:?}");
+        }
+    }
 
     #[test]
     fn the_happy_paths_are_allowed_and_may_skip_steps() {

@@ -11,6 +11,8 @@
 //! - `submission`: what a POS needs to take an order or a customer;
 //! - [`backoff`]: exponential backoff with full jitter;
 //! - [`dead_letter`]: after `max_attempts` or a permanent refusal, FAILED + alert;
+//! - [`unreachable`]: a POS that keeps failing deliveries raises one alert until it
+//!   takes one again;
 //! - [`retry`]: an admin's `retryOrderDelivery`;
 //! - [`sender`]: the loop started with the background workers;
 //! - [`delivery`]: the sender and the status poller assembled from the state.
@@ -28,6 +30,7 @@ pub mod retry;
 pub mod send;
 pub mod sender;
 pub(crate) mod submission;
+pub mod unreachable;
 
 use providers::ProviderError;
 use sea_orm::DbErr;

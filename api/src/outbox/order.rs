@@ -164,15 +164,33 @@ impl Dispatcher {
     /// order is not sent, unless an earlier attempt may have reached the POS, whose
     /// order we must then learn of so the cancellation can follow it there.
     async fn sendable(&self, row: &outbox::Model, order: &order::Model) -> Result<bool, SendError> {
-        let now = Utc::now();
-        let mut status = order.status;
-        if status == OrderStatus::Pending
-            && order.reservation_expires_at.is_some_and(|at| at <= now)
-            && expiry::expire(&self.applier, order.id, now).await?
-        {
-            status = OrderStatus::Cancelled;
-        }
+        let status = if self.expire_if_due(order).await? {
+            OrderStatus::Cancelled
+        } else {
+            order.status
+        };
         Ok(status == OrderStatus::Pending || row.attempts > 1)
+    }
+
+    /// Expires order `order_id` if it is still PENDING with its reservation run out;
+    /// `true` when it did. Checked before anything else about the order, so an order
+    /// that could never be sent (a store without a POS) is expired, not failed.
+    pub(super) async fn expired_before_sending(&self, order_id: Uuid) -> Result<bool, SendError> {
+        match order::Entity::find_by_id(order_id)
+            .one(self.applier.db())
+            .await?
+        {
+            Some(order) => self.expire_if_due(&order).await,
+            None => Ok(false),
+        }
+    }
+
+    /// Expires `order` when it is PENDING past its reservation; `true` when it did.
+    async fn expire_if_due(&self, order: &order::Model) -> Result<bool, SendError> {
+        let now = Utc::now();
+        Ok(order.status == OrderStatus::Pending
+            && order.reservation_expires_at.is_some_and(|at| at <= now)
+            && expiry::expire(&self.applier, order.id, now).await?)
     }
 
     /// Whether the order's submission may still reach the POS.

@@ -3,6 +3,7 @@
 //! ([`super::customer_push`]).
 
 use entities::outbox;
+use uuid::Uuid;
 
 use super::{SendError, customer_push, submission::OrderContext};
 use crate::{
@@ -28,21 +29,29 @@ impl Dispatcher {
         &self.applier
     }
 
-    /// One attempt at `row`.
-    pub async fn send(&self, row: &outbox::Model) -> Result<(), SendError> {
+    /// One attempt at `row`; on success, the POS connection that took an order's
+    /// delivery (`None` when no POS was needed, or for a customer push).
+    pub async fn send(&self, row: &outbox::Model) -> Result<Option<Uuid>, SendError> {
         let db = self.applier.db();
         if row.kind == kinds::PUSH_CUSTOMER {
-            return customer_push::send(db, &self.adapters, row).await;
+            customer_push::send(db, &self.adapters, row).await?;
+            return Ok(None);
+        }
+        if row.kind == kinds::SUBMIT_ORDER && self.expired_before_sending(row.aggregate_id).await? {
+            return Ok(None);
         }
         let ctx = OrderContext::load(db, row.aggregate_id).await?;
         match row.kind.as_str() {
-            kinds::SUBMIT_ORDER => self.submit(row, &ctx).await,
-            kinds::CANCEL_ORDER => self.cancel(&ctx, payload(row)?).await,
-            kinds::RETURN_ORDER => self.submit_return(&ctx, payload(row)?).await,
-            other => Err(SendError::BadPayload(format!(
-                "unknown outbox kind {other}"
-            ))),
+            kinds::SUBMIT_ORDER => self.submit(row, &ctx).await?,
+            kinds::CANCEL_ORDER => self.cancel(&ctx, payload(row)?).await?,
+            kinds::RETURN_ORDER => self.submit_return(&ctx, payload(row)?).await?,
+            other => {
+                return Err(SendError::BadPayload(format!(
+                    "unknown outbox kind {other}"
+                )));
+            }
         }
+        Ok(Some(ctx.connection.id))
     }
 }
 

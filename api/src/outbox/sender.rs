@@ -10,8 +10,10 @@ use futures::{StreamExt, stream};
 use tokio::sync::Notify;
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 
-use super::{backoff, dead_letter, queue, send::Dispatcher};
-use crate::config::OutboxConfig;
+use entities::enums::ChangeSource;
+
+use super::{backoff, dead_letter, queue, send::Dispatcher, unreachable};
+use crate::{config::OutboxConfig, effects::Effects};
 
 /// A running outbox sender; [`OutboxSender::wake`] makes it look for work now.
 #[derive(Clone)]
@@ -83,13 +85,17 @@ async fn attempt(dispatcher: &Dispatcher, config: &OutboxConfig, row: &outbox::M
         .record(started.elapsed().as_secs_f64());
     let db = dispatcher.applier().db();
     let now = Utc::now();
+    let mut effects = Effects::default();
     let settled = match result {
-        Ok(()) => {
+        Ok(answered) => {
             metrics::counter!("canopy_outbox_delivered_total", "kind" => row.kind.clone())
                 .increment(1);
+            if let Some(connection) = answered {
+                effects.condition_cleared(unreachable::condition(connection));
+            }
             queue::done(db, row, now).await.map(|_| ())
         }
-        Err(error) if error.is_transient() && row.attempts < config.max_attempts => {
+        Err(error) if error.is_transient() && keeps_trying(config, row, now) => {
             let wait = backoff::delay(
                 row.attempts,
                 config.base_backoff,
@@ -99,6 +105,9 @@ async fn attempt(dispatcher: &Dispatcher, config: &OutboxConfig, row: &outbox::M
             tracing::warn!(outbox = %row.id, order = %row.aggregate_id, kind = %row.kind, attempts = row.attempts, retry_in = ?wait, %error, "outbox send failed; will retry");
             metrics::counter!("canopy_outbox_retries_total", "kind" => row.kind.clone())
                 .increment(1);
+            if let Some(alert) = unreachable::alert(row, &error) {
+                effects.alert(alert);
+            }
             let next = now + TimeDelta::from_std(wait).unwrap_or(TimeDelta::MAX);
             queue::retry_at(db, row, next, &error.to_string(), now)
                 .await
@@ -113,4 +122,17 @@ async fn attempt(dispatcher: &Dispatcher, config: &OutboxConfig, row: &outbox::M
         // the claim's lease runs out and the row is tried again: sends are idempotent
         tracing::error!(outbox = %row.id, %error, "could not record an outbox attempt");
     }
+    if !effects.is_empty() {
+        dispatcher
+            .applier()
+            .announce_effects(effects, ChangeSource::Outbox)
+            .await;
+    }
+}
+
+/// Whether a row that failed for a reason that may pass is tried again: until it has had
+/// `max_attempts` and has been trying for `give_up_after`.
+fn keeps_trying(config: &OutboxConfig, row: &outbox::Model, now: chrono::DateTime<Utc>) -> bool {
+    let trying_for = (now - row.created_at).to_std().unwrap_or_default();
+    row.attempts < config.max_attempts || trying_for < config.give_up_after
 }

@@ -1,4 +1,5 @@
-//! The public catalog: active products, filtered and paged by id.
+//! The public catalog: products listed at a store (any store, or one), filtered and
+//! paged by id.
 
 use entities::{enums::ProductCategory, product, stock_level};
 use sea_orm::{ColumnTrait, Condition, sea_query::Query};
@@ -6,10 +7,11 @@ use uuid::Uuid;
 
 use super::{listing::ListFilter, paging::Direction, text::search_any};
 
-/// Which products a catalog listing shows. Every listing shows active products only.
+/// Which products a catalog listing shows. Every listing shows listed products only: a
+/// product no store lists is not on any menu.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ProductFilter {
-    /// Only products carried at this location (a stock row exists there).
+    /// Only products listed at this location (else those listed at any).
     pub location_id: Option<Uuid>,
     /// Case-insensitive substring of the name or the brand.
     pub search: Option<String>,
@@ -24,7 +26,15 @@ impl ListFilter for ProductFilter {
 
     /// The `WHERE` condition of the filter (without the paging position).
     fn condition(&self) -> Condition {
-        let mut condition = Condition::all().add(product::Column::Active.eq(true));
+        let mut listed = Query::select()
+            .column(stock_level::Column::ProductId)
+            .from(stock_level::Entity)
+            .and_where(stock_level::Column::Listed.eq(true))
+            .to_owned();
+        if let Some(location_id) = self.location_id {
+            listed.and_where(stock_level::Column::LocationId.eq(location_id));
+        }
+        let mut condition = Condition::all().add(product::Column::Id.in_subquery(listed));
         if let Some(category) = self.category {
             condition = condition.add(product::Column::Category.eq(category));
         }
@@ -33,17 +43,6 @@ impl ListFilter for ProductFilter {
             self.search.as_deref(),
         ) {
             condition = condition.add(search);
-        }
-        if let Some(location_id) = self.location_id {
-            condition = condition.add(
-                product::Column::Id.in_subquery(
-                    Query::select()
-                        .column(stock_level::Column::ProductId)
-                        .from(stock_level::Entity)
-                        .and_where(stock_level::Column::LocationId.eq(location_id))
-                        .to_owned(),
-                ),
-            );
         }
         condition
     }

@@ -38,6 +38,9 @@ pub struct AppState {
     pub sync: SyncControl,
     /// The connections this process is syncing on demand.
     pub runs: RunningSyncs,
+    /// The circuit breaker around Redis, when Redis is configured: its state tells of an
+    /// outage.
+    pub redis: Option<Arc<RedisCircuit>>,
 }
 
 /// Why the state could not be built.
@@ -63,7 +66,7 @@ impl AppState {
     pub async fn build(config: Config, secrets: Secrets) -> Result<Self, StartupError> {
         let db = db::connect(&config).await?;
         db::migrate(&db).await?;
-        let (cache, events) = backends(&config).await?;
+        let (cache, events, redis) = backends(&config).await?;
         tracing::info!(
             cache = cache.backend(),
             events = events.backend(),
@@ -79,16 +82,21 @@ impl AppState {
             sync: SyncControl::new(events.clone()),
             runs: RunningSyncs::default(),
             events,
+            redis,
         })
     }
 }
 
-/// The cache and event bus the configuration asks for.
-async fn backends(config: &Config) -> Result<(SharedCache, SharedEventBus), redis::RedisError> {
+/// The cache and event bus the configuration asks for, and the circuit guarding Redis
+/// when they are on Redis.
+async fn backends(
+    config: &Config,
+) -> Result<(SharedCache, SharedEventBus, Option<Arc<RedisCircuit>>), redis::RedisError> {
     let Some(url) = &config.redis_url else {
         return Ok((
             Arc::new(MemoryCache::new(config.cache_capacity)),
             Arc::new(MemoryEventBus::new(config.event_buffer)),
+            None,
         ));
     };
     let client = Client::open(url.expose())?;
@@ -108,7 +116,7 @@ async fn backends(config: &Config) -> Result<(SharedCache, SharedEventBus), redi
     let events = RedisEventBus::start(
         client,
         manager,
-        circuit,
+        Arc::clone(&circuit),
         &config.redis_prefix,
         config.event_buffer,
         ListenerTiming {
@@ -117,5 +125,5 @@ async fn backends(config: &Config) -> Result<(SharedCache, SharedEventBus), redi
             max_reconnect_delay: config.redis_max_reconnect_delay,
         },
     );
-    Ok((Arc::new(cache), Arc::new(events)))
+    Ok((Arc::new(cache), Arc::new(events), Some(circuit)))
 }

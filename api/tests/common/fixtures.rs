@@ -2,6 +2,11 @@
 //! runs on (SQLite always, PostgreSQL when `TEST_DATABASE_URL` is set).
 #![allow(dead_code, clippy::unwrap_used)]
 
+use std::{
+    collections::HashMap,
+    sync::{LazyLock, Mutex},
+};
+
 use chrono::{DateTime, NaiveDate, Utc};
 use entities::{customer, enums, location, order, order_line, product, purchase, stock_level};
 use sea_orm::{ActiveModelTrait, DatabaseConnection, IntoActiveModel};
@@ -33,6 +38,15 @@ pub async fn each_backend() -> Vec<BackendApp> {
         });
     }
     apps
+}
+
+/// The price each product was seeded with: every store that stocks it (see
+/// [`Seed::stock`]) offers it at that price.
+static PRICES: LazyLock<Mutex<HashMap<Uuid, i64>>> = LazyLock::new(Mutex::default);
+
+/// The price `product` was seeded with.
+pub fn price_of(product: Uuid) -> Option<i64> {
+    PRICES.lock().unwrap().get(&product).copied()
 }
 
 /// Inserts rows with sensible defaults; each method returns the stored model.
@@ -99,14 +113,9 @@ impl<'a> Seed<'a> {
             flower_equivalent_grams: flower.then_some(3.5),
             abv: None,
             volume_ml: None,
-            rec_price: Some(price),
-            med_price: None,
-            currency: "USD".to_owned(),
             medical_only: false,
-            max_per_transaction: None,
             images: json!(["https://images.example/product.png"]),
             package_tag: None,
-            active: true,
             sku: None,
             upc: None,
             pos_modified_at: None,
@@ -116,10 +125,14 @@ impl<'a> Seed<'a> {
         .into_active_model()
         .insert(self.db)
         .await
+        .inspect(|product| {
+            PRICES.lock().unwrap().insert(product.id, price);
+        })
         .unwrap()
     }
 
-    /// `on_hand` units of `product` at `location`, `reserved` of them held.
+    /// `on_hand` units of `product` at `location`, `reserved` of them held, listed there at
+    /// the product's seeded price.
     pub async fn stock(
         &self,
         product: &product::Model,
@@ -137,6 +150,12 @@ impl<'a> Seed<'a> {
             pos_version: None,
             package_tag: None,
             updated_at: Utc::now(),
+            price: price_of(product.id),
+            med_price: None,
+            currency: "USD".to_owned(),
+            listed: true,
+            max_per_transaction: None,
+            offer_modified_at: None,
         }
         .into_active_model()
         .insert(self.db)
@@ -183,7 +202,7 @@ impl<'a> Seed<'a> {
         products: &[&product::Model],
     ) -> order::Model {
         let now = Utc::now();
-        let total = products.iter().filter_map(|p| p.rec_price).sum();
+        let total = products.iter().filter_map(|p| price_of(p.id)).sum();
         let order = order::Model {
             id: Uuid::now_v7(),
             customer_id: customer.id,
@@ -214,7 +233,7 @@ impl<'a> Seed<'a> {
                 product_id: product.id,
                 quantity: 1,
                 returned_quantity: 0,
-                unit_price: product.rec_price.unwrap_or_default(),
+                unit_price: price_of(product.id).unwrap_or_default(),
                 currency: "USD".to_owned(),
                 package_tag: None,
             }

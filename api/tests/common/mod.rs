@@ -4,10 +4,13 @@
 
 pub mod fixtures;
 pub mod gql;
+pub mod own_postgres;
+pub mod own_redis;
 pub mod process;
 pub mod proxy;
 pub mod skip;
 pub mod statements;
+pub mod wait;
 pub mod ws;
 
 use std::{io, net::SocketAddr, time::Duration};

@@ -54,3 +54,12 @@ pub fn reading(statements: &[String], table: &str) -> usize {
     let from = format!("FROM \"{table}\"");
     statements.iter().filter(|sql| sql.contains(&from)).count()
 }
+
+/// How many of `statements` load rows of `table` (not only filter on it in a subquery).
+pub fn loading(statements: &[String], table: &str) -> usize {
+    let select = format!("SELECT \"{table}\".");
+    statements
+        .iter()
+        .filter(|sql| sql.starts_with(&select))
+        .count()
+}

@@ -98,4 +98,13 @@ impl GqlSocket {
         assert_eq!(message["type"], "next", "{message}");
         message["payload"].clone()
     }
+
+    /// Returns once the operations subscribed before it are registered: a query on the
+    /// same socket has answered (the server handles one socket's messages in order).
+    pub async fn sync_point(&mut self) {
+        self.subscribe("sync", "{ apiVersion }", json!({})).await;
+        let payload = self.next_payload("sync").await;
+        assert!(payload["data"]["apiVersion"].is_string(), "{payload}");
+        assert_eq!(self.receive().await.unwrap()["type"], "complete");
+    }
 }

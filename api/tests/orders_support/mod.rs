@@ -62,6 +62,7 @@ pub fn fast_outbox() -> OutboxConfig {
     OutboxConfig {
         base_backoff: Duration::from_millis(1),
         max_backoff: Duration::from_millis(5),
+        give_up_after: Duration::ZERO,
         ..OutboxConfig::default()
     }
 }
@@ -226,7 +227,7 @@ impl OrdersEnv {
             created_at: now,
             updated_at: now,
         };
-        let unit_price = product.rec_price.unwrap_or(1000);
+        let unit_price = level.price.unwrap_or(1000);
         let order = order::Model {
             id: Uuid::now_v7(),
             customer_id: customer.id,
@@ -239,7 +240,7 @@ impl OrdersEnv {
             idempotency_key: Uuid::new_v4().to_string(),
             total: unit_price * quantity,
             refunded_total: 0,
-            currency: product.currency.clone(),
+            currency: level.currency.clone(),
             connection_id: Some(connection.id),
             external_id: None,
             reservation_expires_at: None,
@@ -267,7 +268,7 @@ impl OrdersEnv {
             quantity,
             returned_quantity: 0,
             unit_price,
-            currency: product.currency.clone(),
+            currency: level.currency.clone(),
             package_tag: None,
         }
         .into_active_model()
@@ -511,6 +512,14 @@ impl WebhookReceiver {
         }
     }
 
+    /// The next delivery as the simulator sent it: headers and body.
+    pub async fn next_raw(&mut self) -> (http::HeaderMap, bytes::Bytes) {
+        tokio::time::timeout(crate::common::WAIT, self.deliveries.recv())
+            .await
+            .expect("a webhook")
+            .unwrap()
+    }
+
     /// Applies deliveries as they arrive until one reports `vendor_status` for the
     /// order with POS id `external_id` (earlier ones, such as the order's creation, are
     /// applied too, as the webhook module would).
@@ -523,10 +532,7 @@ impl WebhookReceiver {
     ) {
         let adapter = env.delivery.adapters.get(connection).unwrap();
         loop {
-            let (headers, body) = tokio::time::timeout(crate::common::WAIT, self.deliveries.recv())
-                .await
-                .expect("a webhook")
-                .unwrap();
+            let (headers, body) = self.next_raw().await;
             let mut reached = false;
             for event in adapter.parse_webhook(&headers, &body).unwrap() {
                 if let providers::model::WebhookEvent::OrderStatus {

@@ -64,6 +64,18 @@ impl SyncEnv {
         }
     }
 
+    /// A synchronizer over a running server's state (its database, keyring, cache and
+    /// bus), for tests that sync simulators and then call the server.
+    pub fn of_app(state: &api::state::AppState) -> Self {
+        Self {
+            db: state.db.clone(),
+            sync: Synchronizer::for_state(state),
+            events: state.events.clone(),
+            cache: state.cache.clone(),
+            _dir: None,
+        }
+    }
+
     /// Subscribes to stock events.
     pub fn stock_events(&self) -> BoxStream<'static, Received<StockEvent>> {
         self.events.subscribe_events(&STOCK_TOPIC)

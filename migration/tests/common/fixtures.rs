@@ -106,14 +106,9 @@ pub fn product() -> product::Model {
         flower_equivalent_grams: Some(3.5),
         abv: None,
         volume_ml: None,
-        rec_price: Some(4500),
-        med_price: Some(4000),
-        currency: "USD".to_owned(),
         medical_only: false,
-        max_per_transaction: Some(8),
         images: json!(["https://img.example/bd.png"]),
         package_tag: Some("1A4060300000000000000001".to_owned()),
-        active: true,
         sku: Some("BD-35".to_owned()),
         upc: Some("000000000001".to_owned()),
         pos_modified_at: Some(at(5)),
@@ -188,6 +183,12 @@ pub fn stock_level(
         pos_version: Some(7),
         package_tag: None,
         updated_at: at(11),
+        price: Some(4500),
+        med_price: Some(4000),
+        currency: "USD".to_owned(),
+        listed: true,
+        max_per_transaction: Some(8),
+        offer_modified_at: None,
     }
 }
 

@@ -45,11 +45,13 @@ pub const KIND: ProviderKind = ProviderKind {
     ],
     capabilities: Capabilities {
         webhooks: false,
+        order_webhooks_complete: false,
         stock_changed_since: true,
         customer_write: false,
         order_submit: true,
         returns: false,
     },
+    key_hint: None,
     connect,
     simulator,
 };

@@ -302,7 +302,7 @@ async fn products(
             Vec::new()
         };
         Ok(Json(page(&rows, raws, &query, |(p, entry, _)| {
-            sim_wire::product(p, &venue, *entry)
+            sim_wire::product(&s.offered(p, &venue), &venue, *entry)
         }))
         .into_response())
     })

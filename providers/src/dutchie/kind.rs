@@ -53,11 +53,13 @@ pub const KIND: ProviderKind = ProviderKind {
     ],
     capabilities: Capabilities {
         webhooks: false,
+        order_webhooks_complete: false,
         stock_changed_since: false,
         customer_write: true,
         order_submit: true,
         returns: false,
     },
+    key_hint: None,
     connect,
     simulator,
 };

@@ -53,11 +53,13 @@ pub const KIND: ProviderKind = ProviderKind {
     ],
     capabilities: Capabilities {
         webhooks: true,
+        order_webhooks_complete: true,
         stock_changed_since: false,
         customer_write: false,
         order_submit: true,
         returns: true,
     },
+    key_hint: None,
     connect,
     simulator,
 };

@@ -163,7 +163,9 @@ fn menu_page(
             .products
             .values()
             .map(|p| (p, s.on_hand(&p.external_id, &state.store_id)))
-            .filter(|(p, on_hand)| include_hidden || (p.active && *on_hand > 0))
+            .filter(|(p, on_hand)| {
+                include_hidden || (s.offered(p, &state.store_id).active && *on_hand > 0)
+            })
             .map(|(p, on_hand)| MenuRecord::Product(p, on_hand))
             .chain(s.raw(Collection::Products).iter().map(MenuRecord::Raw))
             .collect();
@@ -171,9 +173,11 @@ fn menu_page(
         let rendered = records
             .into_iter()
             .map(|record| match record {
-                MenuRecord::Product(p, on_hand) => {
-                    serde_json::to_value(sim_wire::menu_product(p, &state.store_id, on_hand))
-                }
+                MenuRecord::Product(p, on_hand) => serde_json::to_value(sim_wire::menu_product(
+                    &s.offered(p, &state.store_id),
+                    &state.store_id,
+                    on_hand,
+                )),
                 MenuRecord::Raw(raw) => Ok(raw.clone()),
             })
             .collect::<Result<Vec<_>, _>>()?;

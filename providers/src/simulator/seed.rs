@@ -10,7 +10,7 @@ use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 
 use super::clock::SimClock;
-use super::store::{SimStore, StockEntry};
+use super::store::{SimStore, StockEntry, StoreOffer};
 use crate::model::{
     ExternalCustomer, ExternalLocation, ExternalProduct, ExternalTransaction, Money, Potency,
     PotencyUnit, ProductCategory, StrainType, TransactionLine, Weight, WeightUnit,
@@ -137,6 +137,58 @@ pub fn populate(store: &SimStore, config: &SeedConfig) {
         state
             .transactions
             .extend(sales.into_iter().map(|t| (t.external_id.clone(), t)));
+    });
+}
+
+/// How much each store's own price differs from the catalog's, in percent (the first
+/// store keeps the catalog's).
+const STORE_MARKUPS: [i64; 4] = [0, 8, -6, 12];
+
+/// Makes the stores of `store` one retailer's stores that share part of their catalog:
+/// every third product is priced apart at each store but the first (see
+/// [`STORE_MARKUPS`]), and every fifth past the first ten (which every store keeps, so
+/// the demo can walk a purchase limit anywhere) is listed online at one store only (the
+/// others hold it but do not list it). The same store always comes out the same.
+pub fn share_part_of_catalog(store: &SimStore) {
+    store.load(|state, _| {
+        let locations: Vec<String> = state
+            .locations
+            .iter()
+            .map(|l| l.external_id.clone())
+            .collect();
+        if locations.len() < 2 {
+            return;
+        }
+        let mut offers = Vec::new();
+        for (k, product) in state.products.values().enumerate() {
+            let Some(price) = &product.rec_price else {
+                continue;
+            };
+            for (j, location) in locations.iter().enumerate() {
+                let markup = if k % 3 == 1 {
+                    STORE_MARKUPS[j % STORE_MARKUPS.len()]
+                } else {
+                    0
+                };
+                let listed = k < 10 || k % 5 != 2 || k % locations.len() == j;
+                if markup == 0 && listed {
+                    continue;
+                }
+                // to the quarter, as shelf prices are
+                let amount = (price.amount * (100 + markup) / 100 + 12) / 25 * 25;
+                offers.push((
+                    (product.external_id.clone(), location.clone()),
+                    StoreOffer {
+                        rec_price: Money {
+                            amount,
+                            currency: price.currency.clone(),
+                        },
+                        active: listed,
+                    },
+                ));
+            }
+        }
+        state.store_offers.extend(offers);
     });
 }
 

@@ -32,9 +32,10 @@ impl From<DbErr> for LoadError {
     }
 }
 
+/// A batch load fails as its database error does (an outage is `UPSTREAM_UNAVAILABLE`).
 impl From<LoadError> for ApiError {
     fn from(error: LoadError) -> Self {
-        Self::internal(error)
+        Self::Database(Arc::unwrap_or_clone(error.0))
     }
 }
 

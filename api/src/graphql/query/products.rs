@@ -24,9 +24,9 @@ pub struct ProductsQuery;
 
 #[Object]
 impl ProductsQuery {
-    /// Active products, oldest first, optionally only those carried at `locationId`,
-    /// matching `search` (case-insensitive, in the name or brand; at most 200 characters)
-    /// or in `category`.
+    /// Products listed at some store, oldest first, or the menu of `locationId` (the
+    /// products listed there, each with that store's price), matching `search`
+    /// (case-insensitive, in the name or brand; at most 200 characters) or in `category`.
     async fn products(
         &self,
         ctx: &Context<'_>,
@@ -36,8 +36,9 @@ impl ProductsQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<CanopyConnection<IdKey<Product>, Product>, ApiError> {
+        let menu = parse_optional_id("locationId", location_id.as_ref())?;
         let filter = ProductFilter {
-            location_id: parse_optional_id("locationId", location_id.as_ref())?,
+            location_id: menu,
             search,
             category,
         };
@@ -51,7 +52,7 @@ impl ProductsQuery {
             selection.field("nodes"),
         ];
         let page = Page {
-            items: Product::list(ctx, &nodes, page.items).await?,
+            items: Product::list(ctx, &nodes, page.items, menu).await?,
             has_next_page: page.has_next_page,
         };
         Ok(connection(page, &request, total, |product| {

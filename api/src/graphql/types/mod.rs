@@ -20,6 +20,7 @@ pub mod ids;
 mod integrity;
 mod location;
 mod money;
+mod offer;
 mod order;
 mod order_event;
 mod product;

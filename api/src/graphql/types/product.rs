@@ -1,16 +1,19 @@
-//! `Product`: a catalog item with its cannabis and alcohol attributes and its stock.
+//! `Product`: a catalog item with its cannabis and alcohol attributes, its stock and
+//! each store's offer of it (price, listing, limit; see [`super::offer`]).
 
 use std::collections::HashMap;
 
 use async_graphql::{Context, ID, Lookahead, Object, SimpleObject};
 use chrono::{DateTime, Utc};
-use entities::product;
+use entities::{product, stock_level};
+use uuid::Uuid;
 
 use super::{
     Money, StockLevel,
     cursor::IdList,
     enums::{PotencyUnit, ProductCategory, StrainType, WeightUnit},
     ids::{parse_optional_id, to_id},
+    offer::{self, Offered},
 };
 use crate::{
     error::ApiError,
@@ -40,13 +43,29 @@ pub struct Product {
     model: product::Model,
     /// Every stock level of the product, when the list that produced it loaded them.
     stock: Option<Vec<StockLevel>>,
+    /// The store whose menu listed the product: its offer is the one shown when a field
+    /// names no location.
+    menu: Option<Uuid>,
 }
 
 impl From<product::Model> for Product {
     fn from(model: product::Model) -> Self {
-        Self { model, stock: None }
+        Self {
+            model,
+            stock: None,
+            menu: None,
+        }
     }
 }
+
+/// The fields of a product node that read its stock rows (its offers are on them).
+const READS_STOCK: [&str; 5] = [
+    "stock",
+    "price",
+    "medicalPrice",
+    "maxPerTransaction",
+    "active",
+];
 
 impl Product {
     /// The stored row.
@@ -54,21 +73,31 @@ impl Product {
         &self.model
     }
 
-    /// The nodes of a product list. When a `selection` of the nodes asks for `stock` (and
-    /// its `location`), the stock of every product (and those locations) is loaded here
+    /// The nodes of a product list, read from the menu of `menu` (a store) or of every
+    /// store. When a `selection` of the nodes asks for `stock` (and its `location`) or an
+    /// offer (`price` …), the stock of every product (and those locations) is loaded here
     /// with one statement each, so the page costs the same whatever its size.
     pub async fn list(
         ctx: &Context<'_>,
         selections: &[Lookahead<'_>],
         models: Vec<product::Model>,
+        menu: Option<Uuid>,
     ) -> Result<Vec<Self>, ApiError> {
-        let stock = selections.iter().map(|node| node.field("stock"));
-        if !stock.clone().any(|stock| stock.exists()) {
-            return Ok(models.into_iter().map(Self::from).collect());
+        let reads_stock = selections
+            .iter()
+            .any(|node| READS_STOCK.iter().any(|field| node.field(field).exists()));
+        if !reads_stock {
+            return Ok(models
+                .into_iter()
+                .map(|model| Self {
+                    menu,
+                    ..Self::from(model)
+                })
+                .collect());
         }
-        let with_locations = stock
-            .into_iter()
-            .any(|stock| stock.field("location").exists());
+        let with_locations = selections
+            .iter()
+            .any(|node| node.field("stock").field("location").exists());
         let loaders = Loaders::of(ctx)?;
         let mut levels = loaders
             .stock_by_product
@@ -95,9 +124,29 @@ impl Product {
                 Self {
                     model,
                     stock: Some(stock),
+                    menu,
                 }
             })
             .collect())
+    }
+
+    /// Every stock row of the product (preloaded by the list, else through the loader).
+    async fn levels(&self, ctx: &Context<'_>) -> Result<Vec<stock_level::Model>, ApiError> {
+        if let Some(levels) = &self.stock {
+            return Ok(levels.iter().map(|level| level.model().clone()).collect());
+        }
+        load_children(&Loaders::of(ctx)?.stock_by_product, self.model.id).await
+    }
+
+    /// The offers the product's fields show: the store named by `location_id` (else by
+    /// the menu the product was listed on), or every store that lists it.
+    async fn offers(
+        &self,
+        ctx: &Context<'_>,
+        location_id: Option<&ID>,
+    ) -> Result<Offered, ApiError> {
+        let at = parse_optional_id("locationId", location_id)?.or(self.menu);
+        Ok(Offered::of(self.levels(ctx).await?, at))
     }
 }
 
@@ -165,19 +214,32 @@ impl Product {
         self.model.volume_ml
     }
 
-    /// Unit price: the adult-use price, or the medical price for medical-only products.
-    async fn price(&self) -> Option<Money> {
-        self.model
-            .rec_price
-            .or(self.model.med_price)
-            .map(|amount| Money::new(amount, &self.model.currency))
+    /// Unit price at `locationId` (by default the store whose menu listed the product):
+    /// the adult-use price, or the medical price for medical-only products. Without a
+    /// store, a "from" price: the lowest among the stores that list the product.
+    async fn price(
+        &self,
+        ctx: &Context<'_>,
+        location_id: Option<ID>,
+    ) -> Result<Option<Money>, ApiError> {
+        Ok(self
+            .offers(ctx, location_id.as_ref())
+            .await?
+            .lowest(stock_level::Model::shown_price))
     }
 
-    /// Unit price for medical patients, when it differs in the POS.
-    async fn medical_price(&self) -> Option<Money> {
-        self.model
-            .med_price
-            .map(|amount| Money::new(amount, &self.model.currency))
+    /// Unit price for medical patients at `locationId` (by default the store whose menu
+    /// listed the product), when its POS prices it apart. Without a store, a "from"
+    /// price: the lowest among the stores that list the product.
+    async fn medical_price(
+        &self,
+        ctx: &Context<'_>,
+        location_id: Option<ID>,
+    ) -> Result<Option<Money>, ApiError> {
+        Ok(self
+            .offers(ctx, location_id.as_ref())
+            .await?
+            .lowest(|level| level.med_price))
     }
 
     /// Sold to medical patients only.
@@ -185,9 +247,18 @@ impl Product {
         self.model.medical_only
     }
 
-    /// Most units one transaction may contain, when the POS limits it.
-    async fn max_per_transaction(&self) -> Option<i32> {
-        self.model.max_per_transaction
+    /// Most units one transaction may contain at `locationId` (by default the store whose
+    /// menu listed the product), when its POS limits it. Without a store, the strictest
+    /// limit among the stores that list the product.
+    async fn max_per_transaction(
+        &self,
+        ctx: &Context<'_>,
+        location_id: Option<ID>,
+    ) -> Result<Option<i32>, ApiError> {
+        Ok(self
+            .offers(ctx, location_id.as_ref())
+            .await?
+            .strictest_limit())
     }
 
     /// Image URLs.
@@ -214,9 +285,9 @@ impl Product {
         self.model.upc.as_deref()
     }
 
-    /// Listed and sellable online.
-    async fn active(&self) -> bool {
-        self.model.active
+    /// Listed and sellable online at some store (see `StockLevel.listed` per store).
+    async fn active(&self, ctx: &Context<'_>) -> Result<bool, ApiError> {
+        Ok(offer::listed_anywhere(&self.levels(ctx).await?))
     }
 
     /// When the product last changed.

@@ -1,16 +1,17 @@
-//! `StockLevel`: units of one product at one location.
+//! `StockLevel`: units of one product at one location, and the location's offer of it.
 
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use entities::{location, stock_level};
 
-use super::{Location, Product, ids::to_id};
+use super::{Location, Money, Product, ids::to_id};
 use crate::{
     error::ApiError,
     graphql::loaders::{Loaders, load_required},
 };
 
-/// Stock of one product at one location. `available = max(0, onHand - reserved)`.
+/// Stock of one product at one location, and what the location asks for it.
+/// `available = max(0, onHand - reserved)`.
 #[derive(Clone)]
 pub struct StockLevel {
     model: stock_level::Model,
@@ -90,5 +91,30 @@ impl StockLevel {
     /// The POS's time of the last change applied, when it gives one.
     async fn pos_updated_at(&self) -> Option<DateTime<Utc>> {
         self.model.pos_updated_at
+    }
+
+    /// Unit price at this location: the adult-use price, or the medical price for
+    /// medical-only products.
+    async fn price(&self) -> Option<Money> {
+        self.model
+            .shown_price()
+            .map(|amount| Money::new(amount, &self.model.currency))
+    }
+
+    /// Unit price for medical patients at this location, when its POS prices it apart.
+    async fn medical_price(&self) -> Option<Money> {
+        self.model
+            .med_price
+            .map(|amount| Money::new(amount, &self.model.currency))
+    }
+
+    /// Listed and sellable online at this location.
+    async fn listed(&self) -> bool {
+        self.model.listed
+    }
+
+    /// Most units one transaction may contain at this location, when its POS limits it.
+    async fn max_per_transaction(&self) -> Option<i32> {
+        self.model.max_per_transaction
     }
 }

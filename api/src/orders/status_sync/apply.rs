@@ -64,6 +64,9 @@ pub enum Applied {
     },
     /// The vendor status maps onto nothing Canopy knows: kept in `vendor_status`, logged.
     UnknownVendorStatus,
+    /// A late report of a status the order has already passed (delivered out of order):
+    /// ignored, its vendor text included.
+    Stale,
     /// No such order.
     NoOrder,
     /// Taking the reservation back (an admin's retry) failed: nothing was changed.
@@ -243,6 +246,14 @@ pub(crate) async fn transition(
     now: DateTime<Utc>,
     effects: &mut Effects,
 ) -> Result<Applied, DbErr> {
+    if let Some(reported) = observed.status
+        && transitions::is_behind(current.status, reported)
+    {
+        tracing::debug!(order = %current.id, current = ?current.status, ?reported, ?source, "late order status ignored");
+        metrics::counter!("canopy_order_status_stale_total", "source" => format!("{source:?}"))
+            .increment(1);
+        return Ok(Applied::Stale);
+    }
     let mut row = current.clone().into_active_model();
     let mut touched = false;
     if let Some(vendor) = &observed.vendor_status

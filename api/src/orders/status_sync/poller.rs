@@ -1,4 +1,5 @@
-//! Polling the POSes without order webhooks (Dutchie, Dispense): every interval, the
+//! Polling the POSes whose webhooks do not report every order change (those without
+//! order webhooks, or whose webhooks leave some changes out): every interval, the
 //! status of each open order at each such connection, and the return transactions the
 //! sync engine stored since the last round. Polls are background calls on the POS rate
 //! budget ([`providers::http::background`]): they keep to their configured share of a
@@ -111,8 +112,9 @@ impl StatusPoller {
                 return Ok(());
             }
         };
-        if adapter.capabilities().webhooks {
-            return Ok(()); // its order changes arrive by webhook
+        let capabilities = adapter.capabilities();
+        if capabilities.webhooks && capabilities.order_webhooks_complete {
+            return Ok(()); // every order change arrives by webhook
         }
         let mut locations = Query::select();
         locations

@@ -8,11 +8,14 @@
 //!   (request errors are then 400), `application/json` otherwise (always 200 once the
 //!   request is well-formed), 406 when it accepts neither.
 //! - The bearer token becomes the request's [`Viewer`]; a bad token is 401.
+//! - `extensions.persistedQuery` (Apollo's automatic persisted queries) may stand for
+//!   the document ([`persisted`]).
 //! - Public queries are answered from the [`response_cache`] when they can be; `GET`
 //!   responses to them carry `Cache-Control: public, max-age=…` from the schema's cache
 //!   hints, every other response `private, no-store`.
 
 mod negotiate;
+mod persisted;
 mod request;
 mod response;
 pub(super) mod response_cache;
@@ -28,7 +31,7 @@ use axum::{
 use self::{
     negotiate::{ResponseMedia, is_json_content, negotiate, wants_html},
     request::GetParams,
-    response::{HttpCaching, Rendered, cached_response, error_response},
+    response::{HttpCaching, Rendered, cached_response, error_response, with_validator},
     response_cache::{Lookup, public_max_age, shares_public_responses},
 };
 use super::{GRAPHQL_PATH, HttpState, WS_PATH};
@@ -70,7 +73,15 @@ pub(super) async fn get(
         Ok(request) => request,
         Err(error) => return error_response(media, StatusCode::BAD_REQUEST, &error),
     };
-    run(&state, media, viewer, request, Transport::Get).await
+    let if_none_match = headers.get(header::IF_NONE_MATCH).cloned();
+    run(
+        &state,
+        media,
+        viewer,
+        request,
+        Transport::Get { if_none_match },
+    )
+    .await
 }
 
 /// `POST /graphql`: queries and mutations in a JSON body.
@@ -109,11 +120,17 @@ pub(super) async fn post(
     run(&state, media, viewer, request, Transport::Post).await
 }
 
-/// The HTTP method that carried a request.
-#[derive(Clone, Copy, PartialEq, Eq)]
+/// The HTTP method that carried a request (with a GET's validator, if any).
+#[derive(Clone, PartialEq, Eq)]
 enum Transport {
-    Get,
+    Get { if_none_match: Option<HeaderValue> },
     Post,
+}
+
+impl Transport {
+    const fn is_get(&self) -> bool {
+        matches!(self, Self::Get { .. })
+    }
 }
 
 /// Answers a well-formed request: from the response cache when it holds the answer,
@@ -125,6 +142,10 @@ async fn run(
     mut request: async_graphql::Request,
     transport: Transport,
 ) -> Response {
+    if let Err(error) = persisted::resolve(&state.app.cache, &mut request).await {
+        // an unknown hash is a 200 answer: Apollo clients then send the document
+        return error_response(media, error.code().status(), &error);
+    }
     // Before the response cache and `operation_type` parse anything (see `check_nesting`).
     if let Err(error) = check_nesting(&request.query, state.app.config.limits.max_nesting) {
         let error = ApiError::bad_input(error.to_string());
@@ -133,14 +154,20 @@ async fn run(
     request = request.data(NestingChecked);
     let key = match state.responses.lookup(&viewer, &request).await {
         Lookup::Hit(entry) => {
-            let caching = http_caching(transport, Some(entry.remaining_max_age()));
-            return cached_response(media, entry.body, caching);
+            let caching = http_caching(&transport, Some(entry.remaining_max_age()));
+            let body = entry.body.clone();
+            return validated(
+                cached_response(media, entry.body, caching),
+                &body,
+                &transport,
+                caching,
+            );
         }
         Lookup::Miss(key) => Some(key),
         Lookup::Bypass => None,
     };
     let operation = request::operation_type(&mut request);
-    if transport == Transport::Get && operation == Some(OperationType::Mutation) {
+    if transport.is_get() && operation == Some(OperationType::Mutation) {
         return mutation_over_get(media);
     }
     let shared = shares_public_responses(&viewer) && operation == Some(OperationType::Query);
@@ -150,20 +177,39 @@ async fn run(
         Ok(rendered) => rendered,
         Err(error) => return error_response(media, StatusCode::INTERNAL_SERVER_ERROR, &error),
     };
+    let body = rendered.body().clone();
     if let (Some(key), Some(max_age)) = (key, max_age) {
-        state
-            .responses
-            .store(key, max_age, rendered.body().clone())
-            .await;
+        state.responses.store(key, max_age, body.clone()).await;
     }
-    rendered.into_response(media, http_caching(transport, max_age))
+    let caching = http_caching(&transport, max_age);
+    validated(
+        rendered.into_response(media, caching),
+        &body,
+        &transport,
+        caching,
+    )
 }
 
 /// Public caching for shareable responses sent over `GET`; private for everything else.
-const fn http_caching(transport: Transport, max_age: Option<u32>) -> HttpCaching {
+const fn http_caching(transport: &Transport, max_age: Option<u32>) -> HttpCaching {
     match (transport, max_age) {
-        (Transport::Get, Some(max_age)) => HttpCaching::Public { max_age },
+        (Transport::Get { .. }, Some(max_age)) => HttpCaching::Public { max_age },
         _ => HttpCaching::Private,
+    }
+}
+
+/// A public GET response with its `ETag` (304 when the client's validator matches).
+fn validated(
+    response: Response,
+    body: &Bytes,
+    transport: &Transport,
+    caching: HttpCaching,
+) -> Response {
+    match (transport, caching) {
+        (Transport::Get { if_none_match }, HttpCaching::Public { .. }) => {
+            with_validator(response, body, if_none_match.as_ref())
+        }
+        _ => response,
     }
 }
 

@@ -4,6 +4,7 @@ use async_graphql::{Extensions, Request, Value, Variables, parser::types::Operat
 use serde::Deserialize;
 use serde_json::Map;
 
+use super::persisted;
 use crate::{error::ApiError, graphql::error_size::cut_lines};
 
 /// A JSON request body: these four members and no others.
@@ -82,9 +83,12 @@ fn build(
     variables: Option<Map<String, serde_json::Value>>,
     extensions: Option<Map<String, serde_json::Value>>,
 ) -> Result<Request, ApiError> {
-    let query = query
-        .filter(|query| !query.trim().is_empty())
-        .ok_or_else(|| ApiError::bad_field("query", "the request has no `query`"))?;
+    let query = match query.filter(|query| !query.trim().is_empty()) {
+        Some(query) => query,
+        // the document is named by its hash ([`super::persisted`])
+        None if persisted::is_referenced(extensions.as_ref()) => String::new(),
+        None => return Err(ApiError::bad_field("query", "the request has no `query`")),
+    };
     let mut request = Request::new(query);
     if let Some(name) = operation_name {
         request = request.operation_name(name);

@@ -1,5 +1,6 @@
 //! Writing GraphQL responses and request errors with the negotiated media type and the
-//! `Cache-Control` header HTTP caches go by.
+//! `Cache-Control` header HTTP caches go by; shareable responses carry a strong `ETag`
+//! and answer a matching `If-None-Match` with 304.
 
 use async_graphql::ServerError;
 use axum::{
@@ -7,8 +8,10 @@ use axum::{
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use bytes::Bytes;
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 
 use super::negotiate::ResponseMedia;
 use crate::error::ApiError;
@@ -78,10 +81,14 @@ impl Rendered {
             serde_json::to_vec(&response)
         }
         .map_err(ApiError::internal)?;
+        let mut headers = response.http_headers;
+        if let Some(wait) = retry_after(&response.errors) {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(wait));
+        }
         Ok(Self {
             request_error,
             body: Bytes::from(body),
-            headers: response.http_headers,
+            headers,
         })
     }
 
@@ -100,6 +107,53 @@ impl Rendered {
         response.headers_mut().extend(self.headers);
         response
     }
+}
+
+/// The longest `retryAfter` among `errors` (a database outage, a rate limit), in seconds:
+/// a client that may retry the whole request learns when from `Retry-After`.
+fn retry_after(errors: &[ServerError]) -> Option<u64> {
+    errors
+        .iter()
+        .filter_map(|error| error.extensions.as_ref()?.get("retryAfter"))
+        .filter_map(|value| match value {
+            async_graphql::Value::Number(seconds) => seconds.as_u64(),
+            _ => None,
+        })
+        .max()
+}
+
+/// `response` with a strong `ETag` (the SHA-256 of `body`), or 304 Not Modified when
+/// `if_none_match` names it: a browser or edge cache revalidating a menu it holds gets
+/// no body when nothing changed.
+pub(super) fn with_validator(
+    mut response: Response,
+    body: &Bytes,
+    if_none_match: Option<&HeaderValue>,
+) -> Response {
+    let tag = format!("\"{}\"", URL_SAFE_NO_PAD.encode(Sha256::digest(body)));
+    let Ok(value) = HeaderValue::from_str(&tag) else {
+        return response;
+    };
+    let named = if_none_match
+        .and_then(|header| header.to_str().ok())
+        .is_some_and(|header| {
+            header
+                .split(',')
+                .map(str::trim)
+                .any(|candidate| candidate == "*" || candidate.trim_start_matches("W/") == tag)
+        });
+    if named {
+        let mut not_modified = StatusCode::NOT_MODIFIED.into_response();
+        for name in [header::CACHE_CONTROL, header::VARY] {
+            if let Some(value) = response.headers().get(&name) {
+                not_modified.headers_mut().insert(name, value.clone());
+            }
+        }
+        not_modified.headers_mut().insert(header::ETAG, value);
+        return not_modified;
+    }
+    response.headers_mut().insert(header::ETAG, value);
+    response
 }
 
 /// A successful response body from the response cache.

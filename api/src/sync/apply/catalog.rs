@@ -1,6 +1,8 @@
 //! Products: matched by (connection, POS product id), or to a product another
 //! connection already brought by SKU, barcode or brand + name + size (see
 //! [`crate::catalog`]), and updated only from a record newer than the one last applied.
+//! What a store offers of the product (price, listing, limit) is the store's own: see
+//! [`super::offer`].
 
 use std::collections::HashMap;
 
@@ -12,7 +14,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{ApplyContext, Watermark, batches, is_newer, newest_per_id};
+use super::{ApplyContext, Watermark, batches, is_newer, newest_per_id, offer};
 use crate::{
     catalog::{CatalogMatcher, MatchKeys, set_keys},
     effects::Effects,
@@ -38,7 +40,10 @@ pub async fn apply_catalog(
         batch.items.iter().map(|p| (p.external_id.clone(), p)),
         effects,
     );
-    let incoming = newest_per_id(&batch.items);
+    let listed = newest_per_id(&batch.items);
+    let mut incoming = listed.clone();
+    let stores = offer::Stores::of(db, ctx.connection_id).await?;
+    stores.screen(ctx, ENDPOINT, &mut incoming, effects);
     let (matcher, refused) =
         CatalogMatcher::prepare(db, ctx.connection_id, incoming.values().copied()).await?;
     for (product, error) in refused {
@@ -61,6 +66,7 @@ pub async fn apply_catalog(
     let mut new_products = Vec::new();
     let mut new_refs = Vec::new();
     let mut joined = HashMap::new();
+    let mut offers = Vec::with_capacity(incoming.len());
     for product in incoming.values() {
         mark.saw(product.modified_at);
         let Some(keys) = matcher.keys(&product.external_id) else {
@@ -74,6 +80,7 @@ pub async fn apply_catalog(
         });
         match target.and_then(|id| stored.get_mut(&id)) {
             Some(current) => {
+                offers.push((current.id, *product));
                 if !is_newer(product.modified_at, current.pos_modified_at) {
                     continue;
                 }
@@ -89,6 +96,7 @@ pub async fn apply_catalog(
             None => {
                 let mut row = blank(Uuid::now_v7(), ctx);
                 assign(&mut row, product, keys);
+                offers.push((row.id, *product));
                 new_refs.push(reference(ctx, row.id, product, keys));
                 joined.insert(product.external_id.clone(), row.id);
                 effects.product_changed(row.id);
@@ -118,8 +126,10 @@ pub async fn apply_catalog(
     matcher
         .finish(db, ctx.connection_id, ctx.now, &joined, effects)
         .await?;
-    if ctx.full && !incoming.is_empty() {
-        let gone = vanished(db, ctx.connection_id, &incoming).await?;
+    offer::apply(db, ctx, &stores, &offers, effects).await?;
+    // a record kept apart is still listed: its product has not vanished
+    if ctx.full && !listed.is_empty() {
+        let gone = vanished(db, ctx.connection_id, &listed).await?;
         discrepancy::check_vanished(db, ctx, &gone, effects).await?;
     }
     Ok(mark)
@@ -186,14 +196,9 @@ fn blank(id: Uuid, ctx: &ApplyContext) -> product::Model {
         flower_equivalent_grams: None,
         abv: None,
         volume_ml: None,
-        rec_price: None,
-        med_price: None,
-        currency: DEFAULT_CURRENCY.to_owned(),
         medical_only: false,
-        max_per_transaction: None,
         images: serde_json::Value::Array(Vec::new()),
         package_tag: None,
-        active: true,
         sku: None,
         upc: None,
         pos_modified_at: None,
@@ -202,10 +207,8 @@ fn blank(id: Uuid, ctx: &ApplyContext) -> product::Model {
     }
 }
 
-/// The currency of a product whose POS gives no price.
-const DEFAULT_CURRENCY: &str = "USD";
-
-/// Copies every POS-owned field of `product` (its barcode as `keys` normalised it) onto `row`.
+/// Copies every POS-owned field of `product` (its barcode as `keys` normalised it) onto
+/// `row`; the offer goes to the stores.
 fn assign(row: &mut product::Model, product: &ExternalProduct, keys: &MatchKeys) {
     let (category, category_raw) = (product.category, product.category_raw.clone());
     let (strain_type, strain_type_raw) = (product.strain_type, product.strain_type_raw.clone());
@@ -224,18 +227,9 @@ fn assign(row: &mut product::Model, product: &ExternalProduct, keys: &MatchKeys)
     row.flower_equivalent_grams = product.flower_equivalent_grams;
     row.abv = product.abv;
     row.volume_ml = product.volume_ml;
-    row.rec_price = product.rec_price.as_ref().map(|m| m.amount);
-    row.med_price = product.med_price.as_ref().map(|m| m.amount);
-    row.currency = product
-        .rec_price
-        .as_ref()
-        .or(product.med_price.as_ref())
-        .map_or_else(|| row.currency.clone(), |m| m.currency.clone());
     row.medical_only = product.medical_only;
-    row.max_per_transaction = product.max_per_transaction;
     row.images = serde_json::Value::from(product.images.clone());
     row.package_tag = product.package_tag.clone();
-    row.active = product.active;
     if product.sku.is_some() {
         row.sku = product.sku.clone();
     }

@@ -7,6 +7,7 @@
 mod catalog;
 mod customers;
 mod locations;
+mod offer;
 mod stock;
 mod transactions;
 

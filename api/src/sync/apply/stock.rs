@@ -92,6 +92,8 @@ pub async fn apply_stock(
     }
 
     let location_ids: Vec<Uuid> = locations.values().map(|l| l.id).collect();
+    let currencies: HashMap<Uuid, &str> =
+        locations.values().map(|l| (l.id, l.currency())).collect();
     // a complete snapshot is compared with everything stored; a change list with its own rows
     let stored = if snapshot.complete {
         stored_rows(db, &location_ids, None).await?
@@ -104,7 +106,8 @@ pub async fn apply_stock(
     for (&(product, location), record) in &latest {
         match stored.get(&(product, location)) {
             None => {
-                inserts.push(new_row(ctx, product, location, record));
+                let currency = currencies.get(&location).copied().unwrap_or_default();
+                inserts.push(new_row(ctx, product, location, currency, record));
                 effects.stock_changed(product, location);
             }
             Some(row)
@@ -126,8 +129,11 @@ pub async fn apply_stock(
                 .await?
                 {
                     effects.stock_changed(product, location);
-                    let change = changed(row, record.on_hand, record.observed_at);
-                    discrepancy::check_stock(db, ctx, &change, effects).await?;
+                    // the first count of a row the catalog made (an offer) is no jump
+                    if row.pos_updated_at.is_some() {
+                        let change = changed(row, record.on_hand, record.observed_at);
+                        discrepancy::check_stock(db, ctx, &change, effects).await?;
+                    }
                 }
             }
         }
@@ -206,10 +212,13 @@ async fn stored_rows(
     Ok(rows)
 }
 
+/// A row for a count that came before the store's catalog record: not listed (and
+/// without a price) until the catalog says otherwise.
 fn new_row(
     ctx: &ApplyContext,
     product_id: Uuid,
     location_id: Uuid,
+    currency: &str,
     record: &StockRecord,
 ) -> stock_level::ActiveModel {
     Model {
@@ -222,6 +231,12 @@ fn new_row(
         pos_version: None,
         package_tag: record.package_tag.clone(),
         updated_at: ctx.now,
+        price: None,
+        med_price: None,
+        currency: currency.to_owned(),
+        listed: false,
+        max_per_transaction: None,
+        offer_modified_at: None,
     }
     .into_active_model()
     .reset_all()

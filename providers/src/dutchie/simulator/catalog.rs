@@ -37,8 +37,10 @@ pub(crate) struct ProductsQuery {
     is_active: Option<bool>,
 }
 
+/// The catalog as the caller's store offers it (its own prices and listing).
 pub(crate) async fn products(
     State(ctx): State<SimContext>,
+    Extension(caller): Extension<Caller>,
     Query(q): Query<ProductsQuery>,
 ) -> Result<Response, Reject> {
     let from = query_time(q.from_last_modified.as_deref(), "fromLastModifiedDateUTC")?;
@@ -46,11 +48,12 @@ pub(crate) async fn products(
         let mut out = values(
             s.products
                 .values()
+                .map(|p| s.offered(p, &caller.location_id))
                 .filter(|p| in_range(p.modified_at, from, None))
                 .filter(|p| q.is_active.is_none_or(|a| a == p.active))
                 .filter_map(|p| {
                     Some(render::product_detail(
-                        p,
+                        &p,
                         wire_id(&p.external_id, "product")?,
                     ))
                 }),

@@ -5,6 +5,8 @@
 //! them). Every mutation stamps the records it touches with a modification
 //! time from the [`SimClock`] that never goes backwards, so changed-since
 //! queries work. Collections are ordered maps: listings are stable for paging.
+//! Every write bumps a revision that [`SimStore::changes`] lets a simulator await,
+//! for vendors that push changes (webhooks) rather than wait to be asked.
 
 mod error;
 #[cfg(test)]
@@ -15,19 +17,23 @@ mod stock;
 mod tests;
 mod types;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, PoisonError, RwLock};
 
 use chrono::{DateTime, TimeDelta, Utc};
+use tokio::sync::watch;
 
 pub use error::SimError;
 pub use types::{
     Collection, NewOrder, SimOrder, SimReturn, StatusChange, StockChange, StockChangeOutcome,
-    StockEntry, StockReason,
+    StockEntry, StockReason, StoreOffer,
 };
 
 use super::clock::SimClock;
-use crate::model::{ExternalCustomer, ExternalLocation, ExternalProduct, ExternalTransaction};
+use crate::model::{
+    ExternalCustomer, ExternalLocation, ExternalProduct, ExternalTransaction, Money,
+};
 
 /// Everything a simulated POS holds. Read it through [`SimStore::read`].
 #[derive(Debug, Default)]
@@ -38,6 +44,9 @@ pub struct SimState {
     pub products: BTreeMap<String, ExternalProduct>,
     /// Stock, by (product id, location id).
     pub stock: BTreeMap<(String, String), StockEntry>,
+    /// A store's own terms for a product, by (product id, location id); absent, the
+    /// store offers the catalog's.
+    pub store_offers: BTreeMap<(String, String), StoreOffer>,
     /// Customers, by id.
     pub customers: BTreeMap<String, ExternalCustomer>,
     /// Purchase history, by id.
@@ -65,6 +74,28 @@ impl SimState {
         self.stock
             .get(&(product_id.to_owned(), location_id.to_owned()))
             .map_or(0, |e| e.on_hand)
+    }
+
+    /// `product` as the store `location_id` offers it: at its own price and listing
+    /// where it has them, else as the catalog has it.
+    pub fn offered<'a>(
+        &self,
+        product: &'a ExternalProduct,
+        location_id: &str,
+    ) -> Cow<'a, ExternalProduct> {
+        let key = (product.external_id.clone(), location_id.to_owned());
+        let Some(offer) = self.store_offers.get(&key) else {
+            return Cow::Borrowed(product);
+        };
+        let shift = offer.rec_price.amount - product.rec_price.as_ref().map_or(0, |m| m.amount);
+        let mut offered = product.clone();
+        offered.med_price = product.med_price.as_ref().map(|m| Money {
+            amount: (m.amount + shift).max(0),
+            currency: m.currency.clone(),
+        });
+        offered.rec_price = Some(offer.rec_price.clone());
+        offered.active = product.active && offer.active;
+        Cow::Owned(offered)
     }
 
     /// The stock entries of one location.
@@ -120,10 +151,17 @@ impl SimState {
 }
 
 /// A cloneable handle to one simulated POS's state; clones share it.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct SimStore {
     state: Arc<RwLock<SimState>>,
     clock: SimClock,
+    revision: Arc<watch::Sender<u64>>,
+}
+
+impl Default for SimStore {
+    fn default() -> Self {
+        Self::new(SimClock::default())
+    }
 }
 
 impl SimStore {
@@ -132,7 +170,14 @@ impl SimStore {
         SimStore {
             state: Arc::default(),
             clock,
+            revision: Arc::new(watch::channel(0).0),
         }
+    }
+
+    /// The store's revision, bumped after every write: await `changed()` on it to
+    /// learn that something changed (then read what), without polling.
+    pub fn changes(&self) -> watch::Receiver<u64> {
+        self.revision.subscribe()
     }
 
     /// The store's clock (skew it for the clock-skew fault).
@@ -151,7 +196,9 @@ impl SimStore {
     }
 
     fn write<R>(&self, f: impl FnOnce(&mut SimState) -> R) -> R {
-        f(&mut self.state.write().unwrap_or_else(PoisonError::into_inner))
+        let result = f(&mut self.state.write().unwrap_or_else(PoisonError::into_inner));
+        self.revision.send_modify(|revision| *revision += 1);
+        result
     }
 
     /// Reserves a fresh id (for records a vendor simulator creates itself).

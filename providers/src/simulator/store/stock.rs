@@ -86,7 +86,7 @@ impl SimState {
     ) -> Result<ExternalTransaction, SimError> {
         let mut tx_lines = Vec::with_capacity(lines.len());
         for line in lines {
-            let product = self.product(line.product_id)?;
+            let product = self.offered(self.product(line.product_id)?, location_id);
             let unit = line
                 .unit_price
                 .clone()

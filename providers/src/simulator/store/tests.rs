@@ -222,3 +222,15 @@ fn product_and_customer_changes_are_stamped() {
     });
     assert!(store.read(|s| s.customers[&cid].modified_at.unwrap() > seeded_at()));
 }
+
+#[test]
+fn every_write_is_announced_to_subscribers() {
+    let store = store();
+    let mut changes = store.changes();
+    changes.mark_unchanged();
+    store.read(|s| s.products.len());
+    assert!(!changes.has_changed().unwrap(), "a read changes nothing");
+    let (p, l, _) = stocked(&store);
+    store.record_sale(&p, &l, 1, None).unwrap();
+    assert!(changes.has_changed().unwrap(), "a sale is announced");
+}

@@ -24,6 +24,16 @@ pub struct StockEntry {
     pub modified_at: DateTime<Utc>,
 }
 
+/// A store's own terms for a catalog product, where they differ from the catalog's (a
+/// retailer's stores price and list one catalog apart).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoreOffer {
+    /// The store's adult-use price; its medical price moves by as much.
+    pub rec_price: Money,
+    /// Whether the store lists the product online.
+    pub active: bool,
+}
+
 impl StockEntry {
     /// The count as a model record.
     pub fn to_record(&self) -> StockRecord {

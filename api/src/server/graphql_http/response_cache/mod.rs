@@ -9,8 +9,11 @@
 //! same.
 //!
 //! Keys: a hash of the normalised query, operation name, variables and extensions
-//! ([`key`]) under the current versions of [`tags::PUBLIC_READS`]; whoever changes
-//! products, stock or locations bumps those tags, which orphans every entry at once.
+//! ([`key`]) under the current versions of the tags the response depends on ([`scope`]):
+//! the catalog, the locations, and only the stock it can show (a store's, a product's,
+//! or all of it). Whoever changes products, stock or locations bumps the tags of what
+//! changed, so a sale at one store orphans the entries that show that store's stock and
+//! leaves the others.
 //! Entries live `max_age` seconds, capped by `CANOPY_CACHE_TTL`. Concurrent misses of one
 //! entry are coalesced ([`flight`]): one request executes, the others wait for its entry.
 //!
@@ -21,6 +24,7 @@ mod entry;
 mod flight;
 mod key;
 mod normalize;
+mod scope;
 
 use std::{sync::Arc, time::Duration};
 
@@ -32,7 +36,7 @@ pub use self::entry::CachedResponse;
 use self::flight::{Flight, Flights, Leader};
 use crate::{
     auth::Viewer,
-    cache::{CacheExt, SharedCache, tags},
+    cache::{CacheExt, SharedCache},
     config::Config,
 };
 
@@ -105,7 +109,9 @@ impl ResponseCache {
         let Some(base) = key::request_key(request) else {
             return Lookup::Bypass;
         };
-        let key = match self.cache.tagged_key(&base, &tags::PUBLIC_READS).await {
+        let dependencies = scope::dependencies(request);
+        let dependencies: Vec<&str> = dependencies.iter().map(String::as_str).collect();
+        let key = match self.cache.tagged_key(&base, &dependencies).await {
             Ok(key) => key,
             Err(error) => {
                 tracing::debug!(%error, "response cache: tag versions unavailable");

@@ -1,6 +1,9 @@
 //! Raising alerts: one open alert per condition (`dedupe_key`); a repeat bumps it (and,
 //! raised with [`Repeat::Refresh`], brings its severity, message and details up to date).
-//! [`announce`] tells the event bus when an alert opens or is resolved.
+//! [`announce`] tells the event bus when an alert opens or is resolved; [`outage`] keeps
+//! one alert open while Redis is down.
+
+pub mod outage;
 
 use chrono::{DateTime, Utc};
 use entities::{
@@ -18,6 +21,9 @@ use crate::events::{
     EventBus, EventBusExt,
     alert::{ALERT_RESOLVED_TOPIC, ALERT_TOPIC, AlertEvent},
 };
+
+/// Who resolves an alert whose condition cleared by itself (an outage that ended).
+pub const SYSTEM: &str = "system";
 
 /// An alert to raise. The message and details carry no secrets and no personal data.
 #[derive(Clone, Debug, PartialEq)]
@@ -139,4 +145,34 @@ pub async fn announce(events: &(impl EventBus + ?Sized), alert: &alert::Model) {
     if let Err(error) = events.publish_event(topic, &AlertEvent::from(alert)).await {
         tracing::warn!(%error, kind = %alert.kind, "alert event not published");
     }
+}
+
+/// Resolves the open alert of condition `dedupe_key` as `actor` (a system actor when the
+/// condition cleared by itself, such as an outage that ended); `None` when none is open.
+pub async fn resolve_condition(
+    db: &impl ConnectionTrait,
+    dedupe_key: &str,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<alert::Model>, DbErr> {
+    let Some(open) = Entity::find()
+        .filter(Column::DedupeKey.eq(dedupe_key))
+        .filter(Column::ResolvedAt.is_null())
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let resolved = Entity::update_many()
+        .col_expr(Column::ResolvedAt, Expr::value(now))
+        .col_expr(Column::ResolvedBy, Expr::value(actor))
+        .filter(Column::Id.eq(open.id))
+        .filter(Column::ResolvedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok((resolved.rows_affected > 0).then(|| alert::Model {
+        resolved_at: Some(now),
+        resolved_by: Some(actor.to_owned()),
+        ..open
+    }))
 }
