@@ -142,7 +142,11 @@ async fn exercise(app: &TestApp, sims: &Simulators) -> Vec<String> {
         ),
         ("baseUrl", json!(format!("http://pos.example.com/{KEY}"))),
         ("apiKey", json!(format!("{KEY}\n"))),
-        ("apiKey", json!(KEY.repeat(20))),
+        // longer than any key, a private key in PEM included
+        (
+            "apiKey",
+            json!(KEY.repeat(api::admin::validate::SECRET_CHARS.end() / KEY.len() + 1)),
+        ),
         ("settings", json!({ "password": KEY })),
         ("settings", json!(KEY)),
     ];

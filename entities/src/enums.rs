@@ -252,7 +252,10 @@ mod tests {
     /// The strings already in databases: the shared enums must keep storing them.
     #[test]
     fn shared_enums_keep_their_stored_strings() {
-        assert_eq!(stored::<PosKind>(), ["DUTCHIE", "JANE", "DISPENSE"]);
+        assert_eq!(
+            stored::<PosKind>(),
+            ["DUTCHIE", "JANE", "DISPENSE", "TREEZ"]
+        );
         assert_eq!(
             stored::<OrderStatus>(),
             [

@@ -223,10 +223,15 @@ fn measure(keys: &MatchKeys) -> Option<&str> {
     keys.measure.as_deref()
 }
 
-/// Why the record `keys` cannot be the product of `records`: a different barcode or
-/// measure. Different SKUs are no contradiction (two POS number their items apart).
+/// Why the record `keys` cannot be the product of `records`: a different barcode, or,
+/// unless the retailer's own SKU says they are one, a different measure. Different SKUs
+/// are no contradiction (two POS number their items apart).
 fn contradiction(keys: &MatchKeys, records: &[&Known], rule: MatchRule) -> Option<Value> {
-    for (name, field) in [("upc", upc as Field), ("measure", measure)] {
+    let fields: &[(&str, Field)] = match rule {
+        MatchRule::Sku => &[("upc", upc)],
+        _ => &[("upc", upc), ("measure", measure)],
+    };
+    for &(name, field) in fields {
         let Some(own) = field(keys) else { continue };
         let theirs = held(records, field);
         if !theirs.is_empty() && !theirs.contains(&own) || theirs.len() > 1 {

@@ -21,6 +21,11 @@ use super::config::{Endpoint, PolicyConfig};
 use super::limiter::Limiters;
 use crate::error::{ProviderError, ProviderErrorKind, ProviderResult};
 
+/// The least wait after a 429 that says nothing of when to come back: one second, the
+/// shortest window a vendor's documented limit counts in. Retrying sooner only spends
+/// the retries inside the same window.
+const UNSTATED_RATE_WINDOW: Duration = Duration::from_secs(1);
+
 /// A successful (2xx) response, body read in full.
 #[derive(Debug, Clone)]
 pub struct HttpResponse {
@@ -207,15 +212,19 @@ impl HttpPolicy {
     }
 
     /// The wait before the next attempt: the server's `Retry-After` for a 429
-    /// (giving up when it exceeds the bound), else the backoff fully jittered.
-    /// `None` ends the retries.
+    /// (giving up when it exceeds the bound), at least [`UNSTATED_RATE_WINDOW`] for a 429
+    /// without one, else the backoff fully jittered. `None` ends the retries.
     fn next_delay(&self, kind: &ProviderErrorKind, backoff: Option<Duration>) -> Option<Duration> {
         let backoff = backoff?;
+        let jittered = backoff.mul_f64(rand::rng().random_range(0.0..=1.0));
         match kind {
             ProviderErrorKind::RateLimited {
                 retry_after: Some(wait),
             } => (*wait <= self.config.max_retry_after).then_some(*wait),
-            _ => Some(backoff.mul_f64(rand::rng().random_range(0.0..=1.0))),
+            ProviderErrorKind::RateLimited { retry_after: None } => {
+                Some(jittered.max(UNSTATED_RATE_WINDOW))
+            }
+            _ => Some(jittered),
         }
     }
 

@@ -355,6 +355,7 @@ impl PosProvider for TreezProvider {
             );
             batch.rejected.extend(decoder.rejected);
         }
+        batch.items = once_per_product(batch.items);
         Ok(batch)
     }
 
@@ -636,4 +637,27 @@ impl PosProvider for TreezProvider {
             .map_err(|e| error(ProviderErrorKind::Malformed(e.to_string())))?;
         Ok(events)
     }
+}
+
+/// One record per product id: a product several dispensaries list under one id is one
+/// product, offered at every store of the connection (its store left unnamed). [guess]
+/// Treez's ids are taken to be per organization; where a dispensary has its own ids,
+/// nothing is merged here.
+fn once_per_product(items: Vec<ExternalProduct>) -> Vec<ExternalProduct> {
+    let mut kept: Vec<ExternalProduct> = Vec::with_capacity(items.len());
+    let mut at: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for item in items {
+        match at.get(&item.external_id) {
+            Some(&index) => {
+                if kept[index].external_location_id != item.external_location_id {
+                    kept[index].external_location_id = None;
+                }
+            }
+            None => {
+                at.insert(item.external_id.clone(), kept.len());
+                kept.push(item);
+            }
+        }
+    }
+    kept
 }

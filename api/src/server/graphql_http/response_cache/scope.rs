@@ -16,7 +16,7 @@
 //! [`tags::STOCK`]. Versions are read before execution, as for any tagged key, so a change
 //! committed while the response is computed orphans it.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 use async_graphql::{
     Positioned, Request, Value,
@@ -63,6 +63,10 @@ struct Found {
     scoped: BTreeSet<String>,
     /// It shows stock not pinned to either: it depends on all stock.
     everywhere: bool,
+    /// Fragments already walked, with the product they were walked for: walking one
+    /// again adds nothing, and a fragment spread many times over (a "fragment bomb")
+    /// must not multiply the walk.
+    walked: HashSet<(String, Option<Uuid>)>,
 }
 
 /// A walk over one request's document.
@@ -95,7 +99,11 @@ impl Walk<'_> {
                     self.selections(&fragment.node.selection_set, product, found, depth + 1);
                 }
                 Selection::FragmentSpread(spread) => {
-                    match self.document.fragments.get(&spread.node.fragment_name.node) {
+                    let name = &spread.node.fragment_name.node;
+                    if !found.walked.insert((name.to_string(), product)) {
+                        continue;
+                    }
+                    match self.document.fragments.get(name) {
                         Some(fragment) => {
                             self.selections(
                                 &fragment.node.selection_set,
@@ -213,6 +221,21 @@ mod tests {
     fn no_stock_selected_depends_on_no_stock() {
         let request = Request::new("{ products(first: 5) { edges { node { name } } } }");
         assert!(stock_tags(&request).is_empty());
+    }
+
+    #[test]
+    fn a_fragment_spread_many_times_is_walked_once() {
+        // each fragment spreads the next twice: 2^40 paths, 40 fragments
+        let mut query = String::from("{ products(first: 1) { edges { node { ...F0 } } } }");
+        for n in 0..40 {
+            query.push_str(&format!(
+                " fragment F{n} on Product {{ ...F{} ...F{} }}",
+                n + 1,
+                n + 1
+            ));
+        }
+        query.push_str(" fragment F40 on Product { stock { available } }");
+        assert_eq!(stock_tags(&Request::new(query)), [tags::STOCK]);
     }
 
     #[test]
