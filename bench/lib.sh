@@ -1,14 +1,15 @@
 # Shared helpers for the benchmark scripts: tools, free ports, background servers, waiting,
 # and reading wrk's figures. Sourced, never run.
 
-# Installs the Debian package named like COMMAND when COMMAND is missing.
-# Usage: ensure_tool COMMAND
+# Installs Debian's PACKAGE (default: named like COMMAND) when COMMAND is missing.
+# Usage: ensure_tool COMMAND [PACKAGE]
 ensure_tool() {
   command -v "$1" >/dev/null 2>&1 && return 0
-  echo "installing $1 (apt-get)…" >&2
+  local package=${2:-$1}
+  echo "installing $package (apt-get)…" >&2
   local sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  $sudo apt-get update -qq && $sudo apt-get install -y -qq "$1" >/dev/null
+  $sudo apt-get update -qq && $sudo apt-get install -y -qq "$package" >/dev/null
 }
 
 # Installs wrk from Debian's packages when it is missing.

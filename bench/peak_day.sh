@@ -32,7 +32,7 @@ readers=${BENCH_READERS:-16}
 out=${BENCH_OUT:-$root/target/peak-day}
 mkdir -p "$out"
 
-ensure_tool gnuplot
+ensure_tool gnuplot gnuplot-nox
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/canopy/target}
 echo "building release binaries…" >&2
 cargo build --quiet --release --locked -p api --bin canopy --example bare_json --example live_bench
