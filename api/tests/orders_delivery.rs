@@ -9,6 +9,8 @@ mod common;
 mod orders_support;
 mod sync_support;
 
+use std::time::Duration;
+
 use api::{
     events::outbox::kinds,
     outbox::{OutboxConfig, queue, retry::retry_delivery, sender},
@@ -98,8 +100,11 @@ async fn a_pos_outage_loses_and_doubles_nothing(env: OrdersEnv, kind: PosKind) {
         env.place(&connection, 1).await,
     ];
     sim.faults().push(Fault::Status { status: 503 }, 6);
+    // what may pass is retried for as long as production would (the POS's own rate limit
+    // answers 429 to the test's unthrottled retries too)
     let config = OutboxConfig {
         max_attempts: 20,
+        give_up_after: Duration::from_secs(3600),
         ..fast_outbox()
     };
     // the first round meets the outage: nothing delivered, every row waits for a retry

@@ -32,7 +32,7 @@ pub mod sender;
 pub(crate) mod submission;
 pub mod unreachable;
 
-use providers::ProviderError;
+use providers::{ProviderError, ProviderErrorKind};
 use sea_orm::DbErr;
 use uuid::Uuid;
 
@@ -77,6 +77,19 @@ impl SendError {
             | Self::Disabled
             | Self::Waiting(_) => true,
             Self::Connection(_) | Self::Unsendable(_) | Self::BadPayload(_) => false,
+        }
+    }
+
+    /// The least wait before the next attempt: what a POS that refused for its rate
+    /// limit asked for (a second when it said nothing), so retries do not keep its limit's
+    /// window full; nothing for other failures.
+    pub fn retry_floor(&self) -> std::time::Duration {
+        match self {
+            Self::Provider(ProviderError {
+                kind: ProviderErrorKind::RateLimited { retry_after },
+                ..
+            }) => retry_after.unwrap_or(std::time::Duration::from_secs(1)),
+            _ => std::time::Duration::ZERO,
         }
     }
 

@@ -101,7 +101,8 @@ async fn attempt(dispatcher: &Dispatcher, config: &OutboxConfig, row: &outbox::M
                 config.base_backoff,
                 config.max_backoff,
                 &mut rand::rng(),
-            );
+            )
+            .max(error.retry_floor());
             tracing::warn!(outbox = %row.id, order = %row.aggregate_id, kind = %row.kind, attempts = row.attempts, retry_in = ?wait, %error, "outbox send failed; will retry");
             metrics::counter!("canopy_outbox_retries_total", "kind" => row.kind.clone())
                 .increment(1);
