@@ -52,7 +52,7 @@ lb="http://127.0.0.1:$LB_PORT"
 
 bare_port=$(free_port)
 rm -f "$out/menu.json"
-"$CARGO_TARGET_DIR/release/examples/live_bench" peak-day "$lb" "$CANOPY_JWT_SECRET" "$API1_PID" \
+"$CARGO_TARGET_DIR/release/examples/live_bench" "$lb" "$CANOPY_JWT_SECRET" "$API1_PID" peak-day \
   --seconds "$seconds" --changes-per-second "$changes" --orders-per-second "$orders" \
   --subscribers "$subscribers" --readers "$readers" --out "$out" \
   --menu-body "$out/menu.json" --bare "http://127.0.0.1:$bare_port" \

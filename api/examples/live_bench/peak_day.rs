@@ -313,7 +313,9 @@ async fn open_stores(api: &Api, options: &Options) -> Vec<Store> {
         let mut shelves = shelves(api, &connection, &store).await;
         let hot: Vec<Shelf> = shelves.drain(..3.min(shelves.len())).collect();
         for shelf in &hot {
-            let body = json!({"productId": shelf.external_id, "locationId": location, "delta": options.hot_stock - shelf.on_hand, "reason": "count"});
+            let delta = options.hot_stock - shelf.on_hand;
+            let reason = if delta < 0 { "sale" } else { "restock" };
+            let body = json!({"productId": shelf.external_id, "locationId": location, "delta": delta, "reason": reason});
             api.control(sim.as_ref(), "stock", body).await;
         }
         stores.push(Store {
