@@ -89,7 +89,7 @@ impl DispenseProvider {
             "products",
             &[("group", "false".to_owned())],
             since,
-            RecordDecoder::products,
+            RecordDecoder::<Product>::products,
         )
         .await
     }
