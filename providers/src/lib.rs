@@ -16,7 +16,6 @@ pub mod gtin;
 pub mod http;
 pub mod jane;
 pub(crate) mod lenient;
-mod listing;
 pub mod model;
 pub mod provider;
 pub(crate) mod record;

@@ -89,7 +89,7 @@ impl DispenseProvider {
             "products",
             &[("group", "false".to_owned())],
             since,
-            RecordDecoder::<Product>::products,
+            RecordDecoder::products,
         )
         .await
     }

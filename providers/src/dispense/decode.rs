@@ -1,35 +1,107 @@
-//! Dispense's listings, decoded record by record with the shared
-//! [`crate::listing::RecordDecoder`]: which endpoint, id field and checks each has.
+//! Reads Dispense list pages record by record, so one bad record (missing
+//! field, wrong type, negative quantity, duplicate id) is filed under
+//! `rejected` with its endpoint while the rest of the list is kept.
+
+use std::collections::HashSet;
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 use super::api;
 use super::mapping;
 use super::models::{Order, Product};
-pub(crate) use crate::listing::RecordDecoder;
+use crate::model::RejectedRecord;
 
-/// The vendor's name in logs.
-const VENDOR: &str = "dispense";
-/// The id field of Dispense's records.
-const ID: &str = "id";
+/// Decodes the elements of one listing (all its pages) as `T`, checking each
+/// with `check` and rejecting ids already seen earlier in the listing.
+pub(crate) struct RecordDecoder<T> {
+    endpoint: &'static str,
+    check: fn(&T) -> Result<(), String>,
+    id_of: fn(&T) -> &str,
+    seen: HashSet<String>,
+    /// Records accepted so far.
+    pub items: Vec<T>,
+    /// Records kept apart so far.
+    pub rejected: Vec<RejectedRecord>,
+}
+
+impl<T: DeserializeOwned> RecordDecoder<T> {
+    /// A decoder for records of `endpoint`.
+    pub(crate) fn new(
+        endpoint: &'static str,
+        check: fn(&T) -> Result<(), String>,
+        id_of: fn(&T) -> &str,
+    ) -> Self {
+        RecordDecoder {
+            endpoint,
+            check,
+            id_of,
+            seen: HashSet::new(),
+            items: Vec::new(),
+            rejected: Vec::new(),
+        }
+    }
+
+    /// Decodes one page's `data`.
+    pub(crate) fn push_page(&mut self, data: Vec<Value>) {
+        self.items.reserve(data.len());
+        for value in data {
+            self.push(value);
+        }
+    }
+
+    fn push(&mut self, value: Value) {
+        let raw_id = raw_id(&value);
+        let record = match crate::record::read::<T>(value) {
+            Ok(record) => record,
+            Err(reason) => return self.reject(raw_id, reason),
+        };
+        let id = (self.id_of)(&record).to_owned();
+        if let Err(reason) = (self.check)(&record) {
+            return self.reject(Some(id), reason);
+        }
+        if !self.seen.insert(id.clone()) {
+            return self.reject(Some(id), "duplicate id".to_owned());
+        }
+        self.items.push(record);
+    }
+
+    fn reject(&mut self, external_id: Option<String>, reason: String) {
+        tracing::warn!(
+            vendor = "dispense",
+            endpoint = self.endpoint,
+            external_id = external_id.as_deref(),
+            reason = %reason,
+            "rejected a record"
+        );
+        self.rejected.push(RejectedRecord {
+            endpoint: self.endpoint.to_owned(),
+            external_id,
+            reason,
+        });
+    }
+}
 
 impl RecordDecoder<Product> {
     /// The decoder of `GET /products` rows.
     pub(crate) fn products() -> Self {
-        Self::new(
-            VENDOR,
-            api::PRODUCTS.name,
-            ID,
-            mapping::validate_product,
-            |p| &p.id,
-        )
+        Self::new(api::PRODUCTS.name, mapping::validate_product, |p| &p.id)
     }
 }
 
 impl RecordDecoder<Order> {
     /// The decoder of `GET /orders` rows.
     pub(crate) fn orders() -> Self {
-        Self::new(VENDOR, api::ORDERS.name, ID, mapping::validate_order, |o| {
-            &o.id
-        })
+        Self::new(api::ORDERS.name, mapping::validate_order, |o| &o.id)
+    }
+}
+
+/// The `id` of a raw record, when it has a readable one.
+fn raw_id(value: &Value) -> Option<String> {
+    match value.get("id")? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
     }
 }
 
@@ -48,9 +120,7 @@ mod tests {
 
     fn decoder() -> RecordDecoder<Rec> {
         RecordDecoder::new(
-            VENDOR,
             "GET /things",
-            ID,
             |r: &Rec| {
                 if r.qty < 0 {
                     Err("negative".into())

@@ -19,7 +19,7 @@ pub fn decode_responses(body: &[u8]) -> DecodedResponses {
         return out;
     };
     if let Some(page) = read_as::<ListEnvelope<Value>>(&value) {
-        let mut products = RecordDecoder::<super::models::Product>::products();
+        let mut products = RecordDecoder::products();
         products.push_page(page.data.clone());
         out.products = mapping::catalog(&products.items);
         out.stock = products.items.iter().flat_map(mapping::stock).collect();

@@ -125,13 +125,10 @@ fn stock_comes_from_quantities_and_live_variants() {
 #[test]
 fn bad_products_are_rejected_one_by_one() {
     let page: ListEnvelope<Value> = serde_json::from_str(fixture!("products_bad.json")).unwrap();
-    let mut decoder = RecordDecoder::new(
-        "dispense",
-        "GET /products",
-        "id",
-        mapping::validate_product,
-        |p: &Product| &p.id,
-    );
+    let mut decoder =
+        RecordDecoder::new("GET /products", mapping::validate_product, |p: &Product| {
+            &p.id
+        });
     decoder.push_page(page.data);
     assert_eq!(decoder.items.len(), 1);
     let rejected: Vec<_> = decoder

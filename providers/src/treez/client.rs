@@ -322,7 +322,7 @@ impl PosProvider for TreezProvider {
         let size = self.api.page_size().to_string();
         let after = since.map(api::timestamp);
         for dispensary in &self.dispensaries {
-            let mut decoder = RecordDecoder::<super::models::Product>::products();
+            let mut decoder = RecordDecoder::products();
             self.read(
                 &api::PRODUCTS,
                 |page| {

@@ -23,7 +23,7 @@ pub fn decode_responses(body: &[u8]) -> DecodedResponses {
         return out;
     };
     if let Some(rows) = records::products(value.clone()) {
-        let mut products = RecordDecoder::<super::models::Product>::products();
+        let mut products = RecordDecoder::products();
         products.push_page(rows);
         out.products = products
             .items
