@@ -295,6 +295,27 @@ async function signIn(event) {
   $('connections-heading').focus();
 }
 
+// `serve --demo` serves its tokens at /demo/session; any other server answers 404 and
+// the offer stays hidden.
+const DEMO_SESSION_PATH = '/demo/session';
+
+async function offerDemoToken() {
+  let session;
+  try {
+    const response = await fetch(DEMO_SESSION_PATH, { headers: { Accept: 'application/json' } });
+    if (!response.ok) return;
+    session = await response.json();
+  } catch {
+    return;
+  }
+  if (typeof session?.adminToken !== 'string') return;
+  $('demo-sign-in').hidden = false;
+  $('use-demo-token').addEventListener('click', () => {
+    $('token').value = session.adminToken;
+    $('sign-in-form').requestSubmit();
+  });
+}
+
 let refreshTimer;
 function startDashboard() {
   showSignedIn(true);
@@ -1073,6 +1094,7 @@ function start() {
   } else {
     showSignedIn(false);
   }
+  offerDemoToken();
 }
 
 start();

@@ -12,7 +12,7 @@ use crate::{
     auth::{AuthError, JwtKeys, Role},
     config::{Config, ConfigError, MasterKey, ProcessRole, Secret},
     db,
-    demo::{Demo, DemoArgs, DemoError},
+    demo::{Demo, DemoArgs, DemoError, banner::banner, session::DemoSession},
     graphql::sdl,
     integrity,
     notify::{Notifier, NotifyError},
@@ -251,21 +251,29 @@ async fn serve(mut config: Config, args: ServeArgs) -> Result<(), CliError> {
     if let Some(addr) = metrics::serve_separately(&state.config, shutdown.clone()).await? {
         tracing::info!(%addr, "metrics listening");
     }
-    // the demo banner reads the state the server takes
-    let server_state = state.clone();
+    // the demo's tokens and links, served and printed by the process that serves the API
+    let session = match demo.as_ref().filter(|_| role.serves_api()) {
+        Some(demo) => Some(
+            DemoSession::issue(&state, demo)
+                .await
+                .map_err(DemoError::from)?,
+        ),
+        None => None,
+    };
     let server = if role.serves_api() {
-        Server::bind(args.addr, state, shutdown.clone()).await?
+        let server = Server::bind(args.addr, state, shutdown.clone()).await?;
+        match &session {
+            Some(session) => server.with_routes(session.clone().routes()),
+            None => server,
+        }
     } else {
         Server::bind_worker(args.addr, state).await?
     };
     tracing::info!(addr = %server.local_addr()?, ?role, "canopy listening");
     // the demo's POS webhooks go to this process when it takes them
-    if let Some(demo) = demo.as_ref().filter(|_| role.serves_api()) {
+    if let (Some(demo), Some(session)) = (&demo, &session) {
         demo.route_webhooks(server.local_addr()?).await?;
-        match crate::demo::banner::banner(&server_state, demo, server.local_addr()?).await {
-            Ok(banner) => println!("{banner}"),
-            Err(error) => tracing::warn!(%error, "demo banner not printed"),
-        }
+        println!("{}", banner(session, server.local_addr()?));
     }
     server.run(shutdown).await?;
     background.close();

@@ -16,6 +16,7 @@
 mod args;
 pub mod banner;
 mod connections;
+pub mod session;
 mod simulators;
 mod staff;
 
@@ -100,6 +101,9 @@ pub enum DemoError {
     /// A simulator could not be pointed at Canopy's webhook receiver.
     #[error("demo webhooks: {0}")]
     Webhooks(String),
+    /// The demo's tokens could not be issued.
+    #[error("demo session: {0}")]
+    Session(#[from] session::SessionError),
 }
 
 /// The running demo: its simulators, store traffic and staff stop when it is dropped.

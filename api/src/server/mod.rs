@@ -170,6 +170,7 @@ pub struct Server {
     router: Router,
     grace: Duration,
     header_read_timeout: Duration,
+    request_timeout: Duration,
 }
 
 impl Server {
@@ -183,6 +184,7 @@ impl Server {
         let listener = TcpListener::bind(addr).await?;
         let grace = app.config.shutdown_grace;
         let header_read_timeout = app.config.header_read_timeout;
+        let request_timeout = app.config.request_timeout;
         let schema = build_schema(app.clone());
         tokio::spawn(watch_jwks(
             Arc::clone(&app.jwt),
@@ -194,6 +196,7 @@ impl Server {
             router: router(app, schema, shutdown),
             grace,
             header_read_timeout,
+            request_timeout,
         })
     }
 
@@ -204,8 +207,19 @@ impl Server {
             listener,
             grace: app.config.shutdown_grace,
             header_read_timeout: app.config.header_read_timeout,
+            request_timeout: app.config.request_timeout,
             router: worker_router(app),
         })
+    }
+
+    /// Adds `routes` (with the same request middleware as every other route), such as the
+    /// demo's own pages.
+    #[must_use]
+    pub fn with_routes(mut self, routes: Router) -> Self {
+        self.router = self
+            .router
+            .merge(with_request_middleware(routes, self.request_timeout));
+        self
     }
 
     /// The address actually bound.
