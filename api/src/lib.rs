@@ -17,7 +17,8 @@
 //!    committed change announces), [`catalog`] (matching products across connections,
 //!    merges and splits), [`connections`], [`customers`], [`compliance`],
 //!    [`orders`] (reservations and stock included), [`integrity`] (the invariants across
-//!    them); a domain module never imports the
+//!    them), [`operations`] (the documents registered for the safelist); a domain module
+//!    never imports the
 //!    workers, `graphql` or `server`;
 //! 5. workers: [`sync`] (pulls from the adapters, applies through the domain),
 //!    [`outbox`] (delivers what the domain queued: orders, cancellations, returns,
@@ -46,6 +47,7 @@ pub mod events;
 pub mod graphql;
 pub mod integrity;
 pub mod notify;
+pub mod operations;
 pub mod orders;
 pub mod outbox;
 pub mod secrets;

@@ -31,6 +31,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "compliance",
             "orders",
             "integrity",
+            "operations",
         ],
     ),
     ("workers", &["sync", "outbox", "webhooks"]),

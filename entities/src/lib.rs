@@ -18,6 +18,7 @@ pub mod order;
 pub mod order_event;
 pub mod order_line;
 pub mod outbox;
+pub mod persisted_operation;
 pub mod product;
 pub mod product_external_ref;
 pub mod product_match;

@@ -12,6 +12,7 @@ pub use crate::order::Entity as Order;
 pub use crate::order_event::Entity as OrderEvent;
 pub use crate::order_line::Entity as OrderLine;
 pub use crate::outbox::Entity as Outbox;
+pub use crate::persisted_operation::Entity as PersistedOperation;
 pub use crate::product::Entity as Product;
 pub use crate::product_external_ref::Entity as ProductExternalRef;
 pub use crate::product_match::Entity as ProductMatch;

@@ -10,6 +10,7 @@ use api::{
     AppState,
     config::{Config, MasterKey, Secrets},
     graphql::build_schema,
+    operations::Safelist,
 };
 use axum::{
     Router,
@@ -85,10 +86,12 @@ impl App {
         let router = runtime.block_on(async {
             let state = AppState::build(config, secrets).await?;
             seed(&state.db).await?;
-            let schema = build_schema(state.clone());
+            let safelist = Safelist::new(state.db.clone(), state.config.persisted_queries);
+            let schema = build_schema(state.clone(), safelist.clone());
             Ok::<_, Box<dyn std::error::Error>>(api::server::router(
                 state,
                 schema,
+                safelist,
                 CancellationToken::new(),
             ))
         })?;

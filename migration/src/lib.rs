@@ -37,6 +37,7 @@ mod m20261216_000025_create_sync_runs;
 mod m20261216_000026_compliance_measures;
 mod m20261218_000027_per_store_offers;
 mod m20261218_000028_product_matching;
+mod m20261220_000029_create_persisted_operations;
 
 /// Every Canopy migration, in order.
 pub struct Migrator;
@@ -73,6 +74,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261216_000026_compliance_measures::Migration),
             Box::new(m20261218_000027_per_store_offers::Migration),
             Box::new(m20261218_000028_product_matching::Migration),
+            Box::new(m20261220_000029_create_persisted_operations::Migration),
         ]
     }
 }

@@ -7,7 +7,7 @@ mod common;
 use migration::{Migrator, MigratorTrait, SchemaManager};
 use sea_orm::DatabaseConnection;
 
-const TABLES: [&str; 23] = [
+const TABLES: [&str; 24] = [
     "provider_connections",
     "locations",
     "products",
@@ -31,6 +31,7 @@ const TABLES: [&str; 23] = [
     "product_measures",
     "product_matches",
     "product_redirects",
+    "persisted_operations",
 ];
 
 async fn assert_tables(db: &DatabaseConnection, present: bool) {

@@ -28,6 +28,7 @@ async fn every_table_round_trips(db: &DatabaseConnection) {
     insert_and_read_back::<ProductMatch>(db, fixtures::product_match(product.id, connection.id))
         .await;
     insert_and_read_back::<ProductRedirect>(db, fixtures::product_redirect(product.id)).await;
+    insert_and_read_back::<PersistedOperation>(db, fixtures::persisted_operation()).await;
 
     let customer = fixtures::customer();
     insert_and_read_back::<Customer>(db, customer.clone()).await;

@@ -135,6 +135,18 @@ pub struct Config {
     )]
     pub response_cache: bool,
 
+    /// Persisted queries: `apq` (Apollo's automatic persisted queries: any client may
+    /// send a hash for a document it sent before), `safelist` (only documents registered
+    /// with `canopy operations add` or by an admin run, except for admins) or `off`.
+    #[arg(
+        long,
+        env = "CANOPY_PERSISTED_QUERIES",
+        value_enum,
+        default_value_t = PersistedQueries::Apq,
+        global = true
+    )]
+    pub persisted_queries: PersistedQueries,
+
     /// Events buffered per topic for each subscriber; a slower subscriber skips ahead.
     #[arg(
         long,
@@ -357,6 +369,20 @@ pub fn clap_defaults<T: Args + FromArgMatches>() -> T {
         .unwrap_or_else(|error| {
             panic!("the clap defaults of a settings struct do not parse: {error}")
         })
+}
+
+/// What a server does with persisted queries and documents nobody registered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum PersistedQueries {
+    /// No persisted queries: every request sends its document.
+    Off,
+    /// Apollo's automatic persisted queries: a document sent once with its hash may be
+    /// named by the hash alone from then on, on every replica.
+    #[default]
+    Apq,
+    /// Only registered documents run (admins excepted); a registered one may be named by
+    /// its hash alone.
+    Safelist,
 }
 
 /// How log lines are written.

@@ -50,6 +50,12 @@ pub enum ErrorCode {
     RateLimited,
     /// A persisted query's hash is unknown: send the document with it.
     PersistedQueryNotFound,
+    /// The server takes no persisted queries: send the document.
+    PersistedQueryNotSupported,
+    /// In safelist mode, a hash that names no registered document.
+    PersistedQueryNotInList,
+    /// In safelist mode, a document nobody registered.
+    QueryNotInSafelist,
     /// A fault on our side.
     Internal,
 }
@@ -68,6 +74,9 @@ impl ErrorCode {
             Self::UpstreamUnavailable => "UPSTREAM_UNAVAILABLE",
             Self::RateLimited => "RATE_LIMITED",
             Self::PersistedQueryNotFound => "PERSISTED_QUERY_NOT_FOUND",
+            Self::PersistedQueryNotSupported => "PERSISTED_QUERY_NOT_SUPPORTED",
+            Self::PersistedQueryNotInList => "PERSISTED_QUERY_NOT_IN_LIST",
+            Self::QueryNotInSafelist => "QUERY_NOT_IN_SAFELIST",
             Self::Internal => "INTERNAL",
         }
     }
@@ -77,7 +86,10 @@ impl ErrorCode {
         match self {
             Self::Unauthenticated => StatusCode::UNAUTHORIZED,
             Self::Forbidden => StatusCode::FORBIDDEN,
-            Self::BadUserInput => StatusCode::BAD_REQUEST,
+            Self::BadUserInput
+            | Self::PersistedQueryNotSupported
+            | Self::PersistedQueryNotInList
+            | Self::QueryNotInSafelist => StatusCode::BAD_REQUEST,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::OutOfStock | Self::Conflict => StatusCode::CONFLICT,
             Self::ComplianceLimit => StatusCode::UNPROCESSABLE_ENTITY,
@@ -146,6 +158,15 @@ pub enum ApiError {
     /// A persisted query's hash is not known (Apollo's message, which clients look for).
     #[error("PersistedQueryNotFound")]
     PersistedQueryNotFound,
+    /// Persisted queries are off (Apollo's message, which clients look for).
+    #[error("PersistedQueryNotSupported")]
+    PersistedQueryNotSupported,
+    /// In safelist mode, a hash no registered document has.
+    #[error("no registered operation has this sha256Hash")]
+    PersistedQueryNotInList,
+    /// In safelist mode, a document nobody registered.
+    #[error("this server runs only registered operations, and this document is not one")]
+    QueryNotInSafelist,
     /// A database failure.
     #[error("internal server error")]
     Database(#[from] sea_orm::DbErr),
@@ -196,6 +217,9 @@ impl ApiError {
             Self::UpstreamUnavailable { .. } => ErrorCode::UpstreamUnavailable,
             Self::RateLimited { .. } => ErrorCode::RateLimited,
             Self::PersistedQueryNotFound => ErrorCode::PersistedQueryNotFound,
+            Self::PersistedQueryNotSupported => ErrorCode::PersistedQueryNotSupported,
+            Self::PersistedQueryNotInList => ErrorCode::PersistedQueryNotInList,
+            Self::QueryNotInSafelist => ErrorCode::QueryNotInSafelist,
             Self::Database(error) if database_unavailable(error) => ErrorCode::UpstreamUnavailable,
             Self::Database(_) | Self::Cache(_) | Self::Events(_) | Self::Internal(_) => {
                 ErrorCode::Internal

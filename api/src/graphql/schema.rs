@@ -14,16 +14,17 @@ use super::{
     loaders::Loaders,
     mutation::{
         AdminMutation, CheckoutMutation, ComplianceMutation, CustomersMutation, DeliveryMutation,
-        ProductsMutation,
+        OperationsMutation, ProductsMutation,
     },
     nul_bytes::NoNulBytes,
     query::{
-        AdminQuery, ComplianceQuery, CustomersQuery, LocationsQuery, OrdersQuery,
+        AdminQuery, ComplianceQuery, CustomersQuery, LocationsQuery, OperationsQuery, OrdersQuery,
         ProductMatchesQuery, ProductsQuery, SystemQuery,
     },
+    safelist::SafelistGuard,
     subscription::{AlertsSubscription, OrdersSubscription, StockSubscription},
 };
-use crate::{config::Limits, state::AppState};
+use crate::{config::Limits, operations::Safelist, state::AppState};
 
 /// The query root: one object per domain.
 #[derive(MergedObject, Default)]
@@ -36,6 +37,7 @@ pub struct Query(
     AdminQuery,
     ComplianceQuery,
     ProductMatchesQuery,
+    OperationsQuery,
     FederationQuery,
 );
 
@@ -48,6 +50,7 @@ pub struct Mutation(
     ComplianceMutation,
     CustomersMutation,
     ProductsMutation,
+    OperationsMutation,
 );
 
 /// The subscription root: one object per domain.
@@ -58,7 +61,7 @@ pub struct Subscription(StockSubscription, AlertsSubscription, OrdersSubscriptio
 pub type CanopySchema = Schema<Query, Mutation, Subscription>;
 
 /// The schema with its limits and extensions, without per-process data.
-fn builder(limits: &Limits) -> SchemaBuilder<Query, Mutation, Subscription> {
+pub(super) fn builder(limits: &Limits) -> SchemaBuilder<Query, Mutation, Subscription> {
     Schema::build(
         Query::default(),
         Mutation::default(),
@@ -74,11 +77,16 @@ fn builder(limits: &Limits) -> SchemaBuilder<Query, Mutation, Subscription> {
     .extension(ErrorCodes)
 }
 
-/// The schema serving `state`: resolvers reach it through [`super::app_state`].
-pub fn build_schema(state: AppState) -> CanopySchema {
+/// The schema serving `state`: resolvers reach it through [`super::app_state`]; every
+/// document passes `safelist` first.
+pub fn build_schema(state: AppState, safelist: Safelist) -> CanopySchema {
     let limits = state.config.limits.clone();
     let loaders = Loaders::new(&state.db);
-    builder(&limits).data(state).data(loaders).finish()
+    builder(&limits)
+        .extension(SafelistGuard(safelist))
+        .data(state)
+        .data(loaders)
+        .finish()
 }
 
 /// The federation v2 SDL (with `@link`, subscriptions included for routers that federate

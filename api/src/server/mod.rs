@@ -42,6 +42,7 @@ use self::{
 use crate::{
     auth::watch_jwks,
     graphql::{CanopySchema, build_schema},
+    operations::Safelist,
     state::AppState,
 };
 
@@ -60,6 +61,7 @@ struct Handles {
     app: AppState,
     schema: CanopySchema,
     responses: ResponseCache,
+    safelist: Safelist,
     shutdown: CancellationToken,
     sessions: Arc<SessionLimit>,
 }
@@ -78,8 +80,14 @@ impl Deref for HttpState {
     }
 }
 
-/// The router with every route and middleware. `shutdown` ends open websocket sessions.
-pub fn router(app: AppState, schema: CanopySchema, shutdown: CancellationToken) -> Router {
+/// The router with every route and middleware, with `safelist` (the one `schema` was
+/// built with) deciding which documents run. `shutdown` ends open websocket sessions.
+pub fn router(
+    app: AppState,
+    schema: CanopySchema,
+    safelist: Safelist,
+    shutdown: CancellationToken,
+) -> Router {
     // Install the recorder before the first request records anything.
     crate::telemetry::metrics();
     let config = &app.config;
@@ -110,6 +118,7 @@ pub fn router(app: AppState, schema: CanopySchema, shutdown: CancellationToken) 
         .with_state(HttpState(Arc::new(Handles {
             responses: ResponseCache::new(app.cache.clone(), &app.config),
             sessions: SessionLimit::new(app.config.limits.max_ws_per_client),
+            safelist,
             app,
             schema,
             shutdown,
@@ -185,7 +194,8 @@ impl Server {
         let grace = app.config.shutdown_grace;
         let header_read_timeout = app.config.header_read_timeout;
         let request_timeout = app.config.request_timeout;
-        let schema = build_schema(app.clone());
+        let safelist = Safelist::new(app.db.clone(), app.config.persisted_queries);
+        let schema = build_schema(app.clone(), safelist.clone());
         tokio::spawn(watch_jwks(
             Arc::clone(&app.jwt),
             app.config.jwks_reload,
@@ -193,7 +203,7 @@ impl Server {
         ));
         Ok(Self {
             listener,
-            router: router(app, schema, shutdown),
+            router: router(app, schema, safelist, shutdown),
             grace,
             header_read_timeout,
             request_timeout,

@@ -7,6 +7,7 @@ use api::{
     AppState,
     auth::Viewer,
     graphql::{CanopySchema, build_schema},
+    operations::Safelist,
 };
 use async_graphql::{Request, Variables};
 use serde_json::Value;
@@ -27,10 +28,14 @@ impl CountingSchema {
         db.set_metric_callback(move |info| {
             recorder.lock().unwrap().push(info.statement.sql.clone());
         });
-        let schema = build_schema(AppState {
-            db,
-            ..state.clone()
-        });
+        let safelist = Safelist::new(db.clone(), state.config.persisted_queries);
+        let schema = build_schema(
+            AppState {
+                db,
+                ..state.clone()
+            },
+            safelist,
+        );
         Self { schema, statements }
     }
 

@@ -166,6 +166,17 @@ pub fn product_redirect(product: Uuid) -> product_redirect::Model {
     }
 }
 
+/// A registered document.
+pub fn persisted_operation() -> persisted_operation::Model {
+    persisted_operation::Model {
+        hash: "ab".repeat(32),
+        document: "query Menu { products { nodes { id } } }".to_owned(),
+        operation_names: serde_json::json!(["Menu"]),
+        registered_by: "cli".to_owned(),
+        created_at: at(0),
+    }
+}
+
 /// Stock of `product` at `location`.
 pub fn stock_level(
     product: Uuid,

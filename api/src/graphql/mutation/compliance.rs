@@ -3,8 +3,9 @@
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use entities::compliance_rule::{Conversion, RuleTerm};
 
+use super::admin::admin_call;
 use crate::{
-    auth::{RoleGuard, Viewer},
+    auth::RoleGuard,
     compliance::{
         overrides::{self, MeasureInput},
         rules::{self, RuleInput},
@@ -202,12 +203,6 @@ pub struct ProductMeasures {
 #[derive(Default)]
 pub struct ComplianceMutation;
 
-fn admin<'a>(ctx: &'a Context<'_>) -> Result<&'a str, ApiError> {
-    Viewer::of(ctx)?
-        .admin_subject()
-        .ok_or_else(|| ApiError::Forbidden("admin token required".into()))
-}
-
 #[Object]
 impl ComplianceMutation {
     /// Creates the rule `input.code` names, or replaces it. Audited. Bad input is
@@ -219,7 +214,7 @@ impl ComplianceMutation {
         ctx: &Context<'_>,
         input: ComplianceRuleInput,
     ) -> Result<ComplianceRule, ApiError> {
-        let actor = admin(ctx)?;
+        let actor = admin_call(ctx)?.1;
         let input = input.into_rule()?;
         let db = &app_state(ctx)?.db;
         Ok(ComplianceRule(rules::upsert(db, actor, input).await?))
@@ -234,7 +229,7 @@ impl ComplianceMutation {
         product_id: ID,
         input: ProductMeasuresInput,
     ) -> Result<Option<ProductMeasures>, ApiError> {
-        let actor = admin(ctx)?;
+        let actor = admin_call(ctx)?.1;
         let product = parse_id("productId", &product_id)?;
         let input = MeasureInput {
             flower_g: input.flower_g,

@@ -5,6 +5,7 @@ mod checkout;
 mod compliance;
 mod customers;
 mod delivery;
+mod operations;
 mod products;
 
 pub use admin::AdminMutation;
@@ -12,4 +13,5 @@ pub use checkout::{CheckoutMutation, OrderLineInput, order_lines};
 pub use compliance::ComplianceMutation;
 pub use customers::CustomersMutation;
 pub use delivery::DeliveryMutation;
+pub use operations::OperationsMutation;
 pub use products::ProductsMutation;

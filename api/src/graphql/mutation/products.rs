@@ -2,8 +2,9 @@
 
 use async_graphql::{Context, ID, Object};
 
+use super::admin::admin_call;
 use crate::{
-    auth::{RoleGuard, Viewer},
+    auth::RoleGuard,
     catalog::merge,
     effects::Announcer,
     error::ApiError,
@@ -23,12 +24,6 @@ fn announcer(state: &AppState) -> Announcer {
     Announcer::new(state.db.clone(), state.cache.clone(), state.events.clone())
 }
 
-fn admin<'a>(ctx: &'a Context<'_>) -> Result<&'a str, ApiError> {
-    Viewer::of(ctx)?
-        .admin_subject()
-        .ok_or_else(|| ApiError::Forbidden("admin token required".into()))
-}
-
 #[Object]
 impl ProductsMutation {
     /// Merges product `sourceId` into `targetId`: its POS records, stock, order lines
@@ -43,7 +38,7 @@ impl ProductsMutation {
         target_id: ID,
         source_id: ID,
     ) -> Result<Product, ApiError> {
-        let actor = admin(ctx)?;
+        let actor = admin_call(ctx)?.1;
         let target = parse_id("targetId", &target_id)?;
         let source = parse_id("sourceId", &source_id)?;
         let state = app_state(ctx)?;
@@ -65,7 +60,7 @@ impl ProductsMutation {
         product_id: ID,
         connection_id: ID,
     ) -> Result<Product, ApiError> {
-        let actor = admin(ctx)?;
+        let actor = admin_call(ctx)?.1;
         let product = parse_id("productId", &product_id)?;
         let connection = parse_id("connectionId", &connection_id)?;
         let state = app_state(ctx)?;

@@ -142,8 +142,12 @@ async fn run(
     mut request: async_graphql::Request,
     transport: Transport,
 ) -> Response {
-    if let Err(error) = persisted::resolve(&state.app.cache, &mut request).await {
+    if let Err(error) = persisted::resolve(&state.safelist, &state.app.cache, &mut request).await {
         // an unknown hash is a 200 answer: Apollo clients then send the document
+        return error_response(media, error.code().status(), &error);
+    }
+    // before the response cache, which would otherwise answer for the schema's check
+    if let Err(error) = state.safelist.permit(&viewer, &request.query).await {
         return error_response(media, error.code().status(), &error);
     }
     // Before the response cache and `operation_type` parse anything (see `check_nesting`).

@@ -1,51 +1,85 @@
-//! Apollo's automatic persisted queries over GET and POST: a client sends
-//! `extensions.persistedQuery.sha256Hash` (version 1) instead of the document; a hash
-//! Canopy has not seen is answered `PERSISTED_QUERY_NOT_FOUND`, and the client sends the
-//! document once with its hash, which Canopy checks and keeps in the shared cache, so
-//! every replica knows it from then on. A resolved request runs as if the document had
-//! been sent (the same limits, the same response cache entry).
+//! Persisted queries over GET and POST, by the server's mode
+//! (`CANOPY_PERSISTED_QUERIES`):
+//! - `apq` (Apollo's automatic persisted queries): a client sends
+//!   `extensions.persistedQuery.sha256Hash` (version 1) instead of the document; a hash
+//!   Canopy has not seen is answered `PERSISTED_QUERY_NOT_FOUND`, and the client sends the
+//!   document once with its hash, which Canopy checks and keeps in the shared cache, so
+//!   every replica knows it from then on.
+//! - `safelist`: a hash names a registered document ([`crate::operations`]); one nobody
+//!   registered is `PERSISTED_QUERY_NOT_IN_LIST`, and a document sent in full must be
+//!   registered too (checked by [`crate::operations::Safelist::permit`]).
+//! - `off`: the extension is refused with `PERSISTED_QUERY_NOT_SUPPORTED` (Apollo clients
+//!   then send documents).
+//!
+//! A document sent with a hash that does not match it is `BAD_USER_INPUT`. A resolved
+//! request runs as if the document had been sent (the same limits, the same response
+//! cache entry).
 
 use std::time::Duration;
 
 use async_graphql::{Request, Value};
 use bytes::Bytes;
-use sha2::{Digest, Sha256};
 
-use crate::{cache::SharedCache, error::ApiError};
+use crate::{
+    cache::SharedCache,
+    config::PersistedQueries,
+    error::ApiError,
+    operations::{self, Safelist},
+};
 
 /// The request extension naming a persisted query.
 const EXTENSION: &str = "persistedQuery";
-/// How long a persisted document is kept after it was last sent in full.
+/// How long an automatically persisted document is kept after it was last sent in full.
 const KEEP: Duration = Duration::from_secs(7 * 24 * 3600);
 
 /// Replaces a persisted-query reference in `request` by its document: looked up by hash
-/// when the request has no document, checked against the hash and kept when it has one.
-/// Requests without the extension are left as they are.
-pub(super) async fn resolve(cache: &SharedCache, request: &mut Request) -> Result<(), ApiError> {
+/// (in the shared cache, or among the registered documents in safelist mode) when the
+/// request has no document, checked against the hash when it has one. Requests without
+/// the extension are left as they are.
+pub(super) async fn resolve(
+    safelist: &Safelist,
+    cache: &SharedCache,
+    request: &mut Request,
+) -> Result<(), ApiError> {
     let Some(extension) = request.extensions.0.remove(EXTENSION) else {
         return Ok(());
     };
+    let mode = safelist.mode();
+    if mode == PersistedQueries::Off {
+        return Err(ApiError::PersistedQueryNotSupported);
+    }
     let hash = requested_hash(&extension)?;
     let key = format!("apq:{hash}");
     if request.query.is_empty() {
-        let stored = cache.get(&key).await.ok().flatten();
-        let document = stored
-            .and_then(|bytes| String::from_utf8(bytes.to_vec()).ok())
-            .ok_or(ApiError::PersistedQueryNotFound)?;
-        request.query = document;
+        request.query = match mode {
+            PersistedQueries::Safelist => safelist
+                .document(&hash)
+                .await?
+                .ok_or(ApiError::PersistedQueryNotInList)?
+                .to_string(),
+            _ => cache
+                .get(&key)
+                .await
+                .ok()
+                .flatten()
+                .and_then(|bytes| String::from_utf8(bytes.to_vec()).ok())
+                .ok_or(ApiError::PersistedQueryNotFound)?,
+        };
         return Ok(());
     }
-    if hash != hex::encode(Sha256::digest(request.query.as_bytes())) {
+    if hash != operations::hash(&request.query) {
         return Err(ApiError::bad_field(
             "extensions.persistedQuery.sha256Hash",
             "the hash does not match the query's SHA-256",
         ));
     }
-    // a cache that cannot keep it costs the client one more round trip, nothing else
-    if let Err(error) = cache
-        .set(&key, Bytes::from(request.query.clone()), KEEP)
-        .await
+    // in safelist mode only registration makes a document known
+    if mode == PersistedQueries::Apq
+        && let Err(error) = cache
+            .set(&key, Bytes::from(request.query.clone()), KEEP)
+            .await
     {
+        // a cache that cannot keep it costs the client one more round trip, nothing else
         tracing::debug!(%error, "persisted query not kept");
     }
     Ok(())

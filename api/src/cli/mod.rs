@@ -1,5 +1,7 @@
 //! The `canopy` command line: `serve`, `migrate`, `export-schema`, `token`, `simulate`,
-//! `check` and `rotate-key`.
+//! `check`, `rotate-key` and `operations` ([`operations`]).
+
+mod operations;
 
 use std::{io, net::SocketAddr, time::Duration};
 
@@ -7,6 +9,7 @@ use clap::{Args, Parser, Subcommand};
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 use uuid::Uuid;
 
+pub use self::operations::{OperationsArgs, OperationsCommand, OperationsError};
 use crate::{
     admin::rotate::{self, RotateError},
     auth::{AuthError, JwtKeys, Role},
@@ -55,6 +58,9 @@ pub enum Command {
     /// Re-encrypt every stored POS secret under a new master key (`CANOPY_MASTER_KEY`
     /// is the current one); restart servers with the new key afterwards.
     RotateKey(RotateKeyArgs),
+    /// Register, list or remove the documents of the safelist
+    /// (`CANOPY_PERSISTED_QUERIES=safelist`).
+    Operations(OperationsArgs),
 }
 
 /// Options of `canopy rotate-key`.
@@ -148,6 +154,9 @@ pub enum CliError {
     /// `canopy check` found broken invariants (each printed).
     #[error("{0} invariant violation(s)")]
     Violations(usize),
+    /// A `canopy operations` command failed.
+    #[error(transparent)]
+    Operations(#[from] OperationsError),
     /// `--customer` was given for another role.
     #[error("--customer only applies to --role customer")]
     CustomerWithoutCustomerRole,
@@ -169,6 +178,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Simulate(args) => Ok(simulate::run(&args).await?),
         Command::Check => check(&cli.config).await,
         Command::RotateKey(args) => rotate_key(&cli.config, &args).await,
+        Command::Operations(args) => Ok(operations::run(&cli.config, args).await?),
     }
 }
 

@@ -1,0 +1,76 @@
+//! Whether a document may run, by the server's persisted-query mode.
+//!
+//! In `safelist` mode only registered documents run, for every viewer but admins (the
+//! admin page and operators' GraphiQL sessions send documents of their own). The answer
+//! for a hash is read from `persisted_operations` and kept in process for
+//! [`KNOWN_FOR`]: a registration is seen at once (unknown hashes are never cached), a
+//! removal within that period on every replica.
+
+use std::{sync::Arc, time::Duration};
+
+use entities::persisted_operation::Entity;
+use moka::future::Cache;
+use sea_orm::{DatabaseConnection, DbErr, EntityTrait};
+
+use crate::{auth::Viewer, config::PersistedQueries, error::ApiError};
+
+/// How long a registered document is known without asking the database again.
+const KNOWN_FOR: Duration = Duration::from_secs(60);
+/// How many registered documents are kept in process.
+const CAPACITY: u64 = 10_000;
+
+/// The persisted-query mode and the registered documents, shared by the HTTP and
+/// websocket paths (cloning shares the cache).
+#[derive(Clone)]
+pub struct Safelist {
+    mode: PersistedQueries,
+    db: DatabaseConnection,
+    known: Cache<String, Arc<str>>,
+}
+
+impl Safelist {
+    /// The safelist of a server in `mode`, reading registrations from `db`.
+    pub fn new(db: DatabaseConnection, mode: PersistedQueries) -> Self {
+        Self {
+            mode,
+            db,
+            known: Cache::builder()
+                .max_capacity(CAPACITY)
+                .time_to_live(KNOWN_FOR)
+                .build(),
+        }
+    }
+
+    /// The server's persisted-query mode.
+    pub const fn mode(&self) -> PersistedQueries {
+        self.mode
+    }
+
+    /// The document registered under `hash`, if any.
+    pub async fn document(&self, hash: &str) -> Result<Option<Arc<str>>, DbErr> {
+        if let Some(document) = self.known.get(hash).await {
+            return Ok(Some(document));
+        }
+        let Some(row) = Entity::find_by_id(hash.to_owned()).one(&self.db).await? else {
+            return Ok(None);
+        };
+        let document: Arc<str> = row.document.into();
+        self.known
+            .insert(hash.to_owned(), Arc::clone(&document))
+            .await;
+        Ok(Some(document))
+    }
+
+    /// Whether `viewer` may run `document`: always, unless the mode is `safelist`, the
+    /// viewer is not an admin and the document is not registered
+    /// (`QUERY_NOT_IN_SAFELIST`).
+    pub async fn permit(&self, viewer: &Viewer, document: &str) -> Result<(), ApiError> {
+        if self.mode != PersistedQueries::Safelist || viewer.admin_subject().is_some() {
+            return Ok(());
+        }
+        match self.document(&super::hash(document)).await? {
+            Some(_) => Ok(()),
+            None => Err(ApiError::QueryNotInSafelist),
+        }
+    }
+}
