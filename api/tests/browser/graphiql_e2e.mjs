@@ -9,7 +9,8 @@
 //   SCREENSHOT_PATH  where to save a screenshot of the result (or of the failure), PNG
 //   CHROMIUM_PATH    the browser (default /usr/bin/chromium)
 //
-// Exits 0 when the query typed on the keyboard ran and its result showed in the result
+// Exits 0 when the schema's introspection was accepted (the documentation explorer shows
+// it), a dialog opened, the query typed on the keyboard ran and its result showed in the result
 // pane, the subscription opened a graphql-transport-ws session at /graphql/ws that the
 // server acknowledged, and nothing was requested from another host, broke the page's
 // Content-Security-Policy or logged an error.
@@ -27,6 +28,16 @@ async function run(page, config) {
   await page.goto(config.url);
   const editor = page.locator(QUERY_EDITOR);
   await editor.waitFor();
+
+  step('the documentation explorer shows the schema (its introspection was accepted)');
+  await page.getByRole('button', { name: 'Show Documentation Explorer' }).click();
+  await page.locator('.graphiql-doc-explorer', { hasText: 'subscription: Subscription' }).waitFor();
+
+  step('a dialog opens within the Content-Security-Policy');
+  await page.getByRole('button', { name: 'Open settings dialog' }).click();
+  await page.getByRole('dialog').waitFor();
+  await page.keyboard.press('Escape');
+  await page.getByRole('dialog').waitFor({ state: 'detached' });
 
   step('type the query');
   await typeInto(page, editor, config.query);
