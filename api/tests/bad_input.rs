@@ -228,7 +228,7 @@ async fn invalid_ids_cursors_and_page_sizes_are_bad_user_input() {
 #[tokio::test]
 async fn over_deep_queries_are_refused_before_execution() {
     let app = common::spawn_app().await;
-    // product → stock → product → stock … nests deeper than the default depth limit (12).
+    // product → stock → product → stock … nests deeper than the default depth limit (15).
     let mut selection = "id".to_owned();
     for _ in 0..8 {
         selection = format!("stock {{ product {{ {selection} }} }}");

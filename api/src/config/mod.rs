@@ -254,8 +254,9 @@ pub struct Config {
 /// Abuse limits applied to every GraphQL request.
 #[derive(Args, Clone, Debug)]
 pub struct Limits {
-    /// Deepest selection nesting a query may have.
-    #[arg(long, env = "CANOPY_MAX_DEPTH", default_value_t = 12, global = true)]
+    /// Deepest selection nesting a query may have. The default admits the standard
+    /// introspection query (15 levels) that GraphiQL and code generators send.
+    #[arg(long, env = "CANOPY_MAX_DEPTH", default_value_t = 15, global = true)]
     pub max_depth: usize,
 
     /// Highest complexity score a query may have; also the most selections (fields and

@@ -1,7 +1,7 @@
 //! The HTTP server: routes, middleware and graceful shutdown.
 //!
-//! `POST/GET /graphql` (GraphQL over HTTP, GraphiQL for browsers), `GET /graphql/ws`
-//! (subscriptions), `POST /webhooks/{connection_id}` (POS webhooks, see
+//! `POST/GET /graphql` (GraphQL over HTTP, GraphiQL for browsers, its files under
+//! `/graphql/assets/`), `GET /graphql/ws` (subscriptions), `POST /webhooks/{connection_id}` (POS webhooks, see
 //! [`crate::webhooks`]), `/healthz`, `/readyz`, `/metrics`, the `/admin` page and the live
 //! stock `/widget`. Every request gets an `x-request-id` (kept when the client sends one)
 //! that appears in its trace span and its response, is counted and timed in the metrics,
@@ -9,6 +9,7 @@
 //! shutdown.
 
 mod admin_page;
+mod graphiql;
 mod graphql_http;
 mod health;
 mod limits;
@@ -113,6 +114,7 @@ pub fn router(
         .merge(graphql)
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
+        .merge(graphiql::router())
         .merge(admin_page::router())
         .merge(widget::router())
         .with_state(HttpState(Arc::new(Handles {

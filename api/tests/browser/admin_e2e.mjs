@@ -10,7 +10,8 @@
 //   SCREENSHOT_PATH     where to save the final screenshot (PNG)
 //   CHROMIUM_PATH       the browser (default /usr/bin/chromium)
 //
-// Exits 0 when an admin could sign in, add every connection, test each, sync each
+// Exits 0 when the page offered no demo token (this server runs without --demo), an admin
+// could sign in, add every connection, test each, sync each
 // and see it healthy, with the alerts and audit log sections rendered.
 
 import { mkdir } from 'node:fs/promises';
@@ -31,8 +32,14 @@ async function run(page, config) {
     }
   });
 
+  // a server without --demo has no demo session, and the page offers no demo token
+  const demoProbe = page.waitForResponse((response) => new URL(response.url()).pathname === '/demo/session');
   await signIn(page, config.adminUrl, config.token);
   await page.getByText('No connections yet.').waitFor();
+  if ((await demoProbe).status() !== 404) throw new Error('/demo/session answers without --demo');
+  if ((await page.locator('#demo-sign-in').getAttribute('hidden')) === null) {
+    throw new Error('the page offers a demo token without --demo');
+  }
 
   for (const connection of config.connections) {
     await addAndSync(page, connection);

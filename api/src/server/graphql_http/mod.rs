@@ -3,7 +3,8 @@
 //! - `POST` takes `application/json` (else 415) with `query`, `operationName`,
 //!   `variables`, `extensions` and nothing else (else 400).
 //! - `GET` takes the same as URL parameters and runs queries only (a mutation is 405 with
-//!   `Allow: POST`); a browser asking for `text/html` without a query gets GraphiQL.
+//!   `Allow: POST`); a browser asking for `text/html` without a query gets GraphiQL
+//!   ([`super::graphiql`]).
 //! - Responses are `application/graphql-response+json` when the client accepts it
 //!   (request errors are then 400), `application/json` otherwise (always 200 once the
 //!   request is well-formed), 406 when it accepts neither.
@@ -20,12 +21,12 @@ mod request;
 mod response;
 pub(super) mod response_cache;
 
-use async_graphql::{http::GraphiQLSource, parser::types::OperationType};
+use async_graphql::parser::types::OperationType;
 use axum::{
     body::Bytes,
     extract::{Query, State, rejection::BytesRejection},
     http::{HeaderMap, HeaderValue, StatusCode, header},
-    response::{Html, IntoResponse, Response},
+    response::Response,
 };
 
 use self::{
@@ -34,7 +35,7 @@ use self::{
     response::{HttpCaching, Rendered, cached_response, error_response, with_validator},
     response_cache::{Lookup, public_max_age, shares_public_responses},
 };
-use super::{GRAPHQL_PATH, HttpState, WS_PATH};
+use super::{HttpState, graphiql};
 use crate::{
     auth::Viewer,
     error::ApiError,
@@ -60,7 +61,7 @@ pub(super) async fn get(
         }
     };
     if params.query.is_none() && wants_html(&headers) {
-        return graphiql();
+        return graphiql::page(&headers);
     }
     let Some(media) = negotiate(&headers) else {
         return not_acceptable();
@@ -228,17 +229,6 @@ fn mutation_over_get(media: ResponseMedia) -> Response {
 
 fn viewer(state: &HttpState, headers: &HeaderMap) -> Result<Viewer, ApiError> {
     Viewer::from_headers(&state.app.jwt, headers).map_err(ApiError::from)
-}
-
-fn graphiql() -> Response {
-    Html(
-        GraphiQLSource::build()
-            .endpoint(GRAPHQL_PATH)
-            .subscription_endpoint(WS_PATH)
-            .title("Canopy GraphiQL")
-            .finish(),
-    )
-    .into_response()
 }
 
 fn not_acceptable() -> Response {
