@@ -22,6 +22,7 @@ export class Account {
     this.token = null;
     this.customer = null;
     this.location = null;
+    this.market = null; // the market the customer buys under at the store
     this.history = document.querySelector("#history tbody");
     this.historyNote = document.getElementById("history-note");
     document.getElementById("token-form").addEventListener("submit", (event) => {
@@ -108,6 +109,7 @@ export class Account {
   signOut() {
     this.token = null;
     this.customer = null;
+    this.market = null;
     sessionStorage.removeItem(STORAGE_KEY);
     document.getElementById("who").textContent = "Not signed in";
     document.getElementById("signed-out").hidden = false;
@@ -134,6 +136,10 @@ export class Account {
     try {
       const { allowances } = await graphql(ALLOWANCES, { locationId: this.location.id }, this.token);
       box.replaceChildren(...this.renderAllowances(allowances));
+      if (this.market !== allowances.market) {
+        this.market = allowances.market;
+        this.hooks.onChange();
+      }
     } catch (error) {
       box.replaceChildren(el("p", { class: "bad" }, `Allowances unavailable: ${describe(error)}`));
     }
@@ -176,7 +182,9 @@ export class Account {
       const page = me.purchaseHistory;
       this.history.replaceChildren(...page.nodes.map((purchase) => this.row(purchase)));
       this.historyNote.textContent =
-        page.totalCount === 0 ? "No purchases yet." : `${page.totalCount} purchases, newest first.`;
+        page.totalCount === 0
+          ? "No purchases yet."
+          : `${page.totalCount} ${page.totalCount === 1 ? "purchase" : "purchases"}, newest first.`;
       return page.nodes;
     } catch (error) {
       this.historyNote.textContent = `Purchase history unavailable: ${describe(error)}`;

@@ -107,6 +107,11 @@ export class Checkout {
     this.check();
   }
 
+  /** The unit price the customer pays: the medical price when they buy as a patient there. */
+  unitPrice(product) {
+    return (this.account.market === "MEDICAL" && product.medicalPrice) || product.price;
+  }
+
   orderLines() {
     return [...this.lines.values()].map((line) => ({ productId: line.product.id, quantity: line.quantity }));
   }
@@ -117,8 +122,8 @@ export class Checkout {
     document.getElementById("cart-empty").hidden = lines.length > 0;
     const total = document.getElementById("cart-total");
     total.hidden = lines.length === 0;
-    const currency = lines.find((line) => line.product.price)?.product.price.currency;
-    const sum = lines.reduce((cents, line) => cents + (line.product.price?.amount || 0) * line.quantity, 0);
+    const currency = lines.map((line) => this.unitPrice(line.product)).find(Boolean)?.currency;
+    const sum = lines.reduce((cents, line) => cents + (this.unitPrice(line.product)?.amount || 0) * line.quantity, 0);
     total.textContent = currency ? `Total ${money({ amount: sum, currency })}` : "";
     this.button.disabled = lines.length === 0 || !this.account.token || this.placing !== null;
     this.button.textContent = this.account.token ? "Place order" : "Sign in to order";
@@ -127,6 +132,7 @@ export class Checkout {
   lineItem(line) {
     const id = line.product.id;
     const fieldId = `qty-${id}`;
+    const price = this.unitPrice(line.product);
     const quantity = el("input", {
       id: fieldId,
       type: "number",
@@ -144,7 +150,7 @@ export class Checkout {
       el("span", { class: "line-name" }, line.product.name),
       el("label", { for: fieldId, class: "visually-hidden" }, `Quantity of ${line.product.name}`),
       quantity,
-      el("span", { class: "num" }, money(line.product.price && { ...line.product.price, amount: line.product.price.amount * line.quantity })),
+      el("span", { class: "num" }, money(price && { ...price, amount: price.amount * line.quantity })),
       remove,
     );
   }

@@ -147,11 +147,22 @@ export class Menu {
       el(
         "div",
         { class: "product-buy" },
-        el("p", { class: "price" }, money(product.price) || "Price at the counter"),
         el(
-          "p",
-          { class: `stock ${product.available > 0 ? "in" : "out"}`, "data-available": product.available },
-          availability(product.available),
+          "div",
+          { class: "price-stock" },
+          el(
+            "p",
+            { class: "price" },
+            money(product.price) || "Price at the counter",
+            product.medicalPrice && product.medicalPrice.amount !== product.price?.amount
+              ? el("span", { class: "medical" }, `medical ${money(product.medicalPrice)}`)
+              : null,
+          ),
+          el(
+            "p",
+            { class: `stock ${product.available > 0 ? "in" : "out"}`, "data-available": product.available },
+            availability(product.available),
+          ),
         ),
         add,
       ),

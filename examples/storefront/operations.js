@@ -23,6 +23,7 @@ export const MENU = `query Menu($locationId: ID!, $category: ProductCategory, $s
       thc { value unit }
       netWeight { value unit }
       price(locationId: $locationId) { amount currency }
+      medicalPrice(locationId: $locationId) { amount currency }
       maxPerTransaction(locationId: $locationId)
       stock(locationId: $locationId) { available updatedAt }
     }
