@@ -1,7 +1,7 @@
 // Drives the starter storefront in headless Chromium (Debian's, through playwright-core),
 // through its UI only: picks a store, filters by category, searches, sees a sale at the
 // register (made here through the simulator's control API) change a stock count in place,
-// signs in as a demo customer with the keyboard, sees the allowances, adds to the cart,
+// sees a bad token refused with its code, signs in as a demo customer with the keyboard, sees the allowances, adds to the cart,
 // checks out (pressing the button twice), follows the order to COMPLETED and finds it in
 // the purchase history; clears the filters and saves a screenshot. Driven by api/tests/storefront_browser.rs,
 // which passes everything through the environment.
@@ -116,6 +116,14 @@ try {
     (name) => document.getElementById("announcer").textContent.includes(name),
     productName,
   );
+
+  step("a bad token is refused in words, with its code");
+  await page.getByLabel("Or paste a customer token").fill("not-a-token");
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  const alert = page.getByRole("alert");
+  await page.waitForFunction(() => /\([A-Z_]+\)/.test(document.getElementById("error").textContent));
+  console.log(`refused: ${await alert.textContent()}`);
+  await alert.getByRole("button", { name: "Dismiss" }).click();
 
   step("sign in as a demo customer, with the keyboard");
   const customer = page.locator(`.customer[data-email="${customerEmail}"]`);
