@@ -2,7 +2,8 @@
 //! `/storefront/`): exists only in demo mode, and in headless Chromium (Debian's
 //! `chromium`, driven by `playwright-core` from `tests/browser/`) a shopper picks a store,
 //! filters and searches its menu, sees a register sale change a stock count in place,
-//! signs in as a demo customer, sees their allowances, checks out, watches the demo's
+//! signs in as a demo customer, sees their allowances, sees a cart over a purchase limit
+//! refused with the rule it breaks, checks out, watches the demo's
 //! staff complete the order and finds it in their purchase history. The screenshot is
 //! saved at `target/storefront.png`.
 //!
@@ -23,6 +24,9 @@ use serde_json::{Value, json};
 
 /// How long the whole browser run may take.
 const BROWSER_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// Most units of one order line Canopy takes (its default configuration).
+const MAX_LINE_QUANTITY: i64 = 100;
 
 #[tokio::test]
 async fn without_the_demo_there_is_no_storefront() {
@@ -64,7 +68,7 @@ async fn a_shopper_orders_through_the_storefront() {
         .unwrap();
     let shopper = &session["customers"][0];
     let token = shopper["token"].as_str().unwrap();
-    let shelf = pick_shelf(&client, &server, &database_url, token).await;
+    let (shelf, refused) = pick_shelf(&client, &server, &database_url, token).await;
 
     browser_support::run_script(
         "storefront_e2e.mjs",
@@ -84,6 +88,9 @@ async fn a_shopper_orders_through_the_storefront() {
                 "CUSTOMER_EMAIL",
                 shopper["email"].as_str().unwrap().to_owned(),
             ),
+            ("REFUSED_ID", refused.product),
+            ("REFUSED_NAME", refused.name),
+            ("REFUSED_QUANTITY", refused.quantity.to_string()),
             ("SCREENSHOT", screenshot_path()),
         ],
         BROWSER_TIMEOUT,
@@ -135,14 +142,22 @@ struct Shelf {
     external_location: String,
 }
 
+/// A product and a quantity of it that breaks a purchase rule.
+struct Refused {
+    product: String,
+    name: String,
+    quantity: i64,
+}
+
 /// A product of the second store (the page opens on the first) with a few units, a
-/// price, and that the shopper may buy one of (`checkCart`), with its simulator ids.
+/// price, and that the shopper may buy one of (`checkCart`), with its simulator ids; and
+/// a product of which as many units as the store may sell break a rule.
 async fn pick_shelf(
     client: &reqwest::Client,
     server: &ServerProcess,
     database_url: &str,
     token: &str,
-) -> Shelf {
+) -> (Shelf, Refused) {
     let data = graphql(client, server, None, "{ locations { id } }", json!({})).await;
     let location_id = data["locations"][1]["id"].as_str().unwrap().to_owned();
     let menu = graphql(
@@ -150,30 +165,45 @@ async fn pick_shelf(
         server,
         None,
         "query($l: ID!) { products(locationId: $l, first: 100) { nodes { id name category
-           price(locationId: $l) { amount } stock(locationId: $l) { available } } } }",
+           price(locationId: $l) { amount } maxPerTransaction(locationId: $l)
+           stock(locationId: $l) { available } } } }",
         json!({ "l": location_id }),
     )
     .await;
+    let products = menu["products"]["nodes"].as_array().unwrap();
+    let cart = CartCheck {
+        client,
+        server,
+        token,
+        location: &location_id,
+    };
+    let mut refused = None;
+    for product in products {
+        let available = product["stock"][0]["available"].as_i64().unwrap_or(0);
+        let most = product["maxPerTransaction"]
+            .as_i64()
+            .map_or(available, |limit| limit.min(available))
+            .min(MAX_LINE_QUANTITY);
+        if most >= 2 && !cart.allows(product, most).await {
+            refused = Some(Refused {
+                product: product["id"].as_str().unwrap().to_owned(),
+                name: product["name"].as_str().unwrap().to_owned(),
+                quantity: most,
+            });
+            break;
+        }
+    }
+    let refused = refused.expect("the demo's second store sells no product over a limit");
+
     let db = Database::connect(database_url).await.unwrap();
     let store = location::Entity::find_by_id(location_id.parse::<uuid::Uuid>().unwrap())
         .one(&db)
         .await
         .unwrap()
         .unwrap();
-    for product in menu["products"]["nodes"].as_array().unwrap() {
+    for product in products {
         let stocked = product["stock"][0]["available"].as_i64().unwrap_or(0) >= 3;
-        if !stocked || product["price"].is_null() {
-            continue;
-        }
-        let check = graphql(
-            client,
-            server,
-            Some(token),
-            "query($l: ID!, $p: ID!) { checkCart(locationId: $l, lines: [{ productId: $p, quantity: 1 }]) { allowed } }",
-            json!({ "l": location_id, "p": product["id"] }),
-        )
-        .await;
-        if check["checkCart"]["allowed"] != true {
+        if !stocked || product["price"].is_null() || !cart.allows(product, 1).await {
             continue;
         }
         let product_id = product["id"].as_str().unwrap();
@@ -187,7 +217,7 @@ async fn pick_shelf(
             .await
             .unwrap();
         if let Some(reference) = reference {
-            return Shelf {
+            let shelf = Shelf {
                 location: location_id,
                 product: product_id.to_owned(),
                 name: product["name"].as_str().unwrap().to_owned(),
@@ -195,9 +225,34 @@ async fn pick_shelf(
                 external_product: reference.external_id,
                 external_location: store.external_id.clone().unwrap(),
             };
+            return (shelf, refused);
         }
     }
     panic!("the demo's second store has no product the shopper may buy");
+}
+
+/// `checkCart` at one store as one shopper.
+struct CartCheck<'a> {
+    client: &'a reqwest::Client,
+    server: &'a ServerProcess,
+    token: &'a str,
+    location: &'a str,
+}
+
+impl CartCheck<'_> {
+    /// Whether a cart of `quantity` units of `product` passes the purchase rules.
+    async fn allows(&self, product: &Value, quantity: i64) -> bool {
+        let check = graphql(
+            self.client,
+            self.server,
+            Some(self.token),
+            "query($l: ID!, $p: ID!, $q: Int!) {
+               checkCart(locationId: $l, lines: [{ productId: $p, quantity: $q }]) { allowed } }",
+            json!({ "l": self.location, "p": product["id"], "q": quantity }),
+        )
+        .await;
+        check["checkCart"]["allowed"] == true
+    }
 }
 
 /// The `data` of a GraphQL request to `server`, as `token` when given.

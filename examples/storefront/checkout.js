@@ -6,7 +6,7 @@
  */
 import { graphql, socket, describe, fromErrors } from "./api.js";
 import { CHECK_CART, PLACE_ORDER, ORDER, ORDER_STATUS_CHANGED } from "./operations.js";
-import { el, money, amount, newKey } from "./format.js";
+import { el, money, newKey } from "./format.js";
 
 /** The statuses a pickup order goes through, in order. */
 const STEPS = ["PENDING", "SUBMITTED", "CONFIRMED", "READY", "COMPLETED"];
@@ -179,22 +179,25 @@ export class Checkout {
   }
 
   renderCheck(check) {
+    const notes = check.notes.map((note) => el("p", { class: "hint" }, note));
     if (check.allowed) {
-      return [el("p", { class: "ok check" }, "✓ Within today's limits.")];
+      return [el("p", { class: "ok check" }, "✓ Within today's limits."), ...notes];
     }
     return [
       el("p", { class: "bad check" }, "This cart breaks a purchase rule:"),
       el(
         "ul",
         { class: "refusals" },
-        check.refusals.map((refusal) => {
-          const figures =
-            refusal.limit !== null && refusal.unit
-              ? ` This cart: ${amount(refusal.thisOrder ?? 0)} ${refusal.unit}; left: ${amount(refusal.remaining ?? 0)} ${refusal.unit}.`
-              : "";
-          return el("li", { "data-rule": refusal.rule }, `${refusal.message}${figures} (${refusal.rule})`);
-        }),
+        // the message names the rule and its figures; the code is added when it does not
+        check.refusals.map((refusal) =>
+          el(
+            "li",
+            { "data-rule": refusal.rule },
+            refusal.message.includes(refusal.rule) ? refusal.message : `${refusal.message} (${refusal.rule})`,
+          ),
+        ),
       ),
+      ...notes,
     ];
   }
 

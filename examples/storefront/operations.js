@@ -6,7 +6,7 @@
  */
 
 export const LOCATIONS = `query Locations {
-  locations { id name city state timeZone }
+  locations { id name city }
 }`;
 
 /** The categories (the schema's ProductCategory enum), for the filter. */
@@ -14,10 +14,9 @@ export const CATEGORIES = `query Categories {
   __type(name: "ProductCategory") { enumValues { name description } }
 }`;
 
-export const MENU = `query Menu($locationId: ID!, $category: ProductCategory, $search: String, $after: String) {
-  products(locationId: $locationId, category: $category, search: $search, first: 100, after: $after) {
+export const MENU = `query Menu($locationId: ID!, $category: ProductCategory, $search: String) {
+  products(locationId: $locationId, category: $category, search: $search, first: 100) {
     totalCount
-    pageInfo { hasNextPage endCursor }
     nodes {
       id name brand category strainType
       thc { value unit }
@@ -31,7 +30,7 @@ export const MENU = `query Menu($locationId: ID!, $category: ProductCategory, $s
 }`;
 
 export const STOCK_CHANGED = `subscription LiveStock($locationId: ID) {
-  stockChanged(locationId: $locationId) { product { id name } available at }
+  stockChanged(locationId: $locationId) { product { id } available at }
 }`;
 
 export const ME = `query Me { me { id firstName lastName email } }`;
@@ -39,18 +38,18 @@ export const ME = `query Me { me { id firstName lastName email } }`;
 export const ALLOWANCES = `query Allowances($locationId: ID!) {
   allowances(locationId: $locationId) {
     market residency notes
-    limits { ruleCode description unit window windowDays used limit remaining windowEnd }
+    limits { ruleCode description unit window windowDays used limit remaining }
   }
 }`;
 
 export const CHECK_CART = `query CheckCart($locationId: ID!, $lines: [OrderLineInput!]!) {
   checkCart(locationId: $locationId, lines: $lines) {
     allowed notes
-    refusals { rule message unit limit used thisOrder remaining productId }
+    refusals { rule message }
   }
 }`;
 
-const ORDER_FIELDS = `id status statusReason createdAt
+const ORDER_FIELDS = `id status statusReason
   total { amount currency }
   location { name }
   lines { quantity product { name } }`;
@@ -62,7 +61,7 @@ export const PLACE_ORDER = `mutation PlaceOrder($input: PlaceOrderInput!) {
 export const ORDER = `query Order($id: ID!) { order(id: $id) { ${ORDER_FIELDS} } }`;
 
 export const ORDER_STATUS_CHANGED = `subscription FollowOrder($orderId: ID) {
-  orderStatusChanged(orderId: $orderId) { from to at order { id status statusReason } }
+  orderStatusChanged(orderId: $orderId) { to order { id status statusReason } }
 }`;
 
 export const PURCHASE_HISTORY = `query PurchaseHistory {

@@ -1,10 +1,12 @@
 // Drives the starter storefront in headless Chromium (Debian's, through playwright-core),
 // through its UI only: picks a store, filters by category, searches, sees a sale at the
 // register (made here through the simulator's control API) change a stock count in place,
-// sees a bad token refused with its code, signs in as a demo customer with the keyboard, sees the allowances, adds to the cart,
-// checks out (pressing the button twice), follows the order to COMPLETED and finds it in
-// the purchase history; clears the filters and saves a screenshot. Driven by api/tests/storefront_browser.rs,
-// which passes everything through the environment.
+// sees a bad token refused with its code, signs in as a demo customer with the keyboard,
+// sees the allowances, sees a cart over a purchase limit refused with the rule it breaks,
+// adds to the cart, checks out (pressing the button twice), follows the order to
+// COMPLETED and finds it in the purchase history; clears the filters and saves a
+// screenshot. Driven by api/tests/storefront_browser.rs, which passes everything through
+// the environment.
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import { chromium } from "playwright-core";
@@ -24,6 +26,11 @@ const productName = env("PRODUCT_NAME");
 const category = env("PRODUCT_CATEGORY");
 const customerEmail = env("CUSTOMER_EMAIL");
 const screenshot = env("SCREENSHOT");
+const refused = {
+  id: env("REFUSED_ID"),
+  name: env("REFUSED_NAME"),
+  quantity: Number(env("REFUSED_QUANTITY")),
+};
 const sale = {
   productId: env("SIM_PRODUCT"),
   locationId: env("SIM_LOCATION"),
@@ -66,6 +73,7 @@ try {
   await store.selectOption(locationId);
   const card = page.locator(`.product[data-product-id="${productId}"]`);
   await card.waitFor();
+  const wholeMenu = await page.locator("#menu-count").textContent();
 
   step(`filter by ${category}`);
   await page.getByLabel("Category").selectOption(category);
@@ -137,7 +145,22 @@ try {
   await page.locator(".allowances li").first().waitFor();
   console.log(`allowances: ${(await page.locator(".allowances").innerText()).replaceAll("\n", " | ")}`);
 
+  step(`${refused.quantity} × ${refused.name} break a purchase rule`);
+  const search = page.getByLabel("Search name or brand");
+  await page.getByLabel("Category").selectOption("");
+  await search.fill(refused.name);
+  const refusedCard = page.locator(`.product[data-product-id="${refused.id}"]`);
+  await refusedCard.getByRole("button", { name: "Add to cart" }).click();
+  const quantity = page.getByLabel(`Quantity of ${refused.name}`, { exact: true });
+  await quantity.fill(String(refused.quantity));
+  await quantity.press("Tab");
+  await page.getByText("This cart breaks a purchase rule").waitFor();
+  console.log(`cart check: ${(await page.locator("#cart-check").innerText()).replaceAll("\n", " | ")}`);
+  await page.getByRole("button", { name: `Remove ${refused.name}`, exact: true }).click();
+  await page.locator("#cart-empty").waitFor();
+
   step("add to the cart; the cart check passes");
+  await search.fill(productName);
   await card.getByRole("button", { name: "Add to cart" }).click();
   await page.locator(`#cart-lines li[data-product-id="${productId}"]`).waitFor();
   await page.getByText("Within today's limits").waitFor();
@@ -177,7 +200,10 @@ try {
   step("clear the filters: the whole menu again");
   await page.getByLabel("Category").selectOption("");
   await page.getByLabel("Search name or brand").fill("");
-  await page.waitForFunction(() => document.querySelectorAll(".product").length > 1);
+  await page.waitForFunction(
+    (count) => document.getElementById("menu-count").textContent === count,
+    wholeMenu,
+  );
   await mkdir(dirname(screenshot), { recursive: true });
   await page.screenshot({ path: screenshot, fullPage: false });
   step(`screenshot saved at ${screenshot}`);
