@@ -11,7 +11,7 @@ export const LOCATIONS = `query Locations {
 
 /** The categories (the schema's ProductCategory enum), for the filter. */
 export const CATEGORIES = `query Categories {
-  __type(name: "ProductCategory") { enumValues { name description } }
+  __type(name: "ProductCategory") { enumValues { name } }
 }`;
 
 export const MENU = `query Menu($locationId: ID!, $category: ProductCategory, $search: String) {
