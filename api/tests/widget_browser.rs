@@ -58,6 +58,23 @@ async fn the_widget_page_and_script_are_served() {
     );
     assert!(response.text().await.unwrap().contains("role"));
 
+    // the websocket client the script imports, importable from any storefront's origin
+    let response = app
+        .client
+        .get(app.url("/shared/graphql-ws.js"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["access-control-allow-origin"], "*");
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("graphql-transport-ws")
+    );
+
     let response = app
         .client
         .get(app.url("/widget?product=1&location=2"))

@@ -2,7 +2,8 @@
  * Canopy live stock widget: shows how many units of a product are available at a
  * location and keeps the number current through a GraphQL subscription
  * (`stockChanged`) over Canopy's websocket endpoint, speaking the graphql-ws protocol
- * (`graphql-transport-ws`). No dependencies, no build step.
+ * (`graphql-transport-ws`) through the client module it shares with the starter
+ * storefront, `../shared/graphql-ws.js` (served at /shared/graphql-ws.js). No build step.
  *
  * Embed it where the number should appear:
  *
@@ -30,12 +31,6 @@
   var locationId = script.dataset.location || query.get("location");
   var token = script.dataset.token || null;
   var endpoint = new URL(script.dataset.endpoint || "/graphql", script.src);
-  var socketUrl = new URL(endpoint.href.replace(/\/$/, "") + "/ws");
-  socketUrl.protocol = endpoint.protocol === "https:" ? "wss:" : "ws:";
-
-  var MAX_RETRY_MS = 30000;
-  var LIVE = "live";
-  var NOW = "now";
   var SUBSCRIPTION =
     "subscription StockWidget($location: ID, $products: [ID!]) {" +
     " stockChanged(locationId: $location, productIds: $products) { available at } }";
@@ -50,8 +45,16 @@
   }
 
   var shownAt = null; // time of the level on screen: older news never overwrites it
-  var retries = 0;
-  connect();
+  // The websocket client shared with the starter storefront (examples/shared/), an ES
+  // module loaded next to this script.
+  import(new URL("../shared/graphql-ws.js", script.src).href).then(
+    function (module) {
+      connect(module.GraphQLSocket);
+    },
+    function () {
+      show("Stock unavailable right now.");
+    }
+  );
 
   function render() {
     var element = document.createElement("span");
@@ -85,87 +88,44 @@
     show(available > 0 ? available + " available" : "0 available (sold out)");
   }
 
-  function connect() {
-    var socket = new WebSocket(socketUrl.href, "graphql-transport-ws");
-    socket.onopen = function () {
-      var payload = token ? { Authorization: "Bearer " + token } : {};
-      send(socket, { type: "connection_init", payload: payload });
-    };
-    socket.onmessage = function (message) {
-      var data;
-      try {
-        data = JSON.parse(message.data);
-      } catch (error) {
-        return;
-      }
-      receive(socket, data);
-    };
-    socket.onclose = function (event) {
-      if (event.code === 4403) {
-        show("Stock unavailable: access refused.");
-        return;
-      }
-      // Reconnect with capped, jittered backoff; the current level is fetched again.
-      var delay = Math.min(MAX_RETRY_MS, 500 * Math.pow(2, retries)) * (0.5 + Math.random() / 2);
-      retries += 1;
-      window.setTimeout(connect, delay);
-    };
+  function unavailable() {
+    show("Stock unavailable right now.");
   }
 
-  function receive(socket, data) {
-    switch (data.type) {
-      case "connection_ack":
-        retries = 0;
-        // Subscribe first, then read the current level, so no change falls in between.
-        send(socket, {
-          id: LIVE,
-          type: "subscribe",
-          payload: {
-            query: SUBSCRIPTION,
-            variables: { location: locationId, products: [productId] },
-          },
-        });
-        send(socket, {
-          id: NOW,
-          type: "subscribe",
-          payload: { query: CURRENT, variables: { product: productId, location: locationId } },
-        });
-        break;
-      case "ping":
-        send(socket, { type: "pong" });
-        break;
-      case "next":
-        onResult(data.id, data.payload || {});
-        break;
-      case "error":
-        show("Stock unavailable right now.");
-        break;
-      default:
-        break;
-    }
-  }
-
-  function onResult(id, payload) {
-    var data = payload.data;
-    if (payload.errors || !data) {
-      show("Stock unavailable right now.");
-    } else if (id === LIVE && data.stockChanged) {
-      showLevel(data.stockChanged.available, data.stockChanged.at);
-    } else if (id === NOW) {
-      var level = data.product && data.product.stock[0];
-      if (!data.product) {
-        show("Stock unavailable: unknown product.");
-      } else if (level) {
-        showLevel(level.available, level.updatedAt);
-      } else {
-        showLevel(0, new Date(0).toISOString());
+  function connect(GraphQLSocket) {
+    var socket = new GraphQLSocket(endpoint, {
+      token: token,
+      // Subscribed first (again after a reconnect), then the current level is read,
+      // so no change falls in between.
+      onConnected: function () {
+        socket.subscribe(
+          { query: CURRENT, variables: { product: productId, location: locationId } },
+          { next: onCurrent, error: unavailable }
+        );
+      },
+      onClosed: function (code) {
+        show(code === 4403 ? "Stock unavailable: access refused." : "Stock unavailable right now.");
+      },
+    });
+    socket.subscribe(
+      { query: SUBSCRIPTION, variables: { location: locationId, products: [productId] } },
+      {
+        next: function (data) {
+          showLevel(data.stockChanged.available, data.stockChanged.at);
+        },
+        error: unavailable,
       }
-    }
+    );
   }
 
-  function send(socket, message) {
-    if (socket.readyState === WebSocket.OPEN) {
-      socket.send(JSON.stringify(message));
+  function onCurrent(data) {
+    var level = data.product && data.product.stock[0];
+    if (!data.product) {
+      show("Stock unavailable: unknown product.");
+    } else if (level) {
+      showLevel(level.available, level.updatedAt);
+    } else {
+      showLevel(0, new Date(0).toISOString());
     }
   }
 })();

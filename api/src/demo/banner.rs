@@ -1,9 +1,9 @@
 //! What `serve --demo` says once it is up: where to go, and the tokens to get in.
 //!
-//! One short block on standard output: the GraphiQL, admin page and live stock widget
-//! URLs, an admin token and a demo customer's token from the [`DemoSession`] (signed with
-//! the demo's throwaway secret, so they are worth nothing once the demo stops), and each
-//! simulator's URL.
+//! One short block on standard output: the GraphiQL, admin page, storefront and live
+//! stock widget URLs, an admin token and a demo customer's token from the
+//! [`DemoSession`] (signed with the demo's throwaway secret, so they are worth nothing
+//! once the demo stops), and each simulator's URL.
 
 use std::{
     fmt::Write,
@@ -24,6 +24,7 @@ pub fn banner(session: &DemoSession, addr: SocketAddr) -> String {
     let _ = writeln!(line, "\n  Canopy demo is running\n");
     let _ = writeln!(line, "  GraphiQL      {base}/graphql");
     let _ = writeln!(line, "  Admin page    {base}/admin");
+    let _ = writeln!(line, "  Storefront    {base}/storefront/");
     if let Some(shelf) = &session.shelf {
         let _ = writeln!(
             line,

@@ -19,6 +19,7 @@ mod connections;
 pub mod session;
 mod simulators;
 mod staff;
+pub mod storefront;
 
 use std::{
     net::{Ipv4Addr, SocketAddr},

@@ -140,15 +140,18 @@ impl DemoSession {
         })
     }
 
-    /// The demo's own routes: the session as JSON at [`SESSION_PATH`], never cached.
+    /// The demo's own routes: the session as JSON at [`SESSION_PATH`], never cached, and
+    /// the starter storefront that signs in with it ([`super::storefront`]).
     pub fn routes(self) -> Router {
         let body = Json(self);
-        Router::new().route(
-            SESSION_PATH,
-            get(move || {
-                let body = body.clone();
-                async move { ([(header::CACHE_CONTROL, "no-store")], body).into_response() }
-            }),
-        )
+        Router::new()
+            .route(
+                SESSION_PATH,
+                get(move || {
+                    let body = body.clone();
+                    async move { ([(header::CACHE_CONTROL, "no-store")], body).into_response() }
+                }),
+            )
+            .merge(super::storefront::router())
     }
 }

@@ -46,8 +46,9 @@ pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
         )
 }
 
-/// One embedded file with its type and the page's security headers.
-async fn asset(content_type: &'static str, body: &'static str) -> impl IntoResponse {
+/// One embedded file with its type and the page's security headers (the demo's starter
+/// storefront serves its files with them too).
+pub(crate) async fn asset(content_type: &'static str, body: &'static str) -> impl IntoResponse {
     let headers: [(HeaderName, HeaderValue); 6] = [
         (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
         (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),

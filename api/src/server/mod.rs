@@ -36,6 +36,8 @@ use tower_http::{
     trace::TraceLayer,
 };
 
+/// An embedded page file with the admin page's strict security headers.
+pub(crate) use self::admin_page::asset as page_asset;
 use self::{
     graphql_http::response_cache::ResponseCache,
     limits::{rate::RateLimit, webhook::WebhookLimit, websocket::SessionLimit},

@@ -1,8 +1,10 @@
 //! The live stock widget (`examples/stock-widget/`), embedded in the binary at compile
 //! time: `GET /widget?product=<id>&location=<id>` serves a page showing one product's
 //! availability at one location, `GET /widget/stock-widget.js` the script storefronts
-//! embed with a `<script>` tag. Both are static and public; the script reads stock
-//! through the public `stockChanged` subscription and `product` query.
+//! embed with a `<script>` tag, and `GET /shared/graphql-ws.js` the websocket client module
+//! the script imports (shared with the starter storefront, `examples/shared/`). All are
+//! static and public; the script reads stock through the public `stockChanged`
+//! subscription and `product` query.
 
 use axum::{
     Router,
@@ -18,9 +20,13 @@ use uuid::Uuid;
 pub const WIDGET_PATH: &str = "/widget";
 /// Where the embeddable script is served.
 pub const WIDGET_SCRIPT_PATH: &str = "/widget/stock-widget.js";
+/// Where the shared websocket client module is served (next to `/widget/` and
+/// `/storefront/`, as `examples/shared/` sits next to their folders).
+pub const SOCKET_CLIENT_PATH: &str = "/shared/graphql-ws.js";
 
 const PAGE_HTML: &str = include_str!("../../../examples/stock-widget/index.html");
 const WIDGET_JS: &str = include_str!("../../../examples/stock-widget/stock-widget.js");
+const SOCKET_CLIENT_JS: &str = include_str!("../../../examples/shared/graphql-ws.js");
 
 /// The page runs only its own script and talks only to this origin (websocket
 /// included); storefronts may frame it.
@@ -42,7 +48,8 @@ struct WidgetQuery {
 pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
     Router::new()
         .route(WIDGET_PATH, get(page))
-        .route(WIDGET_SCRIPT_PATH, get(script))
+        .route(WIDGET_SCRIPT_PATH, get(|| script(WIDGET_JS)))
+        .route(SOCKET_CLIENT_PATH, get(|| script(SOCKET_CLIENT_JS)))
 }
 
 /// The page, when `product` and `location` are ids.
@@ -72,9 +79,10 @@ async fn page(query: Result<Query<WidgetQuery>, QueryRejection>) -> Response {
     (headers, PAGE_HTML).into_response()
 }
 
-/// The script, loadable from any storefront's origin.
-async fn script() -> impl IntoResponse {
-    let headers: [(HeaderName, HeaderValue); 4] = [
+/// A script, loadable from any storefront's origin (a module imported across origins
+/// needs CORS).
+async fn script(body: &'static str) -> impl IntoResponse {
+    let headers: [(HeaderName, HeaderValue); 5] = [
         (
             header::CONTENT_TYPE,
             HeaderValue::from_static("text/javascript; charset=utf-8"),
@@ -91,6 +99,10 @@ async fn script() -> impl IntoResponse {
             HeaderName::from_static("cross-origin-resource-policy"),
             HeaderValue::from_static("cross-origin"),
         ),
+        (
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("*"),
+        ),
     ];
-    (headers, WIDGET_JS)
+    (headers, body)
 }

@@ -1,0 +1,283 @@
+//! The starter storefront (`examples/storefront/`, served by `serve --demo` at
+//! `/storefront/`): exists only in demo mode, and in headless Chromium (Debian's
+//! `chromium`, driven by `playwright-core` from `tests/browser/`) a shopper picks a store,
+//! filters and searches its menu, sees a register sale change a stock count in place,
+//! signs in as a demo customer, sees their allowances, sees a cart over a purchase limit
+//! refused with the rule it breaks, checks out, watches the demo's
+//! staff complete the order and finds it in their purchase history. The screenshot is
+//! saved at `target/storefront.png`.
+//!
+//! The demo runs as the real binary (`canopy serve --demo`, staff moving orders on every
+//! second and cancelling none) on a fresh SQLite file. Without `/usr/bin/chromium` the
+//! browser test skips with a note, except under `CI=true`, where it fails.
+#![allow(clippy::unwrap_used)]
+
+mod browser_support;
+mod common;
+
+use std::{path::Path, time::Duration};
+
+use common::{process::ServerProcess, spawn_app};
+use entities::{location, product_external_ref};
+use sea_orm::{ColumnTrait, Database, EntityTrait, QueryFilter};
+use serde_json::{Value, json};
+
+/// How long the whole browser run may take.
+const BROWSER_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// Most units of one order line Canopy takes (its default configuration).
+const MAX_LINE_QUANTITY: i64 = 100;
+
+#[tokio::test]
+async fn without_the_demo_there_is_no_storefront() {
+    let app = spawn_app().await;
+    for path in ["/storefront", "/storefront/", "/storefront/app.js"] {
+        let response = app.client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), 404, "{path}");
+    }
+    app.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_shopper_orders_through_the_storefront() {
+    if !browser_support::ready().await {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = format!("sqlite://{}/c.db?mode=rwc", dir.path().display());
+    let server = ServerProcess::start(
+        &database_url,
+        None,
+        &[
+            ("CANOPY_DEMO", "true"),
+            ("CANOPY_DEMO_STAFF_DELAY", "1s"),
+            ("CANOPY_DEMO_STAFF_CANCEL_PERCENT", "0"),
+        ],
+    )
+    .await;
+    let client = reqwest::Client::new();
+    assert_served(&client, &server).await;
+
+    let session: Value = client
+        .get(server.url("/demo/session"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let shopper = &session["customers"][0];
+    let token = shopper["token"].as_str().unwrap();
+    let (shelf, refused) = pick_shelf(&client, &server, &database_url, token).await;
+
+    browser_support::run_script(
+        "storefront_e2e.mjs",
+        &[
+            ("STOREFRONT_URL", server.url("/storefront")),
+            ("LOCATION_ID", shelf.location.clone()),
+            ("PRODUCT_ID", shelf.product.clone()),
+            ("PRODUCT_NAME", shelf.name.clone()),
+            ("PRODUCT_CATEGORY", shelf.category.clone()),
+            (
+                "SIM_URL",
+                session["simulators"][0]["url"].as_str().unwrap().to_owned(),
+            ),
+            ("SIM_PRODUCT", shelf.external_product.clone()),
+            ("SIM_LOCATION", shelf.external_location.clone()),
+            (
+                "CUSTOMER_EMAIL",
+                shopper["email"].as_str().unwrap().to_owned(),
+            ),
+            ("REFUSED_ID", refused.product),
+            ("REFUSED_NAME", refused.name),
+            ("REFUSED_QUANTITY", refused.quantity.to_string()),
+            ("SCREENSHOT", screenshot_path()),
+        ],
+        BROWSER_TIMEOUT,
+    )
+    .await;
+
+    // one order, however often the button was pressed, and the staff completed it
+    let orders = graphql(
+        &client,
+        &server,
+        Some(token),
+        "{ orders { nodes { status lines { product { id } quantity } } } }",
+        json!({}),
+    )
+    .await;
+    let orders = orders["orders"]["nodes"].as_array().unwrap();
+    assert_eq!(orders.len(), 1, "{orders:?}");
+    assert_eq!(orders[0]["status"], "COMPLETED");
+    assert_eq!(
+        orders[0]["lines"][0]["product"]["id"],
+        shelf.product.as_str()
+    );
+}
+
+/// The storefront's page and modules are served with the strict policy.
+async fn assert_served(client: &reqwest::Client, server: &ServerProcess) {
+    let page = client.get(server.url("/storefront/")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let policy = page.headers()["content-security-policy"].to_str().unwrap();
+    assert!(policy.contains("default-src 'none'"), "{policy}");
+    assert!(!policy.contains("http"), "no other origin: {policy}");
+    for path in [
+        "/storefront/app.js",
+        "/storefront/storefront.css",
+        "/shared/graphql-ws.js",
+    ] {
+        let response = client.get(server.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+    }
+}
+
+/// A product at a store, by Canopy id and by the simulator's ids.
+struct Shelf {
+    location: String,
+    product: String,
+    name: String,
+    category: String,
+    external_product: String,
+    external_location: String,
+}
+
+/// A product and a quantity of it that breaks a purchase rule.
+struct Refused {
+    product: String,
+    name: String,
+    quantity: i64,
+}
+
+/// A product of the second store (the page opens on the first) with a few units, a
+/// price, and that the shopper may buy one of (`checkCart`), with its simulator ids; and
+/// a product of which as many units as the store may sell break a rule.
+async fn pick_shelf(
+    client: &reqwest::Client,
+    server: &ServerProcess,
+    database_url: &str,
+    token: &str,
+) -> (Shelf, Refused) {
+    let data = graphql(client, server, None, "{ locations { id } }", json!({})).await;
+    let location_id = data["locations"][1]["id"].as_str().unwrap().to_owned();
+    let menu = graphql(
+        client,
+        server,
+        None,
+        "query($l: ID!) { products(locationId: $l, first: 100) { nodes { id name category
+           price(locationId: $l) { amount } maxPerTransaction(locationId: $l)
+           stock(locationId: $l) { available } } } }",
+        json!({ "l": location_id }),
+    )
+    .await;
+    let products = menu["products"]["nodes"].as_array().unwrap();
+    let cart = CartCheck {
+        client,
+        server,
+        token,
+        location: &location_id,
+    };
+    let mut refused = None;
+    for product in products {
+        let available = product["stock"][0]["available"].as_i64().unwrap_or(0);
+        let most = product["maxPerTransaction"]
+            .as_i64()
+            .map_or(available, |limit| limit.min(available))
+            .min(MAX_LINE_QUANTITY);
+        if most >= 2 && !cart.allows(product, most).await {
+            refused = Some(Refused {
+                product: product["id"].as_str().unwrap().to_owned(),
+                name: product["name"].as_str().unwrap().to_owned(),
+                quantity: most,
+            });
+            break;
+        }
+    }
+    let refused = refused.expect("the demo's second store sells no product over a limit");
+
+    let db = Database::connect(database_url).await.unwrap();
+    let store = location::Entity::find_by_id(location_id.parse::<uuid::Uuid>().unwrap())
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    for product in products {
+        let stocked = product["stock"][0]["available"].as_i64().unwrap_or(0) >= 3;
+        if !stocked || product["price"].is_null() || !cart.allows(product, 1).await {
+            continue;
+        }
+        let product_id = product["id"].as_str().unwrap();
+        let reference = product_external_ref::Entity::find()
+            .filter(
+                product_external_ref::Column::ProductId
+                    .eq(product_id.parse::<uuid::Uuid>().unwrap()),
+            )
+            .filter(product_external_ref::Column::ConnectionId.eq(store.connection_id.unwrap()))
+            .one(&db)
+            .await
+            .unwrap();
+        if let Some(reference) = reference {
+            let shelf = Shelf {
+                location: location_id,
+                product: product_id.to_owned(),
+                name: product["name"].as_str().unwrap().to_owned(),
+                category: product["category"].as_str().unwrap().to_owned(),
+                external_product: reference.external_id,
+                external_location: store.external_id.clone().unwrap(),
+            };
+            return (shelf, refused);
+        }
+    }
+    panic!("the demo's second store has no product the shopper may buy");
+}
+
+/// `checkCart` at one store as one shopper.
+struct CartCheck<'a> {
+    client: &'a reqwest::Client,
+    server: &'a ServerProcess,
+    token: &'a str,
+    location: &'a str,
+}
+
+impl CartCheck<'_> {
+    /// Whether a cart of `quantity` units of `product` passes the purchase rules.
+    async fn allows(&self, product: &Value, quantity: i64) -> bool {
+        let check = graphql(
+            self.client,
+            self.server,
+            Some(self.token),
+            "query($l: ID!, $p: ID!, $q: Int!) {
+               checkCart(locationId: $l, lines: [{ productId: $p, quantity: $q }]) { allowed } }",
+            json!({ "l": self.location, "p": product["id"], "q": quantity }),
+        )
+        .await;
+        check["checkCart"]["allowed"] == true
+    }
+}
+
+/// The `data` of a GraphQL request to `server`, as `token` when given.
+async fn graphql(
+    client: &reqwest::Client,
+    server: &ServerProcess,
+    token: Option<&str>,
+    query: &str,
+    variables: Value,
+) -> Value {
+    let mut request = client
+        .post(server.url("/graphql"))
+        .json(&json!({ "query": query, "variables": variables }));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let body: Value = request.send().await.unwrap().json().await.unwrap();
+    assert!(body["errors"].is_null(), "{body}");
+    body["data"].clone()
+}
+
+/// `target/storefront.png` in the workspace.
+fn screenshot_path() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../target/storefront.png")
+        .display()
+        .to_string()
+}
