@@ -3,7 +3,11 @@
 
 mod common;
 
-use common::{first_code, fresh_postgres_url, spawn_app, spawn_app_with};
+use common::{
+    first_code, fresh_postgres_url,
+    gql::{persisted, sha256_hex},
+    spawn_app, spawn_app_with,
+};
 use reqwest::{StatusCode, header};
 use serde_json::{Value, json};
 
@@ -317,23 +321,6 @@ async fn serves_on_postgresql() {
         .post_graphql(&json!({ "query": "{ apiVersion }" }))
         .await;
     assert_eq!(response.status(), StatusCode::OK);
-}
-
-/// The lowercase hex SHA-256 of `query`, as Apollo clients send it.
-fn sha256_hex(query: &str) -> String {
-    use sha2::Digest;
-    hex::encode(sha2::Sha256::digest(query.as_bytes()))
-}
-
-async fn persisted(app: &common::TestApp, query: Option<&str>, hash: &str) -> (StatusCode, Value) {
-    let mut body = json!({
-        "extensions": { "persistedQuery": { "version": 1, "sha256Hash": hash } },
-    });
-    if let Some(query) = query {
-        body["query"] = json!(query);
-    }
-    let response = app.post_graphql(&body).await;
-    (response.status(), response.json().await.unwrap())
 }
 
 #[tokio::test]

@@ -13,19 +13,19 @@ use api::{
     auth::Role,
     config::{Config, PersistedQueries},
 };
-use common::{TEST_JWT_SECRET, TestApp, gql::execute, spawn_app_with, ws::GqlSocket};
+use common::{
+    TEST_JWT_SECRET,
+    gql::{execute, persisted, sha256_hex},
+    spawn_app_with,
+    ws::GqlSocket,
+};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 
 const MENU: &str = "query Menu { locations { id } }";
 const REGISTER: &str = "mutation Register($document: String!) {
     registerPersistedOperation(document: $document) { hash operationNames registeredBy }
 }";
-
-fn sha256(document: &str) -> String {
-    hex::encode(Sha256::digest(document.as_bytes()))
-}
 
 fn safelist(config: &mut Config) {
     config.persisted_queries = PersistedQueries::Safelist;
@@ -35,17 +35,6 @@ fn code(body: &Value) -> &str {
     body["errors"][0]["extensions"]["code"]
         .as_str()
         .unwrap_or_else(|| panic!("no error code in {body}"))
-}
-
-/// POSTs a request naming `hash` (and carrying `document` when given).
-async fn by_hash(app: &TestApp, document: Option<&str>, hash: &str) -> (StatusCode, Value) {
-    let mut body =
-        json!({ "extensions": { "persistedQuery": { "version": 1, "sha256Hash": hash } } });
-    if let Some(document) = document {
-        body["query"] = json!(document);
-    }
-    let response = app.post_graphql(&body).await;
-    (response.status(), response.json().await.unwrap())
 }
 
 #[tokio::test]
@@ -60,12 +49,12 @@ async fn only_registered_documents_run_for_all_but_admins() {
         assert_eq!(code(&body), "QUERY_NOT_IN_SAFELIST");
         assert!(body.get("data").is_none(), "{body}");
     }
-    let (_, body) = by_hash(&app, None, &sha256(MENU)).await;
+    let (_, body) = persisted(&app, None, &sha256_hex(MENU)).await;
     assert_eq!(code(&body), "PERSISTED_QUERY_NOT_IN_LIST", "{body}");
     // sending a document with its hash is not a registration in safelist mode
-    let (_, body) = by_hash(&app, Some(MENU), &sha256(MENU)).await;
+    let (_, body) = persisted(&app, Some(MENU), &sha256_hex(MENU)).await;
     assert_eq!(code(&body), "QUERY_NOT_IN_SAFELIST", "{body}");
-    let (_, body) = by_hash(&app, None, &sha256(MENU)).await;
+    let (_, body) = persisted(&app, None, &sha256_hex(MENU)).await;
     assert_eq!(code(&body), "PERSISTED_QUERY_NOT_IN_LIST", "{body}");
 
     // admins run anything, and register
@@ -73,7 +62,7 @@ async fn only_registered_documents_run_for_all_but_admins() {
     assert_eq!(status, StatusCode::OK, "{body}");
     let (_, body) = execute(&app, Some(&admin), REGISTER, json!({ "document": MENU })).await;
     let registered = &body["data"]["registerPersistedOperation"];
-    assert_eq!(registered["hash"], sha256(MENU), "{body}");
+    assert_eq!(registered["hash"], sha256_hex(MENU), "{body}");
     assert_eq!(registered["operationNames"], json!(["Menu"]));
     assert_eq!(registered["registeredBy"], "ops@example.com");
 
@@ -83,9 +72,9 @@ async fn only_registered_documents_run_for_all_but_admins() {
         assert_eq!(status, StatusCode::OK, "{body}");
         assert!(body["data"]["locations"].is_array(), "{body}");
     }
-    let (_, body) = by_hash(&app, None, &sha256(MENU)).await;
+    let (_, body) = persisted(&app, None, &sha256_hex(MENU)).await;
     assert!(body["data"]["locations"].is_array(), "{body}");
-    let extensions = json!({ "persistedQuery": { "version": 1, "sha256Hash": sha256(MENU) } });
+    let extensions = json!({ "persistedQuery": { "version": 1, "sha256Hash": sha256_hex(MENU) } });
     let response = app
         .client
         .get(app.url("/graphql"))
@@ -101,7 +90,7 @@ async fn only_registered_documents_run_for_all_but_admins() {
     let (_, body) = execute(&app, None, &format!("{MENU} "), json!({})).await;
     assert_eq!(code(&body), "QUERY_NOT_IN_SAFELIST", "{body}");
     // a hash that does not match its document
-    let (status, body) = by_hash(&app, Some("{ apiVersion }"), &sha256(MENU)).await;
+    let (status, body) = persisted(&app, Some("{ apiVersion }"), &sha256_hex(MENU)).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert_eq!(code(&body), "BAD_USER_INPUT");
 
@@ -109,13 +98,13 @@ async fn only_registered_documents_run_for_all_but_admins() {
     let (_, body) = execute(&app, Some(&admin), REGISTER, json!({ "document": MENU })).await;
     assert_eq!(
         body["data"]["registerPersistedOperation"]["hash"],
-        sha256(MENU)
+        sha256_hex(MENU)
     );
     let list = "{ persistedOperations { hash document operationNames } }";
     let (_, body) = execute(&app, Some(&admin), list, json!({})).await;
     assert_eq!(
         body["data"]["persistedOperations"],
-        json!([{ "hash": sha256(MENU), "document": MENU, "operationNames": ["Menu"] }])
+        json!([{ "hash": sha256_hex(MENU), "document": MENU, "operationNames": ["Menu"] }])
     );
     // the registration is audited
     let audit = "{ auditLog(first: 5) { edges { node { action actor targetId } } } }";
@@ -128,12 +117,24 @@ async fn only_registered_documents_run_for_all_but_admins() {
         .filter(|node| node["action"] == "persisted_operation.register")
         .collect();
     assert_eq!(actions.len(), 1, "{body}");
-    assert_eq!(actions[0]["targetId"], sha256(MENU));
+    assert_eq!(actions[0]["targetId"], sha256_hex(MENU));
 
     let remove = "mutation Remove($hash: String!) { removePersistedOperation(hash: $hash) }";
-    let (_, body) = execute(&app, Some(&admin), remove, json!({ "hash": sha256(MENU) })).await;
+    let (_, body) = execute(
+        &app,
+        Some(&admin),
+        remove,
+        json!({ "hash": sha256_hex(MENU) }),
+    )
+    .await;
     assert_eq!(body["data"]["removePersistedOperation"], true, "{body}");
-    let (_, body) = execute(&app, Some(&admin), remove, json!({ "hash": sha256(MENU) })).await;
+    let (_, body) = execute(
+        &app,
+        Some(&admin),
+        remove,
+        json!({ "hash": sha256_hex(MENU) }),
+    )
+    .await;
     assert_eq!(body["data"]["removePersistedOperation"], false, "{body}");
 }
 
@@ -156,7 +157,7 @@ async fn subscriptions_meet_the_safelist_on_websockets() {
     let (_, body) = execute(&app, Some(&admin), REGISTER, json!({ "document": stock })).await;
     assert_eq!(
         body["data"]["registerPersistedOperation"]["hash"],
-        sha256(stock),
+        sha256_hex(stock),
         "{body}"
     );
     let registered = "{ apiVersion }";
@@ -249,11 +250,11 @@ async fn the_cli_registers_lists_and_removes_and_limits_still_apply() {
     let (code_, out) = canopy_operations(&url, &["add", &menu, &wide_file]);
     assert_eq!(code_, 0, "{out}");
     assert!(
-        out.contains(&format!("{}\tregistered\tMenu\t", sha256(MENU))),
+        out.contains(&format!("{}\tregistered\tMenu\t", sha256_hex(MENU))),
         "{out}"
     );
     assert!(
-        out.contains(&format!("{}\tregistered\t(anonymous)\t", sha256(wide))),
+        out.contains(&format!("{}\tregistered\t(anonymous)\t", sha256_hex(wide))),
         "{out}"
     );
     let (_, out) = canopy_operations(&url, &["add", &menu]);
@@ -261,7 +262,7 @@ async fn the_cli_registers_lists_and_removes_and_limits_still_apply() {
     let (_, listed) = canopy_operations(&url, &["list"]);
     assert_eq!(listed.lines().count(), 2, "{listed}");
     assert!(
-        listed.contains(&format!("{}\tMenu\tcli\t", sha256(MENU))),
+        listed.contains(&format!("{}\tMenu\tcli\t", sha256_hex(MENU))),
         "{listed}"
     );
 
@@ -272,19 +273,19 @@ async fn the_cli_registers_lists_and_removes_and_limits_still_apply() {
         config.limits.max_aliases = 2;
     })
     .await;
-    let (status, body) = by_hash(&app, None, &sha256(MENU)).await;
+    let (status, body) = persisted(&app, None, &sha256_hex(MENU)).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert!(body["data"]["locations"].is_array(), "{body}");
-    let (_, body) = by_hash(&app, None, &sha256(wide)).await;
+    let (_, body) = persisted(&app, None, &sha256_hex(wide)).await;
     assert_eq!(
         code(&body),
         "BAD_USER_INPUT",
         "the limits hold for registered documents: {body}"
     );
 
-    let (code_, out) = canopy_operations(&url, &["remove", &sha256(wide)]);
+    let (code_, out) = canopy_operations(&url, &["remove", &sha256_hex(wide)]);
     assert_eq!(code_, 0, "{out}");
-    let (code_, _) = canopy_operations(&url, &["remove", &sha256(wide)]);
+    let (code_, _) = canopy_operations(&url, &["remove", &sha256_hex(wide)]);
     assert_ne!(code_, 0, "an unknown hash is an error");
     let (_, listed) = canopy_operations(&url, &["list"]);
     assert_eq!(listed.lines().count(), 1, "{listed}");
@@ -293,7 +294,7 @@ async fn the_cli_registers_lists_and_removes_and_limits_still_apply() {
 #[tokio::test]
 async fn with_persisted_queries_off_the_extension_is_refused() {
     let app = spawn_app_with(|config| config.persisted_queries = PersistedQueries::Off).await;
-    let (status, body) = by_hash(&app, Some(MENU), &sha256(MENU)).await;
+    let (status, body) = persisted(&app, Some(MENU), &sha256_hex(MENU)).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert_eq!(code(&body), "PERSISTED_QUERY_NOT_SUPPORTED");
     assert_eq!(body["errors"][0]["message"], "PersistedQueryNotSupported");

@@ -8,9 +8,8 @@
 //   CHROMIUM_PATH     the browser (default /usr/bin/chromium)
 
 import { required, step } from './admin_steps.mjs';
-import { assertNoProblems, launch, screenshot, watch } from './local_page.mjs';
+import { assertNoProblems, runInPage, screenshot, watch } from './local_page.mjs';
 
-const STEP_TIMEOUT_MS = 20_000;
 
 async function run(page, config) {
   const problems = await watch(page);
@@ -34,28 +33,9 @@ async function run(page, config) {
   assertNoProblems(problems);
 }
 
-async function main() {
-  const config = {
-    adminUrl: required('CANOPY_ADMIN_URL'),
-    connections: JSON.parse(required('DEMO_CONNECTIONS')),
-    screenshot: required('SCREENSHOT_PATH'),
-  };
-  const browser = await launch();
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.setDefaultTimeout(STEP_TIMEOUT_MS);
-  let failure;
-  try {
-    await run(page, config);
-  } catch (error) {
-    failure = error;
-    await screenshot(page, config.screenshot);
-  }
-  await browser.close();
-  if (failure) throw failure;
-  console.log('demo admin sign-in e2e passed');
-}
-
-main().catch((error) => {
-  console.error(`demo admin sign-in e2e failed: ${error.stack ?? error}`);
-  process.exit(1);
-});
+const config = {
+  adminUrl: required('CANOPY_ADMIN_URL'),
+  connections: JSON.parse(required('DEMO_CONNECTIONS')),
+  screenshot: required('SCREENSHOT_PATH'),
+};
+runInPage('demo admin sign-in e2e', { shot: config.screenshot }, (page) => run(page, config));

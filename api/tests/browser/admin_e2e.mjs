@@ -14,13 +14,9 @@
 // could sign in, add every connection, test each, sync each
 // and see it healthy, with the alerts and audit log sections rendered.
 
-import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { chromium } from 'playwright-core';
-
 import { addConnection, required, signIn, step } from './admin_steps.mjs';
+import { runInPage } from './local_page.mjs';
 
-const STEP_TIMEOUT_MS = 20_000;
 const SYNC_TIMEOUT_MS = 90_000;
 
 async function run(page, config) {
@@ -95,43 +91,10 @@ async function addAndSync(page, connection) {
   step(`healthy, with locations: ${locations}`);
 }
 
-async function main() {
-  const config = {
-    adminUrl: required('CANOPY_ADMIN_URL'),
-    token: required('CANOPY_ADMIN_TOKEN'),
-    connections: JSON.parse(required('POS_CONNECTIONS')),
-    screenshot: required('SCREENSHOT_PATH'),
-  };
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.setDefaultTimeout(STEP_TIMEOUT_MS);
-  let failure;
-  try {
-    await run(page, config);
-  } catch (error) {
-    failure = error;
-  }
-  await mkdir(dirname(config.screenshot), { recursive: true });
-  await page.screenshot({ path: config.screenshot, fullPage: true });
-  console.log(`screenshot: ${config.screenshot}`);
-  await browser.close();
-  if (failure) throw failure;
-  console.log('admin page e2e passed');
-}
-
-main().catch((error) => {
-  console.error(`admin page e2e failed: ${error.stack ?? error}`);
-  process.exit(1);
-});
+const config = {
+  adminUrl: required('CANOPY_ADMIN_URL'),
+  token: required('CANOPY_ADMIN_TOKEN'),
+  connections: JSON.parse(required('POS_CONNECTIONS')),
+  screenshot: required('SCREENSHOT_PATH'),
+};
+runInPage('admin page e2e', { shot: config.screenshot, always: true }, (page) => run(page, config));

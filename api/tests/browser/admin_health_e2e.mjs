@@ -15,11 +15,9 @@
 // Exits 0 when every connection's card shows its state badge and cause line, and the
 // new connection's first sync runs by itself.
 
-import { chromium } from 'playwright-core';
-
 import { addConnection, required, signIn, step } from './admin_steps.mjs';
+import { runInPage } from './local_page.mjs';
 
-const STEP_TIMEOUT_MS = 20_000;
 
 async function run(page, config) {
   const problems = [];
@@ -57,29 +55,10 @@ async function run(page, config) {
   if (problems.length) throw new Error(problems.join('\n'));
 }
 
-async function main() {
-  const config = {
-    adminUrl: required('CANOPY_ADMIN_URL'),
-    token: required('CANOPY_ADMIN_TOKEN'),
-    expected: JSON.parse(required('EXPECTED_STATES')),
-    newConnection: JSON.parse(required('NEW_CONNECTION')),
-  };
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-  });
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.setDefaultTimeout(STEP_TIMEOUT_MS);
-  try {
-    await run(page, config);
-  } finally {
-    await browser.close();
-  }
-  console.log('admin health e2e passed');
-}
-
-main().catch((error) => {
-  console.error(`admin health e2e failed: ${error.stack ?? error}`);
-  process.exit(1);
-});
+const config = {
+  adminUrl: required('CANOPY_ADMIN_URL'),
+  token: required('CANOPY_ADMIN_TOKEN'),
+  expected: JSON.parse(required('EXPECTED_STATES')),
+  newConnection: JSON.parse(required('NEW_CONNECTION')),
+};
+runInPage('admin health e2e', {}, (page) => run(page, config));

@@ -13,11 +13,9 @@
 // Exits 0 when the suggested match and the conflict are listed with their evidence, a
 // split takes the suggestion off the list, and merging the conflict is refused in words.
 
-import { chromium } from 'playwright-core';
-
 import { required, signIn, step } from './admin_steps.mjs';
+import { runInPage } from './local_page.mjs';
 
-const STEP_TIMEOUT_MS = 20_000;
 
 async function run(page, config) {
   const problems = [];
@@ -55,30 +53,11 @@ async function run(page, config) {
   if (problems.length) throw new Error(problems.join('\n'));
 }
 
-async function main() {
-  const config = {
-    adminUrl: required('CANOPY_ADMIN_URL'),
-    token: required('CANOPY_ADMIN_TOKEN'),
-    suggested: required('SUGGESTED_PRODUCT'),
-    conflict: required('CONFLICT_PRODUCT'),
-    screenshot: process.env.SCREENSHOT_PATH,
-  };
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-  });
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.setDefaultTimeout(STEP_TIMEOUT_MS);
-  try {
-    await run(page, config);
-  } finally {
-    await browser.close();
-  }
-  console.log('admin products e2e passed');
-}
-
-main().catch((error) => {
-  console.error(`admin products e2e failed: ${error.stack ?? error}`);
-  process.exit(1);
-});
+const config = {
+  adminUrl: required('CANOPY_ADMIN_URL'),
+  token: required('CANOPY_ADMIN_TOKEN'),
+  suggested: required('SUGGESTED_PRODUCT'),
+  conflict: required('CONFLICT_PRODUCT'),
+  screenshot: process.env.SCREENSHOT_PATH,
+};
+runInPage('admin products e2e', {}, (page) => run(page, config));

@@ -1,12 +1,7 @@
 // Steps the admin page browser scripts share: reading their environment, logging,
 // signing in and filling the connection form.
 
-/** The environment variable `name`, which must be set. */
-export function required(name) {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} must be set`);
-  return value;
-}
+export { required } from './local_page.mjs';
 
 /** Logs one step of the script. */
 export function step(message) {

@@ -16,9 +16,8 @@
 // Content-Security-Policy or logged an error.
 
 import { required, step } from './admin_steps.mjs';
-import { assertNoProblems, launch, screenshot, watch } from './local_page.mjs';
+import { assertNoProblems, runInPage, screenshot, watch } from './local_page.mjs';
 
-const STEP_TIMEOUT_MS = 20_000;
 const QUERY_EDITOR = '.graphiql-query-editor .CodeMirror';
 
 async function run(page, config) {
@@ -106,30 +105,15 @@ function squash(text) {
   return text.replace(/\s+/g, '');
 }
 
-async function main() {
-  const config = {
-    url: required('GRAPHIQL_URL'),
-    query: required('QUERY'),
-    expected: required('EXPECTED'),
-    subscription: required('SUBSCRIPTION'),
-    screenshot: required('SCREENSHOT_PATH'),
-  };
-  const browser = await launch();
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.setDefaultTimeout(STEP_TIMEOUT_MS);
-  let failure;
-  try {
-    await run(page, config);
-  } catch (error) {
-    failure = error;
-    await screenshot(page, config.screenshot);
-  }
-  await browser.close();
-  if (failure) throw failure;
-  console.log('GraphiQL e2e passed');
-}
-
-main().catch((error) => {
-  console.error(`GraphiQL e2e failed: ${error.stack ?? error}`);
-  process.exit(1);
-});
+const config = {
+  url: required('GRAPHIQL_URL'),
+  query: required('QUERY'),
+  expected: required('EXPECTED'),
+  subscription: required('SUBSCRIPTION'),
+  screenshot: required('SCREENSHOT_PATH'),
+};
+runInPage(
+  'GraphiQL e2e',
+  { viewport: { width: 1280, height: 800 }, shot: config.screenshot },
+  (page) => run(page, config),
+);

@@ -6,6 +6,13 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { chromium } from 'playwright-core';
 
+/** The environment variable `name`, which must be set. */
+export function required(name) {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} must be set`);
+  return value;
+}
+
 /** The hosts a page may reach: the test server's. */
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
@@ -65,9 +72,43 @@ export function assertNoProblems(problems) {
   if (problems.length) throw new Error(`the page misbehaved:\n${problems.join('\n')}`);
 }
 
-/** Saves a full-page screenshot at `path`, creating its folder. */
-export async function screenshot(page, path) {
+/** Saves a screenshot (of the full page unless told otherwise) at `path`, creating its folder. */
+export async function screenshot(page, path, { fullPage = true } = {}) {
   await mkdir(dirname(path), { recursive: true });
-  await page.screenshot({ path, fullPage: true });
+  await page.screenshot({ path, fullPage });
   console.log(`screenshot: ${path}`);
+}
+
+/** How long one step may wait for the page, unless a script says otherwise. */
+const STEP_TIMEOUT_MS = 20_000;
+
+/**
+ * Runs a browser script: `run(page)` in a fresh page (`viewport`, each step waiting at most
+ * `stepTimeout`) of a fresh browser from [`launch`]; saves a screenshot at `shot` after a
+ * failure (and after success too when `always`), closes the browser, and prints
+ * "`name` passed", or the failure before exiting with 1.
+ */
+export async function runInPage(
+  name,
+  { viewport = { width: 1280, height: 900 }, stepTimeout = STEP_TIMEOUT_MS, shot, always = false },
+  run,
+) {
+  try {
+    const browser = await launch();
+    const page = await browser.newPage({ viewport });
+    page.setDefaultTimeout(stepTimeout);
+    let failure;
+    try {
+      await run(page);
+    } catch (error) {
+      failure = error;
+    }
+    if (shot && (failure || always)) await screenshot(page, shot);
+    await browser.close();
+    if (failure) throw failure;
+    console.log(`${name} passed`);
+  } catch (error) {
+    console.error(`${name} failed: ${error.stack ?? error}`);
+    process.exit(1);
+  }
 }

@@ -7,17 +7,7 @@
 // COMPLETED and finds it in the purchase history; clears the filters and saves a
 // screenshot. Driven by api/tests/storefront_browser.rs, which passes everything through
 // the environment.
-import { mkdir } from "node:fs/promises";
-import { dirname } from "node:path";
-import { chromium } from "playwright-core";
-
-const env = (name) => {
-  const value = process.env[name];
-  if (!value) {
-    throw new Error(`${name} is not set`);
-  }
-  return value;
-};
+import { launch, required as env, screenshot } from "./local_page.mjs";
 
 const storefrontUrl = env("STOREFRONT_URL");
 const locationId = env("LOCATION_ID");
@@ -25,7 +15,7 @@ const productId = env("PRODUCT_ID");
 const productName = env("PRODUCT_NAME");
 const category = env("PRODUCT_CATEGORY");
 const customerEmail = env("CUSTOMER_EMAIL");
-const screenshot = env("SCREENSHOT");
+const shot = env("SCREENSHOT");
 const refused = {
   id: env("REFUSED_ID"),
   name: env("REFUSED_NAME"),
@@ -43,17 +33,7 @@ const ORDER_WAIT_MS = 45000;
 
 const step = (text) => console.log(`${new Date().toISOString()} ${text}`);
 
-const browser = await chromium.launch({
-  executablePath: env("CHROMIUM_PATH"),
-  args: [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-gpu",
-    "--no-first-run",
-  ],
-});
+const browser = await launch();
 try {
   const page = await browser.newPage({ viewport: { width: 1360, height: 1100 } });
   const problems = [];
@@ -204,9 +184,7 @@ try {
     (count) => document.getElementById("menu-count").textContent === count,
     wholeMenu,
   );
-  await mkdir(dirname(screenshot), { recursive: true });
-  await page.screenshot({ path: screenshot, fullPage: false });
-  step(`screenshot saved at ${screenshot}`);
+  await screenshot(page, shot, { fullPage: false });
 } finally {
   await browser.close();
 }

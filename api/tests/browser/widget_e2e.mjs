@@ -2,15 +2,7 @@
 // opens WIDGET_URL, reads the number in the role="status" region, sells one unit at the
 // simulator through its control API, and waits until the number on the page drops.
 // Driven by api/tests/widget_browser.rs, which passes everything through the environment.
-import { chromium } from "playwright-core";
-
-const env = (name) => {
-  const value = process.env[name];
-  if (!value) {
-    throw new Error(`${name} is not set`);
-  }
-  return value;
-};
+import { launch, required as env } from "./local_page.mjs";
 
 const widgetUrl = env("WIDGET_URL");
 const simUrl = env("SIM_URL");
@@ -22,17 +14,7 @@ const sale = {
 };
 const WAIT_MS = 15000;
 
-const browser = await chromium.launch({
-  executablePath: env("CHROMIUM_PATH"),
-  args: [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-gpu",
-    "--no-first-run",
-  ],
-});
+const browser = await launch();
 try {
   const page = await browser.newPage();
   page.on("console", (message) => console.log(`page: ${message.text()}`));

@@ -54,3 +54,22 @@ pub fn node_ids(connection: &Value) -> Vec<String> {
         .map(|edge| edge["node"]["id"].as_str().unwrap().to_owned())
         .collect()
 }
+
+/// The lowercase hex SHA-256 of `document`, as Apollo clients send it.
+pub fn sha256_hex(document: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(document.as_bytes()))
+}
+
+/// POSTs a request naming the persisted query `hash` (with `query` when given); returns
+/// the status and JSON body.
+pub async fn persisted(app: &TestApp, query: Option<&str>, hash: &str) -> (StatusCode, Value) {
+    let mut body = json!({
+        "extensions": { "persistedQuery": { "version": 1, "sha256Hash": hash } },
+    });
+    if let Some(query) = query {
+        body["query"] = json!(query);
+    }
+    let response = app.post_graphql(&body).await;
+    (response.status(), response.json().await.unwrap())
+}
