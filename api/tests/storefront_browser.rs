@@ -102,7 +102,7 @@ async fn a_shopper_orders_through_the_storefront() {
         &client,
         &server,
         Some(token),
-        "{ orders { nodes { status lines { product { id } quantity } } } }",
+        "{ orders { nodes { id status total { amount } lines { product { id } quantity } } } }",
         json!({}),
     )
     .await;
@@ -113,6 +113,24 @@ async fn a_shopper_orders_through_the_storefront() {
         orders[0]["lines"][0]["product"]["id"],
         shelf.product.as_str()
     );
+    // the store rang it up at the price the storefront charged (the medical price for a
+    // patient at a medical store, the store's own offer otherwise)
+    let history = graphql(
+        &client,
+        &server,
+        Some(token),
+        "{ me { purchaseHistory(first: 50) { edges { node { total { amount } order { id } } } } } }",
+        json!({}),
+    )
+    .await;
+    let sale = history["me"]["purchaseHistory"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|edge| &edge["node"])
+        .find(|node| node["order"]["id"] == orders[0]["id"])
+        .unwrap_or_else(|| panic!("the order's sale is in the history: {history}"));
+    assert_eq!(sale["total"], orders[0]["total"], "{history}");
 }
 
 /// The storefront's page and modules are served with the strict policy.

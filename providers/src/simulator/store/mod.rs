@@ -143,6 +143,25 @@ impl SimState {
             .ok_or_else(|| SimError::UnknownProduct(id.to_owned()))
     }
 
+    /// Whether customer `customer_id` buys as a patient at `location_id` on `now`'s date:
+    /// the store sells to patients and the customer's medical card is on file, unexpired.
+    fn is_patient_at(
+        &self,
+        location_id: &str,
+        customer_id: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> bool {
+        let medical_store = self.location(location_id).is_some_and(|l| l.medical);
+        let card = customer_id
+            .and_then(|id| self.customers.get(id))
+            .filter(|c| c.medical_id.is_some());
+        medical_store
+            && card.is_some_and(|c| {
+                c.medical_id_expires
+                    .is_none_or(|expires| expires >= now.date_naive())
+            })
+    }
+
     fn require_location(&self, id: &str) -> Result<(), SimError> {
         self.location(id)
             .map(|_| ())

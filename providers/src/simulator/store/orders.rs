@@ -9,9 +9,13 @@ use crate::model::{Money, OrderLineSubmission};
 impl SimStore {
     /// Submits an order in `status`. Idempotent on `order.order_reference`:
     /// a second submission returns the first order and `false`.
+    ///
+    /// The register prices each line from its own menu, whatever the order carried: the
+    /// store's offer, at the medical price for a patient with a valid card at a store
+    /// that sells to patients.
     pub fn submit_order(
         &self,
-        order: NewOrder,
+        mut order: NewOrder,
         status: &str,
     ) -> Result<(SimOrder, bool), SimError> {
         let now = self.now();
@@ -23,13 +27,22 @@ impl SimStore {
             if order.lines.is_empty() {
                 return Err(SimError::Invalid("an order needs at least one line".into()));
             }
-            for line in &order.lines {
-                s.product(&line.external_product_id)?;
+            let patient = s.is_patient_at(&order.location_id, order.customer_id.as_deref(), now);
+            for line in &mut order.lines {
                 if line.quantity <= 0 {
                     return Err(SimError::Invalid(format!(
                         "quantity {} for product {}",
                         line.quantity, line.external_product_id
                     )));
+                }
+                let product = s.offered(s.product(&line.external_product_id)?, &order.location_id);
+                let menu_price = if patient {
+                    product.med_price.as_ref().or(product.rec_price.as_ref())
+                } else {
+                    product.rec_price.as_ref()
+                };
+                if let Some(price) = menu_price {
+                    line.unit_price = price.clone();
                 }
             }
             let at = s.stamp(now);

@@ -161,7 +161,10 @@ fn filling_sells_and_returning_restores() {
     );
     let sale = store.read(|s| s.transactions[filled.transaction_id.as_deref().unwrap()].clone());
     assert_eq!(sale.order_reference.as_deref(), Some("ref-2"));
-    assert_eq!(sale.total, Money::usd(5000));
+    // the register charged its own menu price, not the $25 the order carried
+    let menu = store.read(|s| s.offered(&s.products[&p], &l).rec_price.clone().unwrap());
+    assert_eq!(sale.total, Money::usd(menu.amount * 2));
+    assert_eq!(o.total, sale.total);
     assert_eq!(store.read(|s| s.on_hand(&p, &l)), before - 2);
     assert!(
         store
@@ -233,4 +236,59 @@ fn every_write_is_announced_to_subscribers() {
     let (p, l, _) = stocked(&store);
     store.record_sale(&p, &l, 1, None).unwrap();
     assert!(changes.has_changed().unwrap(), "a sale is announced");
+}
+
+#[test]
+fn a_patient_pays_the_medical_price_at_a_medical_store() {
+    let store = store();
+    let (product, location, customer) = store.read(|s| {
+        let location = s
+            .locations
+            .iter()
+            .find(|l| l.medical)
+            .unwrap()
+            .external_id
+            .clone();
+        let product = s
+            .stock
+            .values()
+            .find(|e| {
+                e.location_id == location
+                    && e.on_hand > 0
+                    && s.products[&e.product_id].med_price.is_some()
+            })
+            .unwrap()
+            .product_id
+            .clone();
+        let customer = s
+            .customers
+            .values()
+            .find(|c| {
+                c.medical_id.is_some()
+                    && c.medical_id_expires
+                        .is_none_or(|d| d > seeded_at().date_naive())
+            })
+            .unwrap()
+            .external_id
+            .clone();
+        (product, location, customer)
+    });
+    let prices = store.read(|s| {
+        let offered = s.offered(&s.products[&product], &location);
+        (
+            offered.med_price.clone().unwrap(),
+            offered.rec_price.clone().unwrap(),
+        )
+    });
+    assert_ne!(prices.0, prices.1);
+    let order =
+        |reference, customer| fixtures::pickup_order(reference, &location, &product, 1, customer);
+    let (patient, _) = store
+        .submit_order(order("ref-med", Some(&customer)), "Submitted")
+        .unwrap();
+    assert_eq!(patient.total, prices.0);
+    let (walk_in, _) = store
+        .submit_order(order("ref-rec", None), "Submitted")
+        .unwrap();
+    assert_eq!(walk_in.total, prices.1);
 }
