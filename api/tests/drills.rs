@@ -34,7 +34,11 @@ use api::{
 use base64::{Engine, engine::general_purpose::STANDARD};
 use checkout_support::{PLACE, Shop};
 use common::{WAIT, fresh_postgres_url, process::ServerProcess, spawn_app_with, wait::until};
-use entities::{alert, enums::OrderStatus, location, order, product, stock_level};
+use entities::{
+    alert,
+    enums::{OrderStatus, ProductCategory},
+    location, order, product, stock_level,
+};
 use futures::future::join_all;
 use providers::{
     registry::{self, SimulatorOptions},
@@ -239,9 +243,19 @@ async fn a_worker_killed_while_the_outbox_drains_delivers_every_order_once() {
         .unwrap_or_else(|| panic!("{created}"))
         .parse()
         .unwrap();
+    // flower, which one unit of never exceeds a buyer's daily limit (a concentrate may)
     let stocked = || async {
         stock_level::Entity::find()
             .filter(stock_level::Column::OnHand.gte(i64::try_from(DRAINED).unwrap()))
+            .filter(
+                stock_level::Column::ProductId.in_subquery(
+                    sea_orm::sea_query::Query::select()
+                        .column(product::Column::Id)
+                        .from(product::Entity)
+                        .and_where(product::Column::Category.eq(ProductCategory::Flower))
+                        .to_owned(),
+                ),
+            )
             .filter(
                 stock_level::Column::LocationId.in_subquery(
                     sea_orm::sea_query::Query::select()
