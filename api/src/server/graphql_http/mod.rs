@@ -12,13 +12,15 @@
 //!   the document ([`persisted`]).
 //! - Public queries are answered from the [`response_cache`] when they can be; `GET`
 //!   responses to them carry `Cache-Control: public, max-age=…` from the schema's cache
-//!   hints, every other response `private, no-store`.
+//!   hints, every other response `private, no-store`; they name what they contain in
+//!   surrogate-key headers for edge caches ([`surrogate`]).
 
 mod negotiate;
 mod persisted;
 mod request;
 mod response;
 pub(super) mod response_cache;
+mod surrogate;
 
 use async_graphql::{http::GraphiQLSource, parser::types::OperationType};
 use axum::{
@@ -33,6 +35,7 @@ use self::{
     request::GetParams,
     response::{HttpCaching, Rendered, cached_response, error_response, with_validator},
     response_cache::{Lookup, public_max_age, shares_public_responses},
+    surrogate::{surrogate_keys, with_surrogate_keys},
 };
 use super::{GRAPHQL_PATH, HttpState, WS_PATH};
 use crate::{
@@ -156,11 +159,13 @@ async fn run(
         Lookup::Hit(entry) => {
             let caching = http_caching(&transport, Some(entry.remaining_max_age()));
             let body = entry.body.clone();
+            let keys = edge_keys(&request, &transport, true);
             return validated(
+                state,
                 cached_response(media, entry.body, caching),
                 &body,
                 &transport,
-                caching,
+                (caching, &keys),
             );
         }
         Lookup::Miss(key) => Some(key),
@@ -171,6 +176,7 @@ async fn run(
         return mutation_over_get(media);
     }
     let shared = shares_public_responses(&viewer) && operation == Some(OperationType::Query);
+    let keys = edge_keys(&request, &transport, shared);
     let response = state.schema.execute(request.data(viewer)).await;
     let max_age = public_max_age(&response).filter(|_| shared);
     let rendered = match Rendered::new(response) {
@@ -183,11 +189,25 @@ async fn run(
     }
     let caching = http_caching(&transport, max_age);
     validated(
+        state,
         rendered.into_response(media, caching),
         &body,
         &transport,
-        caching,
+        (caching, &keys),
     )
+}
+
+/// The surrogate keys of a `GET` of a `shared` (public) query; none for anything else.
+fn edge_keys(
+    request: &async_graphql::Request,
+    transport: &Transport,
+    shared: bool,
+) -> Vec<String> {
+    if transport.is_get() && shared {
+        surrogate_keys(request)
+    } else {
+        Vec::new()
+    }
 }
 
 /// Public caching for shareable responses sent over `GET`; private for everything else.
@@ -198,17 +218,21 @@ const fn http_caching(transport: &Transport, max_age: Option<u32>) -> HttpCachin
     }
 }
 
-/// A public GET response with its `ETag` (304 when the client's validator matches).
+/// A public GET response with its `ETag` (304 when the client's validator matches) and
+/// its surrogate `keys`.
 fn validated(
+    state: &HttpState,
     response: Response,
     body: &Bytes,
     transport: &Transport,
-    caching: HttpCaching,
+    (caching, keys): (HttpCaching, &[String]),
 ) -> Response {
     match (transport, caching) {
-        (Transport::Get { if_none_match }, HttpCaching::Public { .. }) => {
-            with_validator(response, body, if_none_match.as_ref())
-        }
+        (Transport::Get { if_none_match }, HttpCaching::Public { .. }) => with_surrogate_keys(
+            with_validator(response, body, if_none_match.as_ref()),
+            &state.app.config.edge.surrogate_key_headers,
+            keys,
+        ),
         _ => response,
     }
 }

@@ -33,6 +33,7 @@ use bytes::Bytes;
 use metrics::Counter;
 
 pub use self::entry::CachedResponse;
+pub(crate) use self::scope::surrogate_keys;
 use self::flight::{Flight, Flights, Leader};
 use crate::{
     auth::Viewer,

@@ -34,6 +34,25 @@ const MOST_SCOPES: usize = 8;
 
 /// The tags a public response to `request` depends on.
 pub(super) fn dependencies(request: &Request) -> Vec<String> {
+    analyse(request).dependencies()
+}
+
+/// The surrogate keys of a public response to `request`: the tags it depends on, plus
+/// `product:<id>` and `location:<id>` for the products and locations it names by id, as
+/// many as [`MOST_NAMED`] (beyond, the broad `catalog` and `locations` it always carries
+/// stand for them).
+pub(crate) fn surrogate_keys(request: &Request) -> Vec<String> {
+    let found = analyse(request);
+    let named = (found.named.len() <= MOST_NAMED).then(|| found.named.clone());
+    let mut keys = found.dependencies();
+    keys.extend(named.into_iter().flatten());
+    keys
+}
+
+/// Ids named beyond which a response's surrogate keys keep only the broad ones.
+const MOST_NAMED: usize = 32;
+
+fn analyse(request: &Request) -> Found {
     let mut found = Found::default();
     match parse_query(&request.query) {
         Ok(document) => {
@@ -47,13 +66,7 @@ pub(super) fn dependencies(request: &Request) -> Vec<String> {
         }
         Err(_) => found.everywhere = true,
     }
-    let mut tags = vec![tags::CATALOG.to_owned(), tags::LOCATIONS.to_owned()];
-    if found.everywhere || found.scoped.len() > MOST_SCOPES {
-        tags.push(tags::STOCK.to_owned());
-    } else {
-        tags.extend(found.scoped);
-    }
-    tags
+    found
 }
 
 /// The stock a document can show.
@@ -67,6 +80,20 @@ struct Found {
     /// again adds nothing, and a fragment spread many times over (a "fragment bomb")
     /// must not multiply the walk.
     walked: HashSet<(String, Option<Uuid>)>,
+    /// Products and locations named by id (`product(id:)`, `location(id:)`, `locationId`).
+    named: BTreeSet<String>,
+}
+
+impl Found {
+    fn dependencies(self) -> Vec<String> {
+        let mut tags = vec![tags::CATALOG.to_owned(), tags::LOCATIONS.to_owned()];
+        if self.everywhere || self.scoped.len() > MOST_SCOPES {
+            tags.push(tags::STOCK.to_owned());
+        } else {
+            tags.extend(self.scoped);
+        }
+        tags
+    }
 }
 
 /// A walk over one request's document.
@@ -125,6 +152,7 @@ impl Walk<'_> {
         match (name, location) {
             (_, Some(Ok(location))) => {
                 found.scoped.insert(tags::stock_at(location));
+                found.named.insert(tags::location(location));
             }
             (_, Some(Err(()))) => found.everywhere = true,
             ("stock", None) => match product {
@@ -135,9 +163,16 @@ impl Walk<'_> {
             },
             _ => {}
         }
+        if let ("location", Some(Ok(location))) = (name, self.id_argument(field, "id")) {
+            found.named.insert(tags::location(location));
+        }
         // inside `product(id:)` every product is that one; a listing holds many
         let product = match name {
-            "product" => self.id_argument(field, "id").and_then(Result::ok),
+            "product" => {
+                let product = self.id_argument(field, "id").and_then(Result::ok);
+                found.named.extend(product.map(tags::product));
+                product
+            }
             "products" | "_entities" => None,
             _ => product,
         };
@@ -236,6 +271,33 @@ mod tests {
         }
         query.push_str(" fragment F40 on Product { stock { available } }");
         assert_eq!(stock_tags(&Request::new(query)), [tags::STOCK]);
+    }
+
+    #[test]
+    fn surrogate_keys_name_the_products_and_locations_asked_for() {
+        let request = Request::new(format!(
+            "{{ product(id: \"{P}\") {{ name stock(locationId: \"{L}\") {{ available }} }} }}"
+        ));
+        let keys = surrogate_keys(&request);
+        for key in [
+            tags::CATALOG.to_owned(),
+            tags::LOCATIONS.to_owned(),
+            tags::product(uuid(P)),
+            tags::location(uuid(L)),
+            tags::stock_at(uuid(L)),
+        ] {
+            assert!(keys.contains(&key), "{key} missing from {keys:?}");
+        }
+        assert!(!keys.contains(&tags::STOCK.to_owned()));
+    }
+
+    #[test]
+    fn surrogate_keys_of_many_named_products_are_broad() {
+        let ids: Vec<String> = (0..=MOST_NAMED)
+            .map(|n| format!("p{n}: product(id: \"{}\") {{ name }}", Uuid::from_u128(n as u128 + 1)))
+            .collect();
+        let keys = surrogate_keys(&Request::new(format!("{{ {} }}", ids.join(" "))));
+        assert_eq!(keys, [tags::CATALOG, tags::LOCATIONS]);
     }
 
     #[test]
