@@ -105,7 +105,10 @@ async fn varnish_serves_public_menus_until_canopy_purges_them() {
 
     // Canopy names the menu's keys; the edge strips them
     let direct = menu(&client, &canopy, row.location_id, None).await;
-    let keys = direct.headers()["surrogate-key"].to_str().unwrap().to_owned();
+    let keys = direct.headers()["surrogate-key"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     for key in [
         "catalog".to_owned(),
         format!("stock-at:{}", row.location_id),
@@ -120,20 +123,30 @@ async fn varnish_serves_public_menus_until_canopy_purges_them() {
 
     // (a) the second read is Varnish's alone
     let before = reached(&app, "GET").await;
-    let first: Value = menu(&client, &edge, row.location_id, None).await.json().await.unwrap();
+    let first: Value = menu(&client, &edge, row.location_id, None)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(reached(&app, "GET").await, before + 1);
     let second = menu(&client, &edge, row.location_id, None).await;
     assert_eq!(second.headers()["x-cache"], "HIT");
     assert!(second.headers().get("surrogate-key").is_none());
     let second: Value = second.json().await.unwrap();
     assert_eq!(second, first);
-    assert_eq!(reached(&app, "GET").await, before + 1, "the hit reached Canopy");
+    assert_eq!(
+        reached(&app, "GET").await,
+        before + 1,
+        "the hit reached Canopy"
+    );
     let was = available(&first, &row).unwrap();
     assert_eq!(was, row.on_hand);
 
     // (b) a register sale, once applied, reaches the edge within about a second
     let mut events = env.stock_events();
-    sim.store().record_sale(&product, &location, 2, None).unwrap();
+    sim.store()
+        .record_sale(&product, &location, 2, None)
+        .unwrap();
     env.sync
         .sync_connection(connection, api::sync::RunMode::Incremental)
         .await
@@ -148,7 +161,11 @@ async fn varnish_serves_public_menus_until_canopy_purges_them() {
     let applied = Instant::now();
     let mut seen = None;
     while applied.elapsed() < Duration::from_secs(3) {
-        let body: Value = menu(&client, &edge, row.location_id, None).await.json().await.unwrap();
+        let body: Value = menu(&client, &edge, row.location_id, None)
+            .await
+            .json()
+            .await
+            .unwrap();
         seen = available(&body, &row);
         if seen == Some(was - 2) {
             break;
@@ -281,15 +298,23 @@ async fn failed_purges_raise_an_alert_the_system_resolves() {
             .unwrap()
     };
     invalidate().await;
-    until(WAIT, "the purge alert", || async { alert().await.is_some() }).await;
+    until(WAIT, "the purge alert", || async {
+        alert().await.is_some()
+    })
+    .await;
     assert!(alert().await.unwrap().resolved_at.is_none());
     let text = app.metrics_text().await;
-    assert!(text.contains("canopy_edge_purges_total{outcome=\"failed\"}"), "{text}");
+    assert!(
+        text.contains("canopy_edge_purges_total{outcome=\"failed\"}"),
+        "{text}"
+    );
 
     status.store(204, std::sync::atomic::Ordering::SeqCst);
     invalidate().await;
     until(WAIT, "the alert resolved", || async {
-        alert().await.is_some_and(|alert| alert.resolved_at.is_some())
+        alert()
+            .await
+            .is_some_and(|alert| alert.resolved_at.is_some())
     })
     .await;
     app.stop().await.unwrap();

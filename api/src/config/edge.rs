@@ -43,7 +43,12 @@ pub struct EdgeConfig {
     pub purge_url: Option<Secret>,
 
     /// The purge request's method (`PURGE`, `BAN`, `POST`…).
-    #[arg(long, env = "CANOPY_PURGE_METHOD", default_value = "POST", global = true)]
+    #[arg(
+        long,
+        env = "CANOPY_PURGE_METHOD",
+        default_value = "POST",
+        global = true
+    )]
     pub purge_method: String,
 
     /// The purge request's headers, `Name: value` separated by `;` (`{keys}` may appear
@@ -66,7 +71,12 @@ pub struct EdgeConfig {
 
     /// Most keys in one purge request (Cloudflare takes 30 tags per call); more are sent
     /// in several requests.
-    #[arg(long, env = "CANOPY_PURGE_MAX_KEYS", default_value_t = 30, global = true)]
+    #[arg(
+        long,
+        env = "CANOPY_PURGE_MAX_KEYS",
+        default_value_t = 30,
+        global = true
+    )]
     pub purge_max_keys: usize,
 
     /// How long keys are gathered before one purge request carries them all.

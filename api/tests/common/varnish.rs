@@ -33,16 +33,19 @@ pub fn free_port() -> u16 {
 
 /// `varnishd`, if installed; [`skip`]s the calling test when it is not.
 pub fn varnishd() -> Option<PathBuf> {
-    let found = [Path::new(DEBIAN_VARNISHD).to_path_buf(), PathBuf::from("varnishd")]
-        .into_iter()
-        .find(|path| {
-            std::process::Command::new(path)
-                .arg("-V")
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status()
-                .is_ok_and(|status| status.success())
-        });
+    let found = [
+        Path::new(DEBIAN_VARNISHD).to_path_buf(),
+        PathBuf::from("varnishd"),
+    ]
+    .into_iter()
+    .find(|path| {
+        std::process::Command::new(path)
+            .arg("-V")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|status| status.success())
+    });
     if found.is_none() {
         skip("varnishd is not installed (apt-get install varnish)");
     }

@@ -63,9 +63,10 @@ impl PurgeTemplate {
 
     fn url(&self, keys: &[String]) -> Result<Url, EdgeError> {
         // `byte_serialize` writes a space as `+`, which a path would read literally
-        let encoded: String = url::form_urlencoded::byte_serialize(keys.join(&self.separator).as_bytes())
-            .collect::<String>()
-            .replace('+', "%20");
+        let encoded: String =
+            url::form_urlencoded::byte_serialize(keys.join(&self.separator).as_bytes())
+                .collect::<String>()
+                .replace('+', "%20");
         Url::parse(&self.url.replace(PLACEHOLDER, &encoded))
             .map_err(|_| EdgeError::Config("CANOPY_PURGE_URL is not a URL"))
     }
@@ -77,9 +78,9 @@ fn parse_headers(text: &str) -> Result<Vec<(HeaderName, String)>, EdgeError> {
         .map(str::trim)
         .filter(|entry| !entry.is_empty())
         .map(|entry| {
-            let (name, value) = entry
-                .split_once(':')
-                .ok_or(EdgeError::Config("CANOPY_PURGE_HEADERS entries are `Name: value`"))?;
+            let (name, value) = entry.split_once(':').ok_or(EdgeError::Config(
+                "CANOPY_PURGE_HEADERS entries are `Name: value`",
+            ))?;
             let name = HeaderName::from_bytes(name.trim().as_bytes())
                 .map_err(|_| EdgeError::Config("CANOPY_PURGE_HEADERS names an invalid header"))?;
             Ok((name, value.trim().to_owned()))
@@ -106,13 +107,20 @@ mod tests {
     fn built(template: &PurgeTemplate) -> reqwest::Request {
         let request = template.request(&Client::new(), &keys());
         request
-            .and_then(|request| request.build().map_err(|_| EdgeError::Config("unbuildable")))
+            .and_then(|request| {
+                request
+                    .build()
+                    .map_err(|_| EdgeError::Config("unbuildable"))
+            })
             .unwrap_or_else(|error| panic!("{error}"))
     }
 
     #[test]
     fn no_url_no_purge() {
-        assert!(matches!(PurgeTemplate::from_config(&EdgeConfig::default()), Ok(None)));
+        assert!(matches!(
+            PurgeTemplate::from_config(&EdgeConfig::default()),
+            Ok(None)
+        ));
     }
 
     #[test]
@@ -124,7 +132,10 @@ mod tests {
         let request = built(template.as_ref().unwrap_or_else(|| panic!("a template")));
         assert_eq!(request.method().as_str(), "PURGE");
         assert_eq!(
-            request.headers().get("surrogate-key").and_then(|v| v.to_str().ok()),
+            request
+                .headers()
+                .get("surrogate-key")
+                .and_then(|v| v.to_str().ok()),
             Some("stock-at:1 catalog")
         );
         assert!(request.body().is_none());
@@ -133,20 +144,30 @@ mod tests {
     #[test]
     fn cloudflare_tags_in_a_json_body() {
         let mut config = config("https://api.example/zones/z/purge_cache");
-        config.purge_headers = "Authorization: Bearer t; Content-Type: application/json".parse().ok();
+        config.purge_headers = "Authorization: Bearer t; Content-Type: application/json"
+            .parse()
+            .ok();
         config.purge_body = Some(r#"{"tags":["{keys}"]}"#.to_owned());
         config.purge_key_separator = "\",\"".to_owned();
         let template = PurgeTemplate::from_config(&config).ok().flatten();
         let request = built(template.as_ref().unwrap_or_else(|| panic!("a template")));
-        let body = request.body().and_then(reqwest::Body::as_bytes).unwrap_or_default();
+        let body = request
+            .body()
+            .and_then(reqwest::Body::as_bytes)
+            .unwrap_or_default();
         let json: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
-        assert_eq!(json, serde_json::json!({ "tags": ["stock-at:1", "catalog"] }));
+        assert_eq!(
+            json,
+            serde_json::json!({ "tags": ["stock-at:1", "catalog"] })
+        );
         assert_eq!(request.headers().len(), 2);
     }
 
     #[test]
     fn keys_in_the_url_are_encoded() {
-        let template = PurgeTemplate::from_config(&config("http://edge/purge/{keys}")).ok().flatten();
+        let template = PurgeTemplate::from_config(&config("http://edge/purge/{keys}"))
+            .ok()
+            .flatten();
         let request = built(template.as_ref().unwrap_or_else(|| panic!("a template")));
         assert_eq!(request.url().path(), "/purge/stock-at%3A1%20catalog");
     }

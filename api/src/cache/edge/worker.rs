@@ -29,7 +29,8 @@ pub(super) struct Outcomes {
 
 impl Outcomes {
     pub(super) fn register() -> Self {
-        let outcome = |name: &'static str| metrics::counter!("canopy_edge_purges_total", "outcome" => name);
+        let outcome =
+            |name: &'static str| metrics::counter!("canopy_edge_purges_total", "outcome" => name);
         Self {
             purged: outcome("purged"),
             failed: outcome("failed"),
@@ -62,8 +63,9 @@ impl Worker {
             .connect_timeout(config.purge_timeout)
             .build()
             .map_err(|_| EdgeError::Config("the purge HTTP client could not be built"))?;
-        let per_second = NonZeroU32::new(config.purge_per_second)
-            .ok_or(EdgeError::Config("CANOPY_PURGE_PER_SECOND must be at least 1"))?;
+        let per_second = NonZeroU32::new(config.purge_per_second).ok_or(EdgeError::Config(
+            "CANOPY_PURGE_PER_SECOND must be at least 1",
+        ))?;
         Ok(Self {
             template,
             client,
@@ -111,12 +113,14 @@ impl Worker {
         match sent {
             Ok(()) => {
                 self.outcomes.purged.increment(1);
-                self.failing.send_if_modified(|failing| std::mem::replace(failing, false));
+                self.failing
+                    .send_if_modified(|failing| std::mem::replace(failing, false));
                 tracing::debug!(keys = keys.len(), "edge cache purged");
             }
             Err(error) => {
                 self.outcomes.failed.increment(1);
-                self.failing.send_if_modified(|failing| !std::mem::replace(failing, true));
+                self.failing
+                    .send_if_modified(|failing| !std::mem::replace(failing, true));
                 tracing::warn!(%error, keys = keys.len(), "edge cache purge failed; entries expire on their own");
             }
         }

@@ -198,11 +198,7 @@ async fn run(
 }
 
 /// The surrogate keys of a `GET` of a `shared` (public) query; none for anything else.
-fn edge_keys(
-    request: &async_graphql::Request,
-    transport: &Transport,
-    shared: bool,
-) -> Vec<String> {
+fn edge_keys(request: &async_graphql::Request, transport: &Transport, shared: bool) -> Vec<String> {
     if transport.is_get() && shared {
         surrogate_keys(request)
     } else {

@@ -33,8 +33,8 @@ use bytes::Bytes;
 use metrics::Counter;
 
 pub use self::entry::CachedResponse;
-pub(crate) use self::scope::surrogate_keys;
 use self::flight::{Flight, Flights, Leader};
+pub(crate) use self::scope::surrogate_keys;
 use crate::{
     auth::Viewer,
     cache::{CacheExt, SharedCache},

@@ -294,7 +294,12 @@ mod tests {
     #[test]
     fn surrogate_keys_of_many_named_products_are_broad() {
         let ids: Vec<String> = (0..=MOST_NAMED)
-            .map(|n| format!("p{n}: product(id: \"{}\") {{ name }}", Uuid::from_u128(n as u128 + 1)))
+            .map(|n| {
+                format!(
+                    "p{n}: product(id: \"{}\") {{ name }}",
+                    Uuid::from_u128(n as u128 + 1)
+                )
+            })
             .collect();
         let keys = surrogate_keys(&Request::new(format!("{{ {} }}", ids.join(" "))));
         assert_eq!(keys, [tags::CATALOG, tags::LOCATIONS]);
