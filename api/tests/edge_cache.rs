@@ -99,6 +99,8 @@ async fn varnish_serves_public_menus_until_canopy_purges_them() {
         .into_iter()
         .find(|(_, _, row)| row.on_hand >= 2 && row.reserved == 0)
         .unwrap();
+    // the import's purges reach Varnish before anything is cached there
+    app.state.edge_purges.as_ref().unwrap().settled().await;
     let client = reqwest::Client::new();
     let canopy = app.url("");
     let edge = varnish.url("");

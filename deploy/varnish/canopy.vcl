@@ -46,6 +46,7 @@ sub vcl_backend_response {
 sub vcl_deliver {
     # Surrogate keys are for the cache, not for browsers.
     unset resp.http.Surrogate-Key;
+    unset resp.http.Cache-Tag;
     if (obj.hits > 0) {
         set resp.http.X-Cache = "HIT";
     } else {

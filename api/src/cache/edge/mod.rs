@@ -25,7 +25,7 @@ mod worker;
 
 use async_trait::async_trait;
 use bytes::Bytes;
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 use tokio::sync::{mpsc, watch};
 
 use self::{
@@ -67,6 +67,8 @@ impl EdgeError {
 pub struct EdgePurges {
     queue: mpsc::Sender<Vec<String>>,
     failing: watch::Receiver<bool>,
+    /// Sets of keys offered and not yet sent or given up.
+    pending: Arc<watch::Sender<usize>>,
     outcomes: Outcomes,
 }
 
@@ -77,14 +79,18 @@ impl EdgePurges {
         let Some(template) = PurgeTemplate::from_config(config)? else {
             return Ok(None);
         };
+        // the recorder must exist before the counters are registered on it
+        crate::telemetry::metrics();
         let outcomes = Outcomes::register();
         let (failing_tx, failing) = watch::channel(false);
         let worker = Worker::new(template, config, outcomes.clone(), failing_tx)?;
         let (queue, receiver) = mpsc::channel(config.purge_queue.max(1));
-        tokio::spawn(worker.run(receiver));
+        let pending = Arc::new(watch::Sender::new(0));
+        tokio::spawn(worker.run(receiver, Arc::clone(&pending)));
         Ok(Some(Self {
             queue,
             failing,
+            pending,
             outcomes,
         }))
     }
@@ -99,10 +105,21 @@ impl EdgePurges {
         if keys.is_empty() {
             return;
         }
+        // counted before the worker can count it off
+        self.pending.send_modify(|pending| *pending += 1);
         if self.queue.try_send(keys).is_err() {
+            self.pending.send_modify(|pending| *pending -= 1);
             self.outcomes.dropped.increment(1);
             tracing::warn!("edge purge queue full: keys dropped, entries expire on their own");
         }
+    }
+
+    /// Waits until every purge offered so far has been sent or given up (a test's cue
+    /// that the edge has forgotten what changed).
+    pub async fn settled(&self) {
+        let mut pending = self.pending.subscribe();
+        // the sender lives as long as `self`
+        let _ = pending.wait_for(|pending| *pending == 0).await;
     }
 
     /// `true` while the last purge failed after its retries.

@@ -82,9 +82,15 @@ impl Worker {
         })
     }
 
-    /// Sends what `queue` brings until every sender is gone.
-    pub(super) async fn run(self, mut queue: mpsc::Receiver<Vec<String>>) {
+    /// Sends what `queue` brings until every sender is gone, counting each set of keys
+    /// off `pending` once its purge is sent or given up.
+    pub(super) async fn run(
+        self,
+        mut queue: mpsc::Receiver<Vec<String>>,
+        pending: Arc<watch::Sender<usize>>,
+    ) {
         while let Some(first) = queue.recv().await {
+            let mut sets = 1;
             let mut keys: BTreeSet<String> = first.into_iter().collect();
             let window = tokio::time::sleep(self.window);
             tokio::pin!(window);
@@ -92,7 +98,10 @@ impl Worker {
                 tokio::select! {
                     () = &mut window => break,
                     more = queue.recv() => match more {
-                        Some(more) => keys.extend(more),
+                        Some(more) => {
+                            sets += 1;
+                            keys.extend(more);
+                        }
                         None => break,
                     },
                 }
@@ -102,6 +111,7 @@ impl Worker {
                 self.limiter.until_ready().await;
                 self.purge(chunk).await;
             }
+            pending.send_modify(|pending| *pending = pending.saturating_sub(sets));
         }
     }
 

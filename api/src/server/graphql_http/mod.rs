@@ -34,8 +34,8 @@ use self::{
     negotiate::{ResponseMedia, is_json_content, negotiate, wants_html},
     request::GetParams,
     response::{HttpCaching, Rendered, cached_response, error_response, with_validator},
-    response_cache::{Lookup, public_max_age, shares_public_responses},
-    surrogate::{surrogate_keys, with_surrogate_keys},
+    response_cache::{Lookup, Scope, public_max_age, shares_public_responses},
+    surrogate::with_surrogate_keys,
 };
 use super::{GRAPHQL_PATH, HttpState, WS_PATH};
 use crate::{
@@ -155,11 +155,13 @@ async fn run(
         return error_response(media, StatusCode::BAD_REQUEST, &error);
     }
     request = request.data(NestingChecked);
-    let key = match state.responses.lookup(&viewer, &request).await {
+    // what the document shows, read once for the response cache and the surrogate keys
+    let scope = Scope::new(&request);
+    let key = match state.responses.lookup(&viewer, &scope).await {
         Lookup::Hit(entry) => {
             let caching = http_caching(&transport, Some(entry.remaining_max_age()));
             let body = entry.body.clone();
-            let keys = edge_keys(&request, &transport, true);
+            let keys = edge_keys(&scope, &transport, true);
             return validated(
                 state,
                 cached_response(media, entry.body, caching),
@@ -171,12 +173,13 @@ async fn run(
         Lookup::Miss(key) => Some(key),
         Lookup::Bypass => None,
     };
+    // a GET of anything but a query is refused below, and only queries are public
+    let keys = edge_keys(&scope, &transport, shares_public_responses(&viewer));
     let operation = request::operation_type(&mut request);
     if transport.is_get() && operation == Some(OperationType::Mutation) {
         return mutation_over_get(media);
     }
     let shared = shares_public_responses(&viewer) && operation == Some(OperationType::Query);
-    let keys = edge_keys(&request, &transport, shared);
     let response = state.schema.execute(request.data(viewer)).await;
     let max_age = public_max_age(&response).filter(|_| shared);
     let rendered = match Rendered::new(response) {
@@ -197,10 +200,11 @@ async fn run(
     )
 }
 
-/// The surrogate keys of a `GET` of a `shared` (public) query; none for anything else.
-fn edge_keys(request: &async_graphql::Request, transport: &Transport, shared: bool) -> Vec<String> {
-    if transport.is_get() && shared {
-        surrogate_keys(request)
+/// The surrogate keys of a `GET` by a viewer who `shares` public responses; none for
+/// anything else (they are written only on public responses).
+fn edge_keys(scope: &Scope<'_>, transport: &Transport, shares: bool) -> Vec<String> {
+    if transport.is_get() && shares {
+        scope.surrogate_keys()
     } else {
         Vec::new()
     }

@@ -3,7 +3,7 @@
 //! by key when that changes.
 //!
 //! The keys are the cache tags of [`crate::cache::tags`], read from the request as the
-//! response cache reads them ([`surrogate_keys`]): `catalog` and `locations` on every
+//! response cache reads them ([`Scope::surrogate_keys`], one parse for both): `catalog` and `locations` on every
 //! response (a listing can gain or lose products with any catalog change), the stock it
 //! shows (`stock-at:<location>` for a store's menu, `stock:<product>` for a product's
 //! stock everywhere, `stock` for listings with stock at every store), and
@@ -25,7 +25,8 @@ use axum::{
     response::Response,
 };
 
-pub(super) use super::response_cache::surrogate_keys;
+#[cfg(doc)]
+use super::response_cache::Scope;
 
 /// `response` with `keys` in each header of `names`: comma-separated in `Cache-Tag`
 /// (Cloudflare's syntax), space-separated in any other (Fastly's and Varnish's).

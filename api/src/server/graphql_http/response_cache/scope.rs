@@ -16,7 +16,10 @@
 //! [`tags::STOCK`]. Versions are read before execution, as for any tagged key, so a change
 //! committed while the response is computed orphans it.
 
-use std::collections::{BTreeSet, HashSet};
+use std::{
+    collections::{BTreeSet, HashSet},
+    sync::OnceLock,
+};
 
 use async_graphql::{
     Positioned, Request, Value,
@@ -32,21 +35,49 @@ use crate::cache::tags;
 /// Scoped stock tags beyond which a response simply depends on all stock.
 const MOST_SCOPES: usize = 8;
 
-/// The tags a public response to `request` depends on.
-pub(super) fn dependencies(request: &Request) -> Vec<String> {
-    analyse(request).dependencies()
+/// What one request's document shows, read once (on first use) for the response cache's
+/// dependencies and the edge's surrogate keys alike; a request nobody asks about is
+/// never parsed here.
+pub struct Scope<'a> {
+    request: &'a Request,
+    found: OnceLock<Found>,
 }
 
-/// The surrogate keys of a public response to `request`: the tags it depends on, plus
-/// `product:<id>` and `location:<id>` for the products and locations it names by id, as
-/// many as [`MOST_NAMED`] (beyond, the broad `catalog` and `locations` it always carries
-/// stand for them).
-pub(crate) fn surrogate_keys(request: &Request) -> Vec<String> {
-    let found = analyse(request);
-    let named = (found.named.len() <= MOST_NAMED).then(|| found.named.clone());
-    let mut keys = found.dependencies();
-    keys.extend(named.into_iter().flatten());
-    keys
+impl<'a> Scope<'a> {
+    /// The scope of `request`, not read yet.
+    pub fn new(request: &'a Request) -> Self {
+        Self {
+            request,
+            found: OnceLock::new(),
+        }
+    }
+
+    /// The request it reads.
+    pub(super) const fn request(&self) -> &'a Request {
+        self.request
+    }
+
+    fn found(&self) -> &Found {
+        self.found.get_or_init(|| analyse(self.request))
+    }
+
+    /// The tags a public response to the request depends on.
+    pub(super) fn dependencies(&self) -> Vec<String> {
+        self.found().dependencies()
+    }
+
+    /// The surrogate keys of a public response to the request: the tags it depends on,
+    /// plus `product:<id>` and `location:<id>` for the products and locations it names by
+    /// id, as many as [`MOST_NAMED`] (beyond, the broad `catalog` and `locations` it
+    /// always carries stand for them).
+    pub fn surrogate_keys(&self) -> Vec<String> {
+        let found = self.found();
+        let mut keys = found.dependencies();
+        if found.named.len() <= MOST_NAMED {
+            keys.extend(found.named.iter().cloned());
+        }
+        keys
+    }
 }
 
 /// Ids named beyond which a response's surrogate keys keep only the broad ones.
@@ -85,12 +116,12 @@ struct Found {
 }
 
 impl Found {
-    fn dependencies(self) -> Vec<String> {
+    fn dependencies(&self) -> Vec<String> {
         let mut tags = vec![tags::CATALOG.to_owned(), tags::LOCATIONS.to_owned()];
         if self.everywhere || self.scoped.len() > MOST_SCOPES {
             tags.push(tags::STOCK.to_owned());
         } else {
-            tags.extend(self.scoped);
+            tags.extend(self.scoped.iter().cloned());
         }
         tags
     }
@@ -215,7 +246,8 @@ mod tests {
     const P: &str = "0190f0e0-0000-7000-8000-000000000002";
 
     fn stock_tags(request: &Request) -> Vec<String> {
-        dependencies(request)
+        Scope::new(request)
+            .dependencies()
             .into_iter()
             .filter(|tag| tag != tags::CATALOG && tag != tags::LOCATIONS)
             .collect()
@@ -278,7 +310,7 @@ mod tests {
         let request = Request::new(format!(
             "{{ product(id: \"{P}\") {{ name stock(locationId: \"{L}\") {{ available }} }} }}"
         ));
-        let keys = surrogate_keys(&request);
+        let keys = Scope::new(&request).surrogate_keys();
         for key in [
             tags::CATALOG.to_owned(),
             tags::LOCATIONS.to_owned(),
@@ -301,7 +333,8 @@ mod tests {
                 )
             })
             .collect();
-        let keys = surrogate_keys(&Request::new(format!("{{ {} }}", ids.join(" "))));
+        let request = Request::new(format!("{{ {} }}", ids.join(" ")));
+        let keys = Scope::new(&request).surrogate_keys();
         assert_eq!(keys, [tags::CATALOG, tags::LOCATIONS]);
     }
 
