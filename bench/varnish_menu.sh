@@ -132,6 +132,6 @@ for name in ("varnish", "canopy"):
     rps, p50, p99 = runs[name]
     print(f"{labels[name]:38} {rps:10.0f} {p50:8.2f} {p99:8.2f}")
 print(f"Varnish / Canopy: {runs['varnish'][0] / runs['canopy'][0]:.1f}x req/s; "
-      f"{through} of the Varnish-served requests reached Canopy (misses after purges); "
+      f"{through} of the Varnish-served requests reached Canopy (misses after purges or expiry); "
       f"{int(float(purged))} purges sent by Canopy since start")
 PY
