@@ -177,6 +177,7 @@ async fn varnish_serves_public_menus_until_canopy_purges_them() {
     let took = applied.elapsed();
     assert_eq!(seen, Some(was - 2), "Varnish still serves the old count");
     assert!(took < Duration::from_millis(1200), "purged after {took:?}");
+    println!("Varnish served the new count {took:?} after Canopy announced the sale");
 
     // (c) nothing private is cached: tokens and POSTs reach Canopy every time
     let customer = app.token(Role::Customer, &Uuid::now_v7().to_string());

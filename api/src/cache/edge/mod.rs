@@ -16,6 +16,11 @@
 //! endpoint only delays later purges, never a request or a sync. Purges still queued
 //! when the process stops are lost, as the entries they name expire on their own.
 //!
+//! One window stays open: a response computed from the old rows and delivered just after
+//! the purge can be stored by the edge and served until its `max-age` (10 s for stock);
+//! Canopy's own cache closes it with tag versions read before execution, which an edge
+//! cannot do.
+//!
 //! Failures after retries are counted in `canopy_edge_purges_total{outcome="failed"}`
 //! and flip [`EdgePurges::failing`], which the alerts module turns into an alert that
 //! the system resolves at the next successful purge.
