@@ -57,23 +57,31 @@ wait_ready() {
   return 1
 }
 
-# Runs wrk and prints "<requests/s> <p99 ms> <failed requests>" on one line.
-wrk_figures() {
+# Runs wrk and prints "<requests/s> <p50 ms> <p99 ms> <failed requests>" on one line.
+wrk_latency_figures() {
   local out
   out=$(wrk "$@" --latency)
   awk '
-    /Requests\/sec/ { rps = $2 }
-    $1 == "99%" {
-      v = $2
-      if (v ~ /us$/) { sub(/us$/, "", v); v = v / 1000 }
-      else if (v ~ /ms$/) { sub(/ms$/, "", v) }
-      else if (v ~ /s$/) { sub(/s$/, "", v); v = v * 1000 }
-      p99 = v
+    function ms(v) {
+      if (v ~ /us$/) { sub(/us$/, "", v); return v / 1000 }
+      if (v ~ /ms$/) { sub(/ms$/, "", v); return v }
+      if (v ~ /s$/) { sub(/s$/, "", v); return v * 1000 }
+      return v
     }
+    /Requests\/sec/ { rps = $2 }
+    $1 == "50%" { p50 = ms($2) }
+    $1 == "99%" { p99 = ms($2) }
     /Non-2xx or 3xx responses/ { failed += $NF }
     /Socket errors/ { failed += $4 + $6 + $8 + $10 }
-    END { printf "%s %s %d\n", rps, p99, failed }
+    END { printf "%s %s %s %d\n", rps, p50, p99, failed }
   ' <<<"$out"
+}
+
+# Runs wrk and prints "<requests/s> <p99 ms> <failed requests>" on one line.
+wrk_figures() {
+  local rps p50 p99 failed
+  read -r rps p50 p99 failed < <(wrk_latency_figures "$@")
+  echo "$rps $p99 $failed"
 }
 
 # A fresh database for a bench named NAME: a SQLite file in WORK, or with

@@ -3,6 +3,7 @@
 //! [`announce`] tells the event bus when an alert opens or is resolved; [`outage`] keeps
 //! one alert open while Redis is down.
 
+pub mod edge_purge;
 pub mod outage;
 
 use chrono::{DateTime, Utc};

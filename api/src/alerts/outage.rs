@@ -32,22 +32,26 @@ pub fn watch_redis(state: &AppState, tracker: &TaskTracker, stop: CancellationTo
     tracker.spawn(async move {
         tokio::select! {
             () = stop.cancelled() => {}
-            () = follow(outages, &db, &events) => {}
+            () = follow(outages, &db, &events, outage) => {}
         }
     });
 }
 
-async fn follow(
-    mut outages: watch::Receiver<bool>,
+/// Raises `alert` whenever `condition` turns `true` and resolves it (by its dedupe key)
+/// when it turns `false` again, until the sender is gone. Shared with the other
+/// conditions a process watches ([`super::edge_purge`]).
+pub(super) async fn follow(
+    mut condition: watch::Receiver<bool>,
     db: &DatabaseConnection,
     events: &Weak<dyn EventBus>,
+    alert: impl Fn() -> NewAlert,
 ) {
-    while outages.changed().await.is_ok() {
-        let open = *outages.borrow_and_update();
-        let outcome = if open {
-            opened(db).await
+    while condition.changed().await.is_ok() {
+        let holds = *condition.borrow_and_update();
+        let outcome = if holds {
+            raise(db, &alert(), Utc::now()).await
         } else {
-            closed(db).await
+            resolve_condition(db, &alert().dedupe_key, SYSTEM, Utc::now()).await
         };
         match outcome {
             Ok(Some(alert)) => {
@@ -56,13 +60,13 @@ async fn follow(
                 }
             }
             Ok(None) => {}
-            Err(error) => tracing::warn!(%error, open, "redis outage alert not recorded"),
+            Err(error) => tracing::warn!(%error, holds, "condition alert not recorded"),
         }
     }
 }
 
-async fn opened(db: &DatabaseConnection) -> Result<Option<entities::alert::Model>, sea_orm::DbErr> {
-    let alert = NewAlert {
+fn outage() -> NewAlert {
+    NewAlert {
         severity: AlertSeverity::Critical,
         kind: REDIS_UNAVAILABLE,
         connection_id: None,
@@ -73,10 +77,5 @@ async fn opened(db: &DatabaseConnection) -> Result<Option<entities::alert::Model
             .to_owned(),
         details: serde_json::json!({}),
         dedupe_key: REDIS_UNAVAILABLE.to_owned(),
-    };
-    raise(db, &alert, Utc::now()).await
-}
-
-async fn closed(db: &DatabaseConnection) -> Result<Option<entities::alert::Model>, sea_orm::DbErr> {
-    resolve_condition(db, REDIS_UNAVAILABLE, SYSTEM, Utc::now()).await
+    }
 }

@@ -7,8 +7,11 @@
 //! versions so every key built on them is never read again (and expires on its own).
 //! This module stores; it does not decide what to cache or when to invalidate. Redis is
 //! guarded by a circuit breaker ([`RedisCircuit`]) so a hung Redis costs one timeout.
+//! An edge cache in front of Canopy is purged along with the tags invalidated here
+//! ([`edge`]).
 
 pub mod circuit;
+pub mod edge;
 mod lost;
 mod memory;
 mod redis;

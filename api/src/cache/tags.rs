@@ -42,3 +42,12 @@ pub fn customer(id: Uuid) -> String {
 pub fn purchases(customer_id: Uuid) -> String {
     format!("purchases:{customer_id}")
 }
+
+/// Whether `tag` names public data (the catalog, locations, stock) rather than a
+/// customer's: only public tags become surrogate keys and edge purges.
+pub fn is_public(tag: &str) -> bool {
+    [CATALOG, LOCATIONS, STOCK].contains(&tag)
+        || ["product:", "stock:", "stock-at:", "location:"]
+            .iter()
+            .any(|prefix| tag.starts_with(prefix))
+}

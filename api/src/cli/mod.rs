@@ -235,6 +235,7 @@ async fn serve(mut config: Config, args: ServeArgs) -> Result<(), CliError> {
         None => None,
     };
     crate::alerts::outage::watch_redis(&state, &background, shutdown.clone());
+    crate::alerts::edge_purge::watch_edge_purges(&state, &background, shutdown.clone());
     // a jurisdiction with stores but no enabled purchase limit is said, not silent
     crate::compliance::rules::alert_uncovered(&state.db, None).await?;
     if !role.runs_workers() {

@@ -6,10 +6,11 @@
 //!
 //! The settings of the modules above this layer are sections of [`Config`], one file
 //! each, so the modules import their settings from here and never the other way round:
-//! [`AdminConfig`], [`NotifyConfig`], [`OutboxConfig`], and the orders' [`CheckoutConfig`]
+//! [`AdminConfig`], [`EdgeConfig`], [`NotifyConfig`], [`OutboxConfig`], and the orders' [`CheckoutConfig`]
 //! and [`StatusSyncConfig`].
 
 mod admin;
+mod edge;
 mod notify;
 mod orders;
 mod outbox;
@@ -26,6 +27,7 @@ use secrecy::{ExposeSecret, SecretBox, SecretString};
 
 pub use self::{
     admin::AdminConfig,
+    edge::EdgeConfig,
     notify::{NotifyConfig, Severity},
     orders::{CheckoutConfig, StatusSyncConfig},
     outbox::OutboxConfig,
@@ -249,6 +251,10 @@ pub struct Config {
     /// Order limits and reservation expiry.
     #[command(flatten)]
     pub checkout: CheckoutConfig,
+
+    /// Surrogate keys and purges of an edge cache in front of Canopy.
+    #[command(flatten)]
+    pub edge: EdgeConfig,
 }
 
 /// Abuse limits applied to every GraphQL request.

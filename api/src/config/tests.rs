@@ -31,3 +31,17 @@ fn defaults_are_the_documented_values() {
     assert_eq!(config.notify.notify_min_backoff, Duration::from_millis(200));
     assert_eq!(config.notify.notify_max_backoff, Duration::from_secs(10));
 }
+
+#[test]
+fn the_edge_cache_is_named_but_never_purged_by_default() {
+    let edge = EdgeConfig::default();
+    let headers: Vec<&str> = edge
+        .surrogate_key_headers
+        .iter()
+        .map(http::HeaderName::as_str)
+        .collect();
+    assert_eq!(headers, ["surrogate-key", "cache-tag"]);
+    assert!(edge.purge_url.is_none());
+    assert_eq!(edge.purge_window, Duration::from_millis(75));
+    assert_eq!(edge.purge_max_keys, 30);
+}

@@ -11,7 +11,10 @@ use sea_orm::{DatabaseConnection, DbErr};
 
 use crate::{
     auth::JwtKeys,
-    cache::{MemoryCache, RedisCache, RedisCircuit, SharedCache},
+    cache::{
+        MemoryCache, RedisCache, RedisCircuit, SharedCache,
+        edge::{EdgeError, EdgePurges, PurgingCache},
+    },
     config::{Config, ConfigError, MasterKey, Secrets},
     db,
     events::{ListenerTiming, MemoryEventBus, RedisEventBus, SharedEventBus},
@@ -41,6 +44,9 @@ pub struct AppState {
     /// The circuit breaker around Redis, when Redis is configured: its state tells of an
     /// outage.
     pub redis: Option<Arc<RedisCircuit>>,
+    /// This process's edge cache purge sender, when a purge URL is configured (the
+    /// cache above already purges through it; this handle tells of failures).
+    pub edge_purges: Option<EdgePurges>,
 }
 
 /// Why the state could not be built.
@@ -58,6 +64,9 @@ pub enum StartupError {
     /// Redis is unreachable.
     #[error("redis: {0}")]
     Redis(#[from] redis::RedisError),
+    /// The edge cache purge settings are unusable.
+    #[error(transparent)]
+    Edge(#[from] EdgeError),
 }
 
 impl AppState {
@@ -67,6 +76,11 @@ impl AppState {
         let db = db::connect(&config).await?;
         db::migrate(&db).await?;
         let (cache, events, redis) = backends(&config).await?;
+        let edge_purges = EdgePurges::start(&config.edge)?;
+        let cache: SharedCache = match &edge_purges {
+            Some(purges) => Arc::new(PurgingCache::new(cache, purges.clone())),
+            None => cache,
+        };
         tracing::info!(
             cache = cache.backend(),
             events = events.backend(),
@@ -83,6 +97,7 @@ impl AppState {
             runs: RunningSyncs::default(),
             events,
             redis,
+            edge_purges,
         })
     }
 }

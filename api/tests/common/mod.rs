@@ -10,6 +10,7 @@ pub mod process;
 pub mod proxy;
 pub mod skip;
 pub mod statements;
+pub mod varnish;
 pub mod wait;
 pub mod ws;
 

@@ -13,13 +13,15 @@
 //!   the document ([`persisted`]).
 //! - Public queries are answered from the [`response_cache`] when they can be; `GET`
 //!   responses to them carry `Cache-Control: public, max-age=…` from the schema's cache
-//!   hints, every other response `private, no-store`.
+//!   hints, every other response `private, no-store`; they name what they contain in
+//!   surrogate-key headers for edge caches ([`surrogate`]).
 
 mod negotiate;
 mod persisted;
 mod request;
 mod response;
 pub(super) mod response_cache;
+mod surrogate;
 
 use async_graphql::parser::types::OperationType;
 use axum::{
@@ -33,7 +35,8 @@ use self::{
     negotiate::{ResponseMedia, is_json_content, negotiate, wants_html},
     request::GetParams,
     response::{HttpCaching, Rendered, cached_response, error_response, with_validator},
-    response_cache::{Lookup, public_max_age, shares_public_responses},
+    response_cache::{Lookup, Scope, public_max_age, shares_public_responses},
+    surrogate::with_surrogate_keys,
 };
 use super::{HttpState, graphiql};
 use crate::{
@@ -157,20 +160,26 @@ async fn run(
         return error_response(media, StatusCode::BAD_REQUEST, &error);
     }
     request = request.data(NestingChecked);
-    let key = match state.responses.lookup(&viewer, &request).await {
+    // what the document shows, read once for the response cache and the surrogate keys
+    let scope = Scope::new(&request);
+    let key = match state.responses.lookup(&viewer, &scope).await {
         Lookup::Hit(entry) => {
             let caching = http_caching(&transport, Some(entry.remaining_max_age()));
             let body = entry.body.clone();
+            let keys = edge_keys(&scope, &transport, true);
             return validated(
+                state,
                 cached_response(media, entry.body, caching),
                 &body,
                 &transport,
-                caching,
+                (caching, &keys),
             );
         }
         Lookup::Miss(key) => Some(key),
         Lookup::Bypass => None,
     };
+    // a GET of anything but a query is refused below, and only queries are public
+    let keys = edge_keys(&scope, &transport, shares_public_responses(&viewer));
     let operation = request::operation_type(&mut request);
     if transport.is_get() && operation == Some(OperationType::Mutation) {
         return mutation_over_get(media);
@@ -188,11 +197,22 @@ async fn run(
     }
     let caching = http_caching(&transport, max_age);
     validated(
+        state,
         rendered.into_response(media, caching),
         &body,
         &transport,
-        caching,
+        (caching, &keys),
     )
+}
+
+/// The surrogate keys of a `GET` by a viewer who `shares` public responses; none for
+/// anything else (they are written only on public responses).
+fn edge_keys(scope: &Scope<'_>, transport: &Transport, shares: bool) -> Vec<String> {
+    if transport.is_get() && shares {
+        scope.surrogate_keys()
+    } else {
+        Vec::new()
+    }
 }
 
 /// Public caching for shareable responses sent over `GET`; private for everything else.
@@ -203,17 +223,21 @@ const fn http_caching(transport: &Transport, max_age: Option<u32>) -> HttpCachin
     }
 }
 
-/// A public GET response with its `ETag` (304 when the client's validator matches).
+/// A public GET response with its `ETag` (304 when the client's validator matches) and
+/// its surrogate `keys`.
 fn validated(
+    state: &HttpState,
     response: Response,
     body: &Bytes,
     transport: &Transport,
-    caching: HttpCaching,
+    (caching, keys): (HttpCaching, &[String]),
 ) -> Response {
     match (transport, caching) {
-        (Transport::Get { if_none_match }, HttpCaching::Public { .. }) => {
-            with_validator(response, body, if_none_match.as_ref())
-        }
+        (Transport::Get { if_none_match }, HttpCaching::Public { .. }) => with_surrogate_keys(
+            with_validator(response, body, if_none_match.as_ref()),
+            &state.app.config.edge.surrogate_key_headers,
+            keys,
+        ),
         _ => response,
     }
 }

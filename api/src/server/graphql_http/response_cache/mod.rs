@@ -28,12 +28,13 @@ mod scope;
 
 use std::{sync::Arc, time::Duration};
 
-use async_graphql::{Request, Response};
+use async_graphql::Response;
 use bytes::Bytes;
 use metrics::Counter;
 
 pub use self::entry::CachedResponse;
 use self::flight::{Flight, Flights, Leader};
+pub use self::scope::Scope;
 use crate::{
     auth::Viewer,
     cache::{CacheExt, SharedCache},
@@ -101,15 +102,15 @@ impl ResponseCache {
         }
     }
 
-    /// Looks `request` up when `viewer` may share public responses.
-    pub async fn lookup(&self, viewer: &Viewer, request: &Request) -> Lookup {
+    /// Looks the request of `scope` up when `viewer` may share public responses.
+    pub async fn lookup(&self, viewer: &Viewer, scope: &Scope<'_>) -> Lookup {
         if !self.enabled || !shares_public_responses(viewer) {
             return Lookup::Bypass;
         }
-        let Some(base) = key::request_key(request) else {
+        let Some(base) = key::request_key(scope.request()) else {
             return Lookup::Bypass;
         };
-        let dependencies = scope::dependencies(request);
+        let dependencies = scope.dependencies();
         let dependencies: Vec<&str> = dependencies.iter().map(String::as_str).collect();
         let key = match self.cache.tagged_key(&base, &dependencies).await {
             Ok(key) => key,

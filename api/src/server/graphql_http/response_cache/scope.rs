@@ -16,7 +16,10 @@
 //! [`tags::STOCK`]. Versions are read before execution, as for any tagged key, so a change
 //! committed while the response is computed orphans it.
 
-use std::collections::{BTreeSet, HashSet};
+use std::{
+    collections::{BTreeSet, HashSet},
+    sync::OnceLock,
+};
 
 use async_graphql::{
     Positioned, Request, Value,
@@ -32,8 +35,55 @@ use crate::cache::tags;
 /// Scoped stock tags beyond which a response simply depends on all stock.
 const MOST_SCOPES: usize = 8;
 
-/// The tags a public response to `request` depends on.
-pub(super) fn dependencies(request: &Request) -> Vec<String> {
+/// What one request's document shows, read once (on first use) for the response cache's
+/// dependencies and the edge's surrogate keys alike; a request nobody asks about is
+/// never parsed here.
+pub struct Scope<'a> {
+    request: &'a Request,
+    found: OnceLock<Found>,
+}
+
+impl<'a> Scope<'a> {
+    /// The scope of `request`, not read yet.
+    pub fn new(request: &'a Request) -> Self {
+        Self {
+            request,
+            found: OnceLock::new(),
+        }
+    }
+
+    /// The request it reads.
+    pub(super) const fn request(&self) -> &'a Request {
+        self.request
+    }
+
+    fn found(&self) -> &Found {
+        self.found.get_or_init(|| analyse(self.request))
+    }
+
+    /// The tags a public response to the request depends on.
+    pub(super) fn dependencies(&self) -> Vec<String> {
+        self.found().dependencies()
+    }
+
+    /// The surrogate keys of a public response to the request: the tags it depends on,
+    /// plus `product:<id>` and `location:<id>` for the products and locations it names by
+    /// id, as many as [`MOST_NAMED`] (beyond, the broad `catalog` and `locations` it
+    /// always carries stand for them).
+    pub fn surrogate_keys(&self) -> Vec<String> {
+        let found = self.found();
+        let mut keys = found.dependencies();
+        if found.named.len() <= MOST_NAMED {
+            keys.extend(found.named.iter().cloned());
+        }
+        keys
+    }
+}
+
+/// Ids named beyond which a response's surrogate keys keep only the broad ones.
+const MOST_NAMED: usize = 32;
+
+fn analyse(request: &Request) -> Found {
     let mut found = Found::default();
     match parse_query(&request.query) {
         Ok(document) => {
@@ -47,13 +97,7 @@ pub(super) fn dependencies(request: &Request) -> Vec<String> {
         }
         Err(_) => found.everywhere = true,
     }
-    let mut tags = vec![tags::CATALOG.to_owned(), tags::LOCATIONS.to_owned()];
-    if found.everywhere || found.scoped.len() > MOST_SCOPES {
-        tags.push(tags::STOCK.to_owned());
-    } else {
-        tags.extend(found.scoped);
-    }
-    tags
+    found
 }
 
 /// The stock a document can show.
@@ -67,6 +111,20 @@ struct Found {
     /// again adds nothing, and a fragment spread many times over (a "fragment bomb")
     /// must not multiply the walk.
     walked: HashSet<(String, Option<Uuid>)>,
+    /// Products and locations named by id (`product(id:)`, `location(id:)`, `locationId`).
+    named: BTreeSet<String>,
+}
+
+impl Found {
+    fn dependencies(&self) -> Vec<String> {
+        let mut tags = vec![tags::CATALOG.to_owned(), tags::LOCATIONS.to_owned()];
+        if self.everywhere || self.scoped.len() > MOST_SCOPES {
+            tags.push(tags::STOCK.to_owned());
+        } else {
+            tags.extend(self.scoped.iter().cloned());
+        }
+        tags
+    }
 }
 
 /// A walk over one request's document.
@@ -125,6 +183,7 @@ impl Walk<'_> {
         match (name, location) {
             (_, Some(Ok(location))) => {
                 found.scoped.insert(tags::stock_at(location));
+                found.named.insert(tags::location(location));
             }
             (_, Some(Err(()))) => found.everywhere = true,
             ("stock", None) => match product {
@@ -135,9 +194,16 @@ impl Walk<'_> {
             },
             _ => {}
         }
+        if let ("location", Some(Ok(location))) = (name, self.id_argument(field, "id")) {
+            found.named.insert(tags::location(location));
+        }
         // inside `product(id:)` every product is that one; a listing holds many
         let product = match name {
-            "product" => self.id_argument(field, "id").and_then(Result::ok),
+            "product" => {
+                let product = self.id_argument(field, "id").and_then(Result::ok);
+                found.named.extend(product.map(tags::product));
+                product
+            }
             "products" | "_entities" => None,
             _ => product,
         };
@@ -180,7 +246,8 @@ mod tests {
     const P: &str = "0190f0e0-0000-7000-8000-000000000002";
 
     fn stock_tags(request: &Request) -> Vec<String> {
-        dependencies(request)
+        Scope::new(request)
+            .dependencies()
             .into_iter()
             .filter(|tag| tag != tags::CATALOG && tag != tags::LOCATIONS)
             .collect()
@@ -236,6 +303,39 @@ mod tests {
         }
         query.push_str(" fragment F40 on Product { stock { available } }");
         assert_eq!(stock_tags(&Request::new(query)), [tags::STOCK]);
+    }
+
+    #[test]
+    fn surrogate_keys_name_the_products_and_locations_asked_for() {
+        let request = Request::new(format!(
+            "{{ product(id: \"{P}\") {{ name stock(locationId: \"{L}\") {{ available }} }} }}"
+        ));
+        let keys = Scope::new(&request).surrogate_keys();
+        for key in [
+            tags::CATALOG.to_owned(),
+            tags::LOCATIONS.to_owned(),
+            tags::product(uuid(P)),
+            tags::location(uuid(L)),
+            tags::stock_at(uuid(L)),
+        ] {
+            assert!(keys.contains(&key), "{key} missing from {keys:?}");
+        }
+        assert!(!keys.contains(&tags::STOCK.to_owned()));
+    }
+
+    #[test]
+    fn surrogate_keys_of_many_named_products_are_broad() {
+        let ids: Vec<String> = (0..=MOST_NAMED)
+            .map(|n| {
+                format!(
+                    "p{n}: product(id: \"{}\") {{ name }}",
+                    Uuid::from_u128(n as u128 + 1)
+                )
+            })
+            .collect();
+        let request = Request::new(format!("{{ {} }}", ids.join(" ")));
+        let keys = Scope::new(&request).surrogate_keys();
+        assert_eq!(keys, [tags::CATALOG, tags::LOCATIONS]);
     }
 
     #[test]

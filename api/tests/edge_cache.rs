@@ -1,0 +1,324 @@
+//! Canopy behind a real Varnish (Debian's `varnishd`, `deploy/varnish/canopy.vcl`): a
+//! public menu read twice is served the second time without reaching Canopy; a register
+//! sale at a POS simulator, once Canopy applies it, purges the menu by surrogate key so
+//! Varnish serves the new count within about a second; customer and admin reads and
+//! POSTs reach Canopy every time. What reaches Canopy is counted by Canopy itself
+//! (`http_requests_total` at its `/metrics`), not by Varnish's headers.
+//! A purge endpoint that hangs or fails never slows a read or a sync.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+mod sync_support;
+
+use std::time::{Duration, Instant};
+
+use api::auth::Role;
+use common::{
+    TestApp, WAIT, spawn_app_with,
+    varnish::{Varnish, free_port, varnishd},
+    wait::until,
+};
+use entities::stock_level;
+use providers::model::PosKind;
+use reqwest::header;
+use serde_json::{Value, json};
+use sync_support::{SyncEnv, next_event, simulator, stock_by_pos_ids};
+use tokio::net::TcpListener;
+use uuid::Uuid;
+
+const MENU: &str = "query Menu($l: ID) { products(locationId: $l, first: 100) { edges { node { id name stock(locationId: $l) { available } } } } }";
+
+/// `GET /graphql` of the menu of `location` at `base` (Canopy or Varnish), with `token`.
+async fn menu(
+    client: &reqwest::Client,
+    base: &str,
+    location: Uuid,
+    token: Option<&str>,
+) -> reqwest::Response {
+    let variables = json!({ "l": location }).to_string();
+    let mut request = client
+        .get(format!("{base}/graphql"))
+        .query(&[("query", MENU), ("variables", variables.as_str())])
+        .header(header::ACCEPT, "application/json");
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await.unwrap();
+    assert!(response.status().is_success(), "{}", response.status());
+    response
+}
+
+/// What `row`'s product shows as available in a menu body.
+fn available(body: &Value, row: &stock_level::Model) -> Option<i64> {
+    body["data"]["products"]["edges"]
+        .as_array()?
+        .iter()
+        .find(|edge| edge["node"]["id"] == row.product_id.to_string())?["node"]["stock"]
+        .as_array()?
+        .first()?["available"]
+        .as_i64()
+}
+
+/// Requests `method /graphql` Canopy has answered so far (its own count).
+async fn reached(app: &TestApp, method: &str) -> u64 {
+    app.metrics_text()
+        .await
+        .lines()
+        .filter(|line| {
+            line.starts_with("http_requests_total{")
+                && line.contains(&format!("method=\"{method}\""))
+                && line.contains("path=\"/graphql\"")
+        })
+        .filter_map(|line| line.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum::<f64>() as u64
+}
+
+#[tokio::test]
+async fn varnish_serves_public_menus_until_canopy_purges_them() {
+    let Some(varnishd) = varnishd() else {
+        return;
+    };
+    let port = free_port();
+    let app = spawn_app_with(|config| {
+        config.edge.purge_url = format!("http://127.0.0.1:{port}/").parse().ok();
+        config.edge.purge_method = "PURGE".to_owned();
+        config.edge.purge_headers = "Surrogate-Key: {keys}".parse().ok();
+        config.edge.purge_window = Duration::from_millis(50);
+    })
+    .await;
+    let varnish = Varnish::start(&varnishd, port, app.addr).await;
+    let env = SyncEnv::of_app(&app.state);
+    let sim = simulator(PosKind::Dutchie).await;
+    let connection = env.connect(sim.as_ref()).await.id;
+    env.sync
+        .sync_connection(connection, api::sync::RunMode::Full)
+        .await
+        .unwrap();
+    let (product, location, row) = stock_by_pos_ids(&env, connection)
+        .await
+        .into_iter()
+        .find(|(_, _, row)| row.on_hand >= 2 && row.reserved == 0)
+        .unwrap();
+    // the import's purges reach Varnish before anything is cached there
+    app.state.edge_purges.as_ref().unwrap().settled().await;
+    let client = reqwest::Client::new();
+    let canopy = app.url("");
+    let edge = varnish.url("");
+
+    // Canopy names the menu's keys; the edge strips them
+    let direct = menu(&client, &canopy, row.location_id, None).await;
+    let keys = direct.headers()["surrogate-key"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    for key in [
+        "catalog".to_owned(),
+        format!("stock-at:{}", row.location_id),
+        format!("location:{}", row.location_id),
+    ] {
+        assert!(keys.split(' ').any(|k| k == key), "{key} not in {keys}");
+    }
+    assert_eq!(
+        direct.headers()["cache-tag"].to_str().unwrap(),
+        keys.replace(' ', ",")
+    );
+
+    // (a) the second read is Varnish's alone
+    let before = reached(&app, "GET").await;
+    let first: Value = menu(&client, &edge, row.location_id, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(reached(&app, "GET").await, before + 1);
+    let second = menu(&client, &edge, row.location_id, None).await;
+    assert_eq!(second.headers()["x-cache"], "HIT");
+    assert!(second.headers().get("surrogate-key").is_none());
+    let second: Value = second.json().await.unwrap();
+    assert_eq!(second, first);
+    assert_eq!(
+        reached(&app, "GET").await,
+        before + 1,
+        "the hit reached Canopy"
+    );
+    let was = available(&first, &row).unwrap();
+    assert_eq!(was, row.on_hand);
+
+    // (b) a register sale, once applied, reaches the edge within about a second
+    let mut events = env.stock_events();
+    sim.store()
+        .record_sale(&product, &location, 2, None)
+        .unwrap();
+    env.sync
+        .sync_connection(connection, api::sync::RunMode::Incremental)
+        .await
+        .unwrap();
+    loop {
+        let event = next_event(&mut events).await;
+        if (event.product_id, event.location_id) == (row.product_id, row.location_id) {
+            assert_eq!(event.available, was - 2);
+            break;
+        }
+    }
+    let applied = Instant::now();
+    let mut seen = None;
+    while applied.elapsed() < Duration::from_secs(3) {
+        let body: Value = menu(&client, &edge, row.location_id, None)
+            .await
+            .json()
+            .await
+            .unwrap();
+        seen = available(&body, &row);
+        if seen == Some(was - 2) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let took = applied.elapsed();
+    assert_eq!(seen, Some(was - 2), "Varnish still serves the old count");
+    assert!(took < Duration::from_millis(1200), "purged after {took:?}");
+    println!("Varnish served the new count {took:?} after Canopy announced the sale");
+
+    // (c) nothing private is cached: tokens and POSTs reach Canopy every time
+    let customer = app.token(Role::Customer, &Uuid::now_v7().to_string());
+    let admin = app.token(Role::Admin, "ops");
+    for token in [&customer, &admin] {
+        let before = reached(&app, "GET").await;
+        for _ in 0..2 {
+            let response = menu(&client, &edge, row.location_id, Some(token)).await;
+            assert_ne!(response.headers().get("x-cache").unwrap(), "HIT");
+        }
+        assert_eq!(reached(&app, "GET").await, before + 2);
+        let direct = menu(&client, &canopy, row.location_id, Some(token)).await;
+        assert_eq!(direct.headers()["cache-control"], "private, no-store");
+        assert!(direct.headers().get("surrogate-key").is_none());
+        assert!(direct.headers().get("cache-tag").is_none());
+    }
+    let before = reached(&app, "POST").await;
+    for _ in 0..2 {
+        let response = client
+            .post(varnish.url("/graphql"))
+            .json(&json!({ "query": MENU, "variables": { "l": row.location_id } }))
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_success());
+    }
+    assert_eq!(reached(&app, "POST").await, before + 2);
+    drop(varnish);
+    app.stop().await.unwrap();
+}
+
+/// A purge endpoint that accepts connections and never answers.
+async fn hanging_endpoint() -> (TcpListener, String) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/purge", listener.local_addr().unwrap());
+    (listener, url)
+}
+
+#[tokio::test]
+async fn a_hanging_purge_endpoint_slows_no_read_and_no_sync() {
+    let (listener, url) = hanging_endpoint().await;
+    // accepted and held open, never answered
+    let held = tokio::spawn(async move {
+        let mut open = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            open.push(socket);
+        }
+    });
+    let app = spawn_app_with(|config| {
+        config.edge.purge_url = url.parse().ok();
+        config.edge.purge_timeout = Duration::from_secs(30);
+        config.edge.purge_window = Duration::from_millis(10);
+    })
+    .await;
+    let env = SyncEnv::of_app(&app.state);
+    let sim = simulator(PosKind::Jane).await;
+    let connection = env.connect(sim.as_ref()).await.id;
+    let started = Instant::now();
+    env.sync
+        .sync_connection(connection, api::sync::RunMode::Full)
+        .await
+        .unwrap();
+    let (product, location, row) = stock_by_pos_ids(&env, connection)
+        .await
+        .into_iter()
+        .find(|(_, _, row)| row.on_hand >= 1)
+        .unwrap();
+    // many changes, each offered while the first purge hangs
+    for _ in 0..3 {
+        sim.store().record_sale(&product, &location, 1, None).ok();
+        env.sync
+            .sync_connection(connection, api::sync::RunMode::Incremental)
+            .await
+            .unwrap();
+    }
+    let client = reqwest::Client::new();
+    for _ in 0..3 {
+        menu(&client, &app.url(""), row.location_id, None).await;
+    }
+    assert!(
+        started.elapsed() < WAIT,
+        "syncs and reads waited on the purge endpoint: {:?}",
+        started.elapsed()
+    );
+    held.abort();
+    app.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn failed_purges_raise_an_alert_the_system_resolves() {
+    use api::alerts::edge_purge::EDGE_PURGE_FAILING;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+    // an endpoint that refuses the purge, then accepts it
+    let status = std::sync::Arc::new(std::sync::atomic::AtomicU16::new(500));
+    let answer = std::sync::Arc::clone(&status);
+    let endpoint = axum::Router::new().fallback(move || {
+        let status = answer.load(std::sync::atomic::Ordering::SeqCst);
+        async move { axum::http::StatusCode::from_u16(status).unwrap() }
+    });
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, endpoint).await });
+    let app = spawn_app_with(|config| {
+        config.edge.purge_url = url.parse().ok();
+        config.edge.purge_retries = 1;
+        config.edge.purge_min_backoff = Duration::from_millis(5);
+        config.edge.purge_window = Duration::from_millis(5);
+    })
+    .await;
+    let tracker = tokio_util::task::TaskTracker::new();
+    api::alerts::edge_purge::watch_edge_purges(&app.state, &tracker, app.shutdown.clone());
+    let invalidate = || async {
+        app.state.cache.invalidate_tags(&["catalog"]).await.unwrap();
+    };
+    let alert = || async {
+        entities::alert::Entity::find()
+            .filter(entities::alert::Column::Kind.eq(EDGE_PURGE_FAILING))
+            .one(&app.state.db)
+            .await
+            .unwrap()
+    };
+    invalidate().await;
+    until(WAIT, "the purge alert", || async {
+        alert().await.is_some()
+    })
+    .await;
+    assert!(alert().await.unwrap().resolved_at.is_none());
+    let text = app.metrics_text().await;
+    assert!(
+        text.contains("canopy_edge_purges_total{outcome=\"failed\"}"),
+        "{text}"
+    );
+
+    status.store(204, std::sync::atomic::Ordering::SeqCst);
+    invalidate().await;
+    until(WAIT, "the alert resolved", || async {
+        alert()
+            .await
+            .is_some_and(|alert| alert.resolved_at.is_some())
+    })
+    .await;
+    app.stop().await.unwrap();
+}
