@@ -15,6 +15,7 @@ use api::{
     orders::status_sync::{Applied, Observation, apply::Authority},
     sync::RunMode,
 };
+use common::{WAIT, wait::until};
 use entities::{
     alert,
     enums::{ChangeSource, Fulfillment, OrderStatus},
@@ -87,7 +88,16 @@ async fn advance(
                 .apply_until(env, connection, &external_id, vendor_status)
                 .await
         }
-        None => env.poll().await,
+        // The poller's rounds until one reads the move, as it runs every interval in
+        // production: a round can find the POS's limit spent (Treez allows 10 calls a
+        // second, and the import's and delivery's calls count too) and read nothing.
+        None => {
+            until(WAIT, "a poll round to read the new status", || async {
+                env.poll().await;
+                env.order(order.id).await.vendor_status.as_deref() == Some(vendor_status)
+            })
+            .await;
+        }
     }
 }
 
