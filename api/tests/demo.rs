@@ -200,11 +200,13 @@ async fn a_register_sale_reaches_subscribers(app: TestApp) {
     app.stop().await.unwrap();
 }
 
-/// Staff who move an order on every 600 ms, at every store, and never cancel one;
-/// brisk register traffic, so known customers buy in store while the test runs.
+/// Staff who move an order on every 1.5 s, at every store, and never cancel one;
+/// brisk register traffic, so known customers buy in store while the test runs. Each
+/// step must outlast a status poll round even on a loaded machine (a round can wait out
+/// a POS's rate limit), or the poll skips it.
 fn staffed() -> DemoConfig {
     let args = DemoArgs {
-        staff_delay: "600ms".parse().unwrap(),
+        staff_delay: "1500ms".parse().unwrap(),
         cancel_percent: 0,
         ..DemoArgs::default()
     };
