@@ -6,12 +6,10 @@
 //! replicas that fail on one alert count occurrences, and the first to purge again
 //! resolves it.
 
-use std::sync::Arc;
-
 use entities::enums::AlertSeverity;
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 
-use super::{NewAlert, outage::follow};
+use super::{NewAlert, outage::watch_condition};
 use crate::state::AppState;
 
 /// The alert's kind and dedupe key.
@@ -23,15 +21,7 @@ pub fn watch_edge_purges(state: &AppState, tracker: &TaskTracker, stop: Cancella
     let Some(purges) = &state.edge_purges else {
         return;
     };
-    let failing = purges.failing();
-    let events = Arc::downgrade(&state.events);
-    let db = state.db.clone();
-    tracker.spawn(async move {
-        tokio::select! {
-            () = stop.cancelled() => {}
-            () = follow(failing, &db, &events, failing_alert) => {}
-        }
-    });
+    watch_condition(state, purges.failing(), failing_alert, tracker, stop);
 }
 
 fn failing_alert() -> NewAlert {

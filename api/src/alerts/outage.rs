@@ -26,21 +26,30 @@ pub fn watch_redis(state: &AppState, tracker: &TaskTracker, stop: CancellationTo
     let Some(circuit) = &state.redis else {
         return;
     };
-    let outages = circuit.outages();
+    watch_condition(state, circuit.outages(), outage, tracker, stop);
+}
+
+/// Raises `alert` whenever `condition` turns `true` and resolves it (by its dedupe key)
+/// when it turns `false` again, on `tracker` until `stop` or until the sender is gone.
+/// Shared with the other conditions a process watches ([`super::edge_purge`]).
+pub(super) fn watch_condition(
+    state: &AppState,
+    condition: watch::Receiver<bool>,
+    alert: fn() -> NewAlert,
+    tracker: &TaskTracker,
+    stop: CancellationToken,
+) {
     let events = Arc::downgrade(&state.events);
     let db = state.db.clone();
     tracker.spawn(async move {
         tokio::select! {
             () = stop.cancelled() => {}
-            () = follow(outages, &db, &events, outage) => {}
+            () = follow(condition, &db, &events, alert) => {}
         }
     });
 }
 
-/// Raises `alert` whenever `condition` turns `true` and resolves it (by its dedupe key)
-/// when it turns `false` again, until the sender is gone. Shared with the other
-/// conditions a process watches ([`super::edge_purge`]).
-pub(super) async fn follow(
+async fn follow(
     mut condition: watch::Receiver<bool>,
     db: &DatabaseConnection,
     events: &Weak<dyn EventBus>,
