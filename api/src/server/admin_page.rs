@@ -6,12 +6,9 @@
 //! token the user signs in with. Its responses forbid framing and inline script, and are
 //! revalidated on every load so a new binary's page is picked up at once.
 
-use axum::{
-    Router,
-    http::{HeaderName, HeaderValue, header},
-    response::IntoResponse,
-    routing::get,
-};
+use axum::{Router, http::HeaderValue, response::Response, routing::get};
+
+use super::secure_page::respond;
 
 /// Where the page is served.
 pub const ADMIN_PATH: &str = "/admin";
@@ -48,23 +45,11 @@ pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
 
 /// One embedded file with its type and the page's security headers (the demo's starter
 /// storefront serves its files with them too).
-pub(crate) async fn asset(content_type: &'static str, body: &'static str) -> impl IntoResponse {
-    let headers: [(HeaderName, HeaderValue); 6] = [
-        (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
-        (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
-        (
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
-        ),
-        (
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ),
-        (header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
-        (
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
-        ),
-    ];
-    (headers, body)
+pub(crate) async fn asset(content_type: &'static str, body: &'static str) -> Response {
+    respond(
+        HeaderValue::from_static(content_type),
+        HeaderValue::from_static("no-cache"),
+        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        body.as_bytes(),
+    )
 }

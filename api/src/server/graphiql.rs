@@ -11,10 +11,12 @@
 
 use axum::{
     Router,
-    http::{HeaderMap, HeaderName, HeaderValue, header},
-    response::{IntoResponse, Response},
+    http::{HeaderMap, HeaderValue, header},
+    response::Response,
     routing::get,
 };
+
+use super::secure_page::respond;
 
 /// One embedded file: where it is served, its media type, its bytes and how long it may
 /// be cached.
@@ -120,30 +122,6 @@ fn is_plain_authority(host: &str) -> bool {
         && host
             .bytes()
             .all(|byte| byte.is_ascii_alphanumeric() || b".-:[]".contains(&byte))
-}
-
-/// A response with the page's security headers.
-fn respond(
-    content_type: HeaderValue,
-    cache_control: HeaderValue,
-    policy: HeaderValue,
-    body: &'static [u8],
-) -> Response {
-    let headers: [(HeaderName, HeaderValue); 6] = [
-        (header::CONTENT_TYPE, content_type),
-        (header::CACHE_CONTROL, cache_control),
-        (header::CONTENT_SECURITY_POLICY, policy),
-        (
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ),
-        (header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
-        (
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
-        ),
-    ];
-    (headers, body).into_response()
 }
 
 #[cfg(test)]

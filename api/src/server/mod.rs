@@ -15,6 +15,7 @@ mod health;
 mod limits;
 mod listen;
 pub mod metrics;
+mod secure_page;
 pub mod shutdown;
 mod widget;
 mod ws;
