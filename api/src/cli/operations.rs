@@ -111,8 +111,7 @@ pub async fn run(config: &Config, args: OperationsArgs) -> Result<(), Operations
         }
         OperationsCommand::List => {
             for operation in operations::list(&db).await? {
-                let names: Vec<String> =
-                    serde_json::from_value(operation.operation_names).unwrap_or_default();
+                let names = operations::operation_names(&operation);
                 println!(
                     "{}\t{}\t{}\t{}",
                     operation.hash,

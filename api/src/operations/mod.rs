@@ -26,6 +26,11 @@ pub fn hash(document: &str) -> String {
     hex::encode(Sha256::digest(document.as_bytes()))
 }
 
+/// The names of `operation`'s operations, as stored (anonymous ones have none).
+pub fn operation_names(operation: &Model) -> Vec<String> {
+    serde_json::from_value(operation.operation_names.clone()).unwrap_or_default()
+}
+
 /// A registration's outcome.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Registered {

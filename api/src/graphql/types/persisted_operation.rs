@@ -4,6 +4,8 @@ use async_graphql::Object;
 use chrono::{DateTime, Utc};
 use entities::persisted_operation::Model;
 
+use crate::operations;
+
 /// A registered document: in `safelist` mode only these run (for all but admins), sent
 /// in full or named by `hash` (`extensions.persistedQuery.sha256Hash`).
 pub struct PersistedOperation(pub Model);
@@ -17,7 +19,7 @@ impl PersistedOperation {
 
     /// The names of its operations (anonymous operations have none).
     async fn operation_names(&self) -> Vec<String> {
-        serde_json::from_value(self.0.operation_names.clone()).unwrap_or_default()
+        operations::operation_names(&self.0)
     }
 
     /// The document, exactly as registered.
