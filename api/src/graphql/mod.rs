@@ -13,7 +13,7 @@ pub mod loaders;
 pub mod mutation;
 mod nul_bytes;
 pub mod query;
-mod safelist;
+pub mod safelist;
 pub mod schema;
 pub mod subscription;
 pub mod types;

@@ -1,8 +1,9 @@
 //! Runs only registered documents in `safelist` mode, on every transport: the check sits
-//! in the schema, so websocket subscriptions meet it as HTTP requests do (the HTTP
-//! handler also checks before its response cache; the second check is a cache hit).
+//! in the schema, so websocket subscriptions meet it as HTTP requests do. The HTTP handler
+//! checks before its response cache and marks the request [`SafelistChecked`], so the
+//! schema does not check it again.
 
-use std::sync::Arc;
+use std::{any::TypeId, sync::Arc};
 
 use async_graphql::{
     Request, ServerError, ServerResult,
@@ -10,6 +11,12 @@ use async_graphql::{
 };
 
 use crate::{auth::Viewer, operations::Safelist};
+
+/// Request data marking a request whose document already passed the safelist (the HTTP
+/// handler checks before its response cache), so the schema's guard does not check it
+/// again.
+#[derive(Clone, Copy, Debug)]
+pub struct SafelistChecked;
 
 /// The extension factory installed on the schema.
 pub(super) struct SafelistGuard(pub(super) Safelist);
@@ -28,10 +35,13 @@ impl Extension for SafelistGuard {
         request: Request,
         next: NextPrepareRequest<'_>,
     ) -> ServerResult<Request> {
+        if request.data.contains_key(&TypeId::of::<SafelistChecked>()) {
+            return next.run(ctx, request).await;
+        }
         // the request's viewer (HTTP), else the websocket session's; none is anonymous
         let viewer = request
             .data
-            .get(&std::any::TypeId::of::<Viewer>())
+            .get(&TypeId::of::<Viewer>())
             .and_then(|viewer| viewer.downcast_ref::<Viewer>())
             .or_else(|| ctx.data_opt::<Viewer>())
             .unwrap_or(&Viewer::Anonymous);

@@ -45,6 +45,7 @@ use crate::{
     graphql::{
         document::{NestingChecked, check_nesting},
         error_size::cut_lines,
+        safelist::SafelistChecked,
     },
 };
 
@@ -154,6 +155,7 @@ async fn run(
     if let Err(error) = state.safelist.permit(&viewer, &request.query).await {
         return error_response(media, error.code().status(), &error);
     }
+    request = request.data(SafelistChecked);
     // Before the response cache and `operation_type` parse anything (see `check_nesting`).
     if let Err(error) = check_nesting(&request.query, state.app.config.limits.max_nesting) {
         let error = ApiError::bad_input(error.to_string());
@@ -172,7 +174,8 @@ async fn run(
                 cached_response(media, entry.body, caching),
                 &body,
                 &transport,
-                (caching, &keys),
+                caching,
+                &keys,
             );
         }
         Lookup::Miss(key) => Some(key),
@@ -201,7 +204,8 @@ async fn run(
         rendered.into_response(media, caching),
         &body,
         &transport,
-        (caching, &keys),
+        caching,
+        &keys,
     )
 }
 
@@ -230,7 +234,8 @@ fn validated(
     response: Response,
     body: &Bytes,
     transport: &Transport,
-    (caching, keys): (HttpCaching, &[String]),
+    caching: HttpCaching,
+    keys: &[String],
 ) -> Response {
     match (transport, caching) {
         (Transport::Get { if_none_match }, HttpCaching::Public { .. }) => with_surrogate_keys(
