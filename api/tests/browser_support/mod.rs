@@ -55,15 +55,40 @@ pub async fn run_script(script: &str, env: &[(&str, String)], limit: Duration) {
     assert!(output.status.success(), "{script} failed");
 }
 
-/// `npm ci` in `tests/browser` when `playwright-core` is not installed yet.
+/// `npm ci` in `tests/browser` unless a finished install is there, once per test binary
+/// (its tests run in parallel) and under a file lock across processes: two `npm ci`
+/// at once in one folder remove each other's files.
 async fn install_playwright() {
+    static INSTALLED: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
+    INSTALLED
+        .get_or_init(|| async {
+            let _lock = tokio::task::spawn_blocking(lock_installs)
+                .await
+                .expect("the npm install lock task panicked");
+            // npm writes its hidden lockfile last: its presence means a whole install.
+            if !browser_dir()
+                .join("node_modules/.package-lock.json")
+                .exists()
+            {
+                npm_ci().await;
+            }
+        })
+        .await;
+}
+
+/// Holds an exclusive lock on a file in the temp dir until dropped.
+fn lock_installs() -> std::fs::File {
+    let path = std::env::temp_dir().join("canopy-browser-npm-ci.lock");
+    let file = std::fs::File::create(&path)
+        .unwrap_or_else(|error| panic!("cannot create {}: {error}", path.display()));
+    file.lock()
+        .unwrap_or_else(|error| panic!("cannot lock {}: {error}", path.display()));
+    file
+}
+
+/// Runs `npm ci` in `tests/browser` within [`NPM_CI_TIMEOUT`].
+async fn npm_ci() {
     let dir = browser_dir();
-    if dir
-        .join("node_modules/playwright-core/package.json")
-        .exists()
-    {
-        return;
-    }
     let install = Command::new("npm")
         .args(["ci", "--no-audit", "--no-fund"])
         .current_dir(&dir)
