@@ -277,6 +277,37 @@ async fn the_limiter_spaces_calls_in_a_bucket() {
     assert!(started.elapsed() >= per * 3, "{:?}", started.elapsed());
 }
 
+/// Two policies built for one connection (a sync's adapter and delivery's) share the
+/// connection's budget: together they keep to its rate.
+#[tokio::test]
+async fn policies_of_one_connection_share_its_rate() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(&server)
+        .await;
+    let per = Duration::from_millis(100);
+    let config = PolicyConfig {
+        limits: vec![RateLimit {
+            bucket: "baseline",
+            per,
+            burst: 1,
+        }],
+        ..fast()
+    };
+    let connection = Uuid::new_v4();
+    let sync = HttpPolicy::new(connection, config.clone()).unwrap();
+    let delivery = HttpPolicy::new(connection, config).unwrap();
+    let started = Instant::now();
+    for _ in 0..2 {
+        let (a, b) = tokio::join!(get_json(&sync, &server), get_json(&delivery, &server));
+        a.unwrap();
+        b.unwrap();
+    }
+    // four calls at one per 100 ms, whichever policy made them
+    assert!(started.elapsed() >= per * 3, "{:?}", started.elapsed());
+}
+
 #[tokio::test]
 async fn low_remaining_slows_the_bucket_down() {
     let server = MockServer::start().await;

@@ -1,6 +1,7 @@
-//! Live POS adapters for the order workers, one per connection, kept across calls (their
-//! token caches, limiters and circuit breakers live in them) until the connection row
-//! changes.
+//! Live POS adapters kept across calls, one per connection (their token caches and
+//! circuit breakers live in them), rebuilt when the connection row changes: the sync
+//! workers, order delivery and the webhook receiver each keep one such cache. Their
+//! rate limiters are shared per connection across all of them (`providers::http`).
 
 use std::{
     collections::HashMap,
@@ -12,10 +13,8 @@ use entities::provider_connection;
 use providers::PosProvider;
 use uuid::Uuid;
 
-use crate::{
-    connections::{self, ConnectionError},
-    secrets::Keyring,
-};
+use super::{ConnectionError, adapter::connect};
+use crate::secrets::Keyring;
 
 /// An adapter and the `updated_at` of the connection row it was built from.
 type Built = (DateTime<Utc>, Arc<dyn PosProvider>);
@@ -36,6 +35,11 @@ impl Adapters {
         }
     }
 
+    /// The keyring that opens connection secrets.
+    pub fn keyring(&self) -> &Keyring {
+        &self.keyring
+    }
+
     /// The adapter for `row`, built now when the row is new or changed.
     pub fn get(
         &self,
@@ -47,7 +51,7 @@ impl Adapters {
         {
             return Ok(adapter.clone());
         }
-        let adapter = connections::connect(&self.keyring, row)?;
+        let adapter = connect(&self.keyring, row)?;
         built.insert(row.id, (row.updated_at, adapter.clone()));
         Ok(adapter)
     }

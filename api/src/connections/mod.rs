@@ -8,6 +8,7 @@
 //! (see [`crate::sync`]) and does not validate admin input (the GraphQL layer does).
 
 mod adapter;
+mod adapters;
 mod input;
 mod store;
 
@@ -19,6 +20,7 @@ use crate::secrets::SecretsError;
 
 pub use self::{
     adapter::{connect, connection_config},
+    adapters::Adapters,
     input::{ConnectionInput, WEBHOOK_SECRET_SETTING},
     store::{API_KEY, API_SECRET, WEBHOOK_SECRET, create, enabled, find, find_by_name, replace},
 };

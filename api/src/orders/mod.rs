@@ -4,7 +4,6 @@
 //! Delivery to the POS is the `outbox` module's, which calls into this module, never the
 //! other way round.
 
-pub mod adapters;
 pub mod cancel;
 pub mod events;
 pub mod expiry;

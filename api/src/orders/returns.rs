@@ -18,12 +18,12 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::{
-    adapters::Adapters,
     cancel::locked_order,
     input::{NewLine, validate_lines},
     txn::begin_write,
 };
 use crate::{
+    connections,
     error::ApiError,
     events::outbox::{enqueue, kinds},
     secrets::Keyring,
@@ -110,8 +110,7 @@ async fn pos_takes_returns(state: &AppState, order: &order::Model) -> Result<(),
             "this order's POS connection no longer exists".into(),
         ));
     };
-    let adapter = Adapters::new(std::sync::Arc::new(Keyring::new(&state.master_key)))
-        .get(&connection)
+    let adapter = connections::connect(&Keyring::new(&state.master_key), &connection)
         .map_err(ApiError::internal)?;
     if adapter.capabilities().returns {
         Ok(())

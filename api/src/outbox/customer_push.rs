@@ -13,12 +13,12 @@ use serde_json::Value;
 
 use super::{SendError, submission};
 use crate::{
+    connections::Adapters,
     customers::{
         events::{self, NewEvent, kinds},
         merge,
         push::concerns,
     },
-    orders::adapters::Adapters,
 };
 
 /// One attempt at outbox row `row` (its aggregate is the customer).

@@ -11,12 +11,10 @@ use super::{Dispatcher, OutboxSender};
 use crate::{
     AppState,
     cache::SharedCache,
+    connections::Adapters,
     effects::Announcer,
     events::SharedEventBus,
-    orders::{
-        adapters::Adapters,
-        status_sync::{StatusApplier, StatusPoller},
-    },
+    orders::status_sync::{StatusApplier, StatusPoller},
     secrets::Keyring,
 };
 

@@ -7,8 +7,7 @@ use uuid::Uuid;
 
 use super::{SendError, customer_push, submission::OrderContext};
 use crate::{
-    events::outbox::kinds,
-    orders::{adapters::Adapters, status_sync::apply::StatusApplier},
+    connections::Adapters, events::outbox::kinds, orders::status_sync::apply::StatusApplier,
 };
 
 /// Sends outbox rows through the adapters.

@@ -27,7 +27,7 @@ use super::{
 use crate::{
     AppState,
     cache::SharedCache,
-    connections,
+    connections::{self, Adapters},
     effects::{self, Announcer, Effects},
     events::SharedEventBus,
     secrets::Keyring,
@@ -100,7 +100,8 @@ impl Pulled {
 #[derive(Clone)]
 pub struct Synchronizer {
     db: DatabaseConnection,
-    keyring: Arc<Keyring>,
+    /// The connections' adapters, kept across runs.
+    adapters: Adapters,
     announcer: Announcer,
 }
 
@@ -115,7 +116,7 @@ impl Synchronizer {
         Self {
             announcer: Announcer::new(db.clone(), cache, events),
             db,
-            keyring,
+            adapters: Adapters::new(keyring),
         }
     }
 
@@ -139,15 +140,20 @@ impl Synchronizer {
         &self.announcer
     }
 
+    /// The connections' adapters.
+    pub fn adapters(&self) -> &Adapters {
+        &self.adapters
+    }
+
     /// The keyring that opens connection secrets.
     pub fn keyring(&self) -> &Keyring {
-        &self.keyring
+        self.adapters.keyring()
     }
 
     /// Loads connection `id`, builds its adapter and runs a sync.
     pub async fn sync_connection(&self, id: Uuid, mode: RunMode) -> Result<RunReport, SyncError> {
         let row = connections::find(&self.db, id).await?;
-        let provider = connections::connect(&self.keyring, &row)?;
+        let provider = self.adapters.get(&row)?;
         self.run(&row, provider.as_ref(), mode).await
     }
 

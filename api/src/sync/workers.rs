@@ -19,9 +19,8 @@ use std::{
     time::Duration,
 };
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use futures::StreamExt;
-use providers::PosProvider;
 use tokio::sync::Notify;
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 use uuid::Uuid;
@@ -177,7 +176,6 @@ impl SyncWorkers {
                 holding: handle.holding.clone(),
                 shutdown: shutdown.clone(),
                 retry: config.retry_interval,
-                adapter: None,
             };
             pollers.insert(connection.id, handle);
             let lease = Lease::new(
@@ -215,9 +213,6 @@ struct Poller {
     shutdown: CancellationToken,
     /// Time to wait after failing to load the connection or build its adapter.
     retry: Duration,
-    /// The adapter, kept across runs (its token cache, limiters and breaker live in
-    /// it) until the connection row changes.
-    adapter: Option<(DateTime<Utc>, Arc<dyn PosProvider>)>,
 }
 
 impl Poller {
@@ -301,28 +296,21 @@ impl Poller {
             }
         };
         let wait = Duration::from_secs(u64::try_from(row.poll_interval_secs.max(1)).unwrap_or(1));
-        let provider = match &self.adapter {
-            Some((version, provider)) if *version == row.updated_at => provider.clone(),
-            _ => match connections::connect(self.sync.keyring(), &row) {
-                Ok(provider) => {
-                    self.adapter = Some((row.updated_at, provider.clone()));
-                    provider
+        let provider = match self.sync.adapters().get(&row) {
+            Ok(provider) => provider,
+            Err(error) => {
+                tracing::warn!(connection = %row.id, %error, "could not build the adapter");
+                let message = error.to_string();
+                let now = Utc::now();
+                let _ =
+                    cursor::fail(self.sync.db(), row.id, Stream::Locations, &message, now).await;
+                let failed = format!("{}: {message}", Stream::Locations.as_str());
+                if let Err(error) = runs::failed(self.sync.db(), row.id, "poll", &failed, now).await
+                {
+                    tracing::warn!(connection = %row.id, %error, "could not record the failed run");
                 }
-                Err(error) => {
-                    tracing::warn!(connection = %row.id, %error, "could not build the adapter");
-                    let message = error.to_string();
-                    let now = Utc::now();
-                    let _ = cursor::fail(self.sync.db(), row.id, Stream::Locations, &message, now)
-                        .await;
-                    let failed = format!("{}: {message}", Stream::Locations.as_str());
-                    if let Err(error) =
-                        runs::failed(self.sync.db(), row.id, "poll", &failed, now).await
-                    {
-                        tracing::warn!(connection = %row.id, %error, "could not record the failed run");
-                    }
-                    return Err(wait.max(retry));
-                }
-            },
+                return Err(wait.max(retry));
+            }
         };
         let mode = match self.sync.needs_full(&row).await {
             Ok(true) => RunMode::Full,

@@ -1,10 +1,6 @@
 //! The `POST /webhooks/{connection_id}` handler: verify, store once, acknowledge.
 
-use std::{
-    collections::HashMap,
-    sync::{Arc, Mutex, PoisonError},
-    time::Instant,
-};
+use std::{sync::Arc, time::Instant};
 
 use axum::{
     Json, Router,
@@ -13,9 +9,8 @@ use axum::{
     http::{HeaderMap, StatusCode},
     routing::post,
 };
-use chrono::{DateTime, Utc};
-use entities::provider_connection;
-use providers::{PosProvider, ProviderErrorKind};
+use chrono::Utc;
+use providers::ProviderErrorKind;
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
@@ -24,7 +19,7 @@ use super::{
     queue::{self, Enqueued},
 };
 use crate::{
-    connections::{self, ConnectionError},
+    connections::{self, Adapters, ConnectionError},
     secrets::Keyring,
     state::AppState,
     state::SyncControl,
@@ -36,9 +31,8 @@ pub fn router(app: &AppState) -> Router {
         .route("/webhooks/{connection_id}", post(receive))
         .with_state(Receiver {
             db: app.db.clone(),
-            keyring: Arc::new(Keyring::new(&app.master_key)),
             control: app.sync.clone(),
-            adapters: Arc::default(),
+            adapters: Adapters::new(Arc::new(Keyring::new(&app.master_key))),
         })
 }
 
@@ -46,30 +40,9 @@ pub fn router(app: &AppState) -> Router {
 #[derive(Clone)]
 struct Receiver {
     db: DatabaseConnection,
-    keyring: Arc<Keyring>,
     control: SyncControl,
-    adapters: Arc<Mutex<Adapters>>,
-}
-
-/// Adapters by connection, with the row version (`updated_at`) they were built from.
-type Adapters = HashMap<Uuid, (DateTime<Utc>, Arc<dyn PosProvider>)>;
-
-impl Receiver {
-    /// The adapter of `row`, built once per version of the row.
-    fn adapter(
-        &self,
-        row: &provider_connection::Model,
-    ) -> Result<Arc<dyn PosProvider>, ConnectionError> {
-        let mut adapters = self.adapters.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some((version, adapter)) = adapters.get(&row.id)
-            && *version == row.updated_at
-        {
-            return Ok(adapter.clone());
-        }
-        let adapter = connections::connect(&self.keyring, row)?;
-        adapters.insert(row.id, (row.updated_at, adapter.clone()));
-        Ok(adapter)
-    }
+    /// Built once per version of each connection row.
+    adapters: Adapters,
 }
 
 /// Verifies the delivery with the connection's adapter, stores it (once) and answers
@@ -94,7 +67,8 @@ async fn receive(
             .increment(1);
     };
     let events = receiver
-        .adapter(&row)?
+        .adapters
+        .get(&row)?
         .parse_webhook(&headers, &body)
         .map_err(|error| {
             let refused = match error.kind {

@@ -1,8 +1,8 @@
 //! The one HTTP policy every adapter shares: connect and request timeouts,
 //! bounded retries with exponential backoff and full jitter on 5xx, timeouts
 //! and connection failures, `Retry-After` honoured on 429, the vendor's
-//! `X-RateLimit-Remaining` read, a client-side limiter per rate-limit bucket,
-//! a circuit breaker per connection, and a tracing span per call. Calls run
+//! `X-RateLimit-Remaining` read, a client-side limiter per rate-limit bucket
+//! (one per connection per process, [`shared_limits`]), a circuit breaker per connection, and a tracing span per call. Calls run
 //! inside [`background`] (order-status polls) yield the shared rate budget to
 //! the others (order delivery) and keep to a share of it.
 //!
@@ -16,6 +16,7 @@ mod config;
 mod limiter;
 mod policy;
 mod priority;
+mod shared_limits;
 
 pub use breaker::{Breaker, Change, Permit};
 pub use config::{Endpoint, LimitOverride, PolicyConfig, PolicyOverrides, RateLimit};

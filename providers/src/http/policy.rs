@@ -1,8 +1,10 @@
-//! [`HttpPolicy`]: how every adapter calls its vendor. One per connection,
-//! it owns the `reqwest` client (connect and request timeouts), the
-//! per-bucket limiters, the circuit breaker and the retry schedule
-//! (exponential backoff with full jitter; `Retry-After` honoured up to a bound).
+//! [`HttpPolicy`]: how every adapter calls its vendor. One per adapter, it
+//! owns the `reqwest` client (connect and request timeouts), the circuit
+//! breaker and the retry schedule (exponential backoff with full jitter;
+//! `Retry-After` honoured up to a bound), and draws on the per-bucket limiters
+//! every policy of its connection in the process shares.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
@@ -19,6 +21,7 @@ use super::breaker::Breaker;
 use super::classify;
 use super::config::{Endpoint, PolicyConfig};
 use super::limiter::Limiters;
+use super::shared_limits;
 use crate::error::{ProviderError, ProviderErrorKind, ProviderResult};
 
 /// The least wait after a 429 that says nothing of when to come back: one second, the
@@ -43,7 +46,8 @@ pub struct HttpPolicy {
     connection_id: Uuid,
     config: PolicyConfig,
     client: reqwest::Client,
-    limiters: Limiters,
+    /// Shared with every other policy of the connection in this process.
+    limiters: Arc<Limiters>,
     breaker: Breaker,
 }
 
@@ -60,7 +64,11 @@ impl HttpPolicy {
             })?;
         Ok(HttpPolicy {
             connection_id,
-            limiters: Limiters::new(&config.limits, config.low_remaining),
+            limiters: shared_limits::for_connection(
+                connection_id,
+                &config.limits,
+                config.low_remaining,
+            ),
             breaker: Breaker::new(config.breaker_failure_threshold, config.breaker_open_for),
             client,
             config,

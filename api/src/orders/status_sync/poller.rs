@@ -20,7 +20,10 @@ use super::{
     pos_returns,
     reported::observation,
 };
-use crate::{config::StatusSyncConfig, connections, orders::adapters::Adapters};
+use crate::{
+    config::StatusSyncConfig,
+    connections::{self, Adapters},
+};
 
 /// The statuses in which the POS may still move an order.
 pub const OPEN: [OrderStatus; 5] = [
