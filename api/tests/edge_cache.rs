@@ -4,17 +4,22 @@
 //! Varnish serves the new count within about a second; customer and admin reads and
 //! POSTs reach Canopy every time. What reaches Canopy is counted by Canopy itself
 //! (`http_requests_total` at its `/metrics`), not by Varnish's headers.
-//! A purge endpoint that hangs or fails never slows a read or a sync.
+//! A purge endpoint that hangs or fails never slows a read or a sync, and a purge still
+//! gathering at shutdown is sent before the process exits.
 #![allow(clippy::unwrap_used)]
 
+mod checkout_support;
 mod common;
 mod sync_support;
 
 use std::time::{Duration, Instant};
 
 use api::auth::Role;
+use checkout_support::Shop;
 use common::{
-    TestApp, WAIT, spawn_app_with,
+    TestApp, WAIT,
+    process::ServerProcess,
+    spawn_app_with,
     varnish::{Varnish, free_port, varnishd},
     wait::until,
 };
@@ -321,4 +326,61 @@ async fn failed_purges_raise_an_alert_the_system_resolves() {
     })
     .await;
     app.stop().await.unwrap();
+}
+
+/// A checkout's purge still gathering when the process is told to stop (here a one-hour
+/// gathering window holds it) is sent before the process exits, not lost with it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn purges_still_gathering_at_shutdown_are_sent_before_the_process_exits() {
+    use wiremock::{Mock, MockServer, ResponseTemplate, matchers::path};
+
+    let Some(database) = common::fresh_postgres_url().await else {
+        return;
+    };
+    let seeder = spawn_app_with(|config| config.database_url = database.parse().unwrap()).await;
+    let shop = Shop::open(&seeder, 10).await;
+    let (_, token) = shop.customer(&seeder).await;
+    let endpoint = MockServer::start().await;
+    Mock::given(path("/purge"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&endpoint)
+        .await;
+    let purge_url = format!("{}/purge", endpoint.uri());
+    let mut server = ServerProcess::start(
+        &database,
+        None,
+        &[
+            ("CANOPY_ROLE", "api"),
+            ("CANOPY_PURGE_URL", &purge_url),
+            ("CANOPY_PURGE_BODY", "{keys}"),
+            ("CANOPY_PURGE_WINDOW", "1h"),
+        ],
+    )
+    .await;
+
+    let client = reqwest::Client::new();
+    let body = shop
+        .place_at(
+            &client,
+            &server.url("/graphql"),
+            &token,
+            &[(shop.flower.id, 1)],
+            "flush-1",
+        )
+        .await;
+    assert!(body["errors"].is_null(), "{body}");
+    // the reservation's purge waits in the gathering window
+    assert!(endpoint.received_requests().await.unwrap().is_empty());
+
+    server.signal("TERM");
+    let exited = tokio::time::timeout(WAIT, server.exited())
+        .await
+        .expect("canopy did not stop within its grace period");
+    assert!(exited.success(), "{exited}");
+    let purges = endpoint.received_requests().await.unwrap();
+    assert_eq!(purges.len(), 1, "{purges:?}");
+    let keys = String::from_utf8_lossy(&purges[0].body).into_owned();
+    let menu = api::cache::tags::stock_at(shop.location.id);
+    assert!(keys.split(' ').any(|key| key == menu), "{keys}");
+    seeder.stop().await.unwrap();
 }

@@ -271,6 +271,8 @@ async fn serve(mut config: Config, args: ServeArgs) -> Result<(), CliError> {
         ),
         None => None,
     };
+    // the server owns the state from here; the purge sender is flushed after it stops
+    let edge_purges = state.edge_purges.clone();
     let server = if role.serves_api() {
         let server = Server::bind(args.addr, state, shutdown.clone()).await?;
         match &session {
@@ -294,6 +296,15 @@ async fn serve(mut config: Config, args: ServeArgs) -> Result<(), CliError> {
         () = background.wait() => {}
         () = grace_over.cancelled() => {
             tracing::warn!(tasks = background.len(), "background work still running after the grace period; abandoning it");
+        }
+    }
+    // what the last requests and syncs changed is purged at the edge before the process ends
+    if let Some(purges) = edge_purges {
+        tokio::select! {
+            () = purges.flush() => {}
+            () = grace_over.cancelled() => {
+                tracing::warn!("edge purges still unsent after the grace period; the entries they name expire on their own");
+            }
         }
     }
     tracing::info!("canopy stopped");

@@ -13,8 +13,9 @@
 //! that process purges. A change two processes announce is purged twice, which is
 //! harmless: a purge is idempotent. Offering never waits: a full queue drops the keys
 //! (counted; the edge then serves them until their `max-age`), and a failing or hanging
-//! endpoint only delays later purges, never a request or a sync. Purges still queued
-//! when the process stops are lost, as the entries they name expire on their own.
+//! endpoint only delays later purges, never a request or a sync. At shutdown the process
+//! [flushes](EdgePurges::flush) what is still queued within its grace period; what a
+//! hanging endpoint keeps unsent past it is lost, and the entries expire on their own.
 //!
 //! One window stays open: a response computed from the old rows and delivered just after
 //! the purge can be stored by the edge and served until its `max-age` (10 s for stock);
@@ -32,6 +33,7 @@ use async_trait::async_trait;
 use bytes::Bytes;
 use std::{sync::Arc, time::Duration};
 use tokio::sync::{mpsc, watch};
+use tokio_util::sync::CancellationToken;
 
 use self::{
     template::PurgeTemplate,
@@ -74,6 +76,8 @@ pub struct EdgePurges {
     failing: watch::Receiver<bool>,
     /// Sets of keys offered and not yet sent or given up.
     pending: Arc<watch::Sender<usize>>,
+    /// Cancelled at shutdown: the sender stops gathering and sends what it has.
+    flushing: CancellationToken,
     outcomes: Outcomes,
 }
 
@@ -91,11 +95,13 @@ impl EdgePurges {
         let worker = Worker::new(template, config, outcomes.clone(), failing_tx)?;
         let (queue, receiver) = mpsc::channel(config.purge_queue.max(1));
         let pending = Arc::new(watch::Sender::new(0));
-        tokio::spawn(worker.run(receiver, Arc::clone(&pending)));
+        let flushing = CancellationToken::new();
+        tokio::spawn(worker.run(receiver, Arc::clone(&pending), flushing.clone()));
         Ok(Some(Self {
             queue,
             failing,
             pending,
+            flushing,
             outcomes,
         }))
     }
@@ -125,6 +131,14 @@ impl EdgePurges {
         let mut pending = self.pending.subscribe();
         // the sender lives as long as `self`
         let _ = pending.wait_for(|pending| *pending == 0).await;
+    }
+
+    /// Sends what is queued or still gathering now, without waiting out the gathering
+    /// window, and waits until every purge offered so far is sent or given up; later
+    /// offers are sent as they come. For shutdown, bounded by its grace period.
+    pub async fn flush(&self) {
+        self.flushing.cancel();
+        self.settled().await;
     }
 
     /// `true` while the last purge failed after its retries.

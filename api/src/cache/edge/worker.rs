@@ -14,6 +14,7 @@ use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use metrics::Counter;
 use reqwest::Client;
 use tokio::sync::{mpsc, watch};
+use tokio_util::sync::CancellationToken;
 
 use super::{EdgeError, template::PurgeTemplate};
 use crate::config::EdgeConfig;
@@ -83,11 +84,13 @@ impl Worker {
     }
 
     /// Sends what `queue` brings until every sender is gone, counting each set of keys
-    /// off `pending` once its purge is sent or given up.
+    /// off `pending` once its purge is sent or given up. Once `flushing` is cancelled
+    /// (shutdown), it gathers no more: what is queued goes out at once.
     pub(super) async fn run(
         self,
         mut queue: mpsc::Receiver<Vec<String>>,
         pending: Arc<watch::Sender<usize>>,
+        flushing: CancellationToken,
     ) {
         while let Some(first) = queue.recv().await {
             let mut sets = 1;
@@ -96,7 +99,15 @@ impl Worker {
             tokio::pin!(window);
             loop {
                 tokio::select! {
+                    biased;
                     () = &mut window => break,
+                    () = flushing.cancelled() => {
+                        while let Ok(more) = queue.try_recv() {
+                            sets += 1;
+                            keys.extend(more);
+                        }
+                        break;
+                    }
                     more = queue.recv() => match more {
                         Some(more) => {
                             sets += 1;
