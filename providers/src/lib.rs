@@ -16,6 +16,7 @@ pub mod gtin;
 pub mod http;
 pub mod jane;
 pub(crate) mod lenient;
+pub(crate) mod listing;
 pub mod model;
 pub mod provider;
 pub(crate) mod record;

@@ -12,12 +12,12 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use url::Url;
 
-use super::decode::RecordDecoder;
 use super::guesses;
 use super::models::ListEnvelope;
 use super::settings::DispenseSettings;
 use crate::error::{ProviderError, ProviderErrorKind, ProviderResult};
 use crate::http::{Endpoint, HttpPolicy, PolicyConfig, RateLimit};
+use crate::listing::RecordDecoder;
 use crate::provider::ConnectionConfig;
 
 /// Dispense's one rate-limit bucket.

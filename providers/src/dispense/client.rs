@@ -14,13 +14,14 @@ use chrono::{DateTime, Utc};
 use http::HeaderMap;
 
 use super::api::{self, DispenseApi};
-use super::decode::RecordDecoder;
+use super::decode;
 use super::guesses;
 use super::mapping;
 use super::models::{CancelOrder, Cart, NewCart, NewCartItem, NewOrder, Order, Product, Venue};
 use super::settings::DispenseSettings;
 use crate::error::{ProviderError, ProviderErrorKind, ProviderResult};
 use crate::http::Endpoint;
+use crate::listing::RecordDecoder;
 use crate::model::{
     Batch, Capabilities, ConnectionReport, ExternalCustomer, ExternalLocation, ExternalProduct,
     ExternalTransaction, OrderSubmission, PosKind, PosOrderStatus, RejectedRecord, ReturnReceipt,
@@ -89,13 +90,13 @@ impl DispenseProvider {
             "products",
             &[("group", "false".to_owned())],
             since,
-            RecordDecoder::products,
+            decode::products,
         )
         .await
     }
 
     async fn orders(&self, since: Option<DateTime<Utc>>) -> ProviderResult<Read<Order>> {
-        self.read_all(&api::ORDERS, "orders", &[], since, RecordDecoder::orders)
+        self.read_all(&api::ORDERS, "orders", &[], since, decode::orders)
             .await
     }
 

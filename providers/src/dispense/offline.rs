@@ -6,7 +6,7 @@
 
 use serde_json::Value;
 
-use super::decode::RecordDecoder;
+use super::decode;
 use super::mapping;
 use super::models::{ListEnvelope, Order, Venue};
 use crate::decoded::{DecodedResponses, read_as};
@@ -19,13 +19,13 @@ pub fn decode_responses(body: &[u8]) -> DecodedResponses {
         return out;
     };
     if let Some(page) = read_as::<ListEnvelope<Value>>(&value) {
-        let mut products = RecordDecoder::products();
+        let mut products = decode::products();
         products.push_page(page.data.clone());
         out.products = mapping::catalog(&products.items);
         out.stock = products.items.iter().flat_map(mapping::stock).collect();
         out.rejected.extend(products.rejected);
 
-        let mut orders = RecordDecoder::orders();
+        let mut orders = decode::orders();
         orders.push_page(page.data);
         out.customers = mapping::customers(&orders.items);
         out.transactions = orders

@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use super::decode::RecordDecoder;
+use super::decode;
 use super::mapping;
 use super::models::{Cart, ErrorBody, ListEnvelope, MessageBody, Order, Product, Venue};
 use crate::model::{
@@ -125,10 +125,7 @@ fn stock_comes_from_quantities_and_live_variants() {
 #[test]
 fn bad_products_are_rejected_one_by_one() {
     let page: ListEnvelope<Value> = serde_json::from_str(fixture!("products_bad.json")).unwrap();
-    let mut decoder =
-        RecordDecoder::new("GET /products", mapping::validate_product, |p: &Product| {
-            &p.id
-        });
+    let mut decoder = decode::products();
     decoder.push_page(page.data);
     assert_eq!(decoder.items.len(), 1);
     let rejected: Vec<_> = decoder

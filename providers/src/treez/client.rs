@@ -20,7 +20,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::api::{self, TreezApi, records};
-use super::decode::RecordDecoder;
+use super::decode;
 use super::guesses;
 use super::mapping;
 use super::models::{
@@ -31,6 +31,7 @@ use super::settings::TreezSettings;
 use super::webhook;
 use crate::error::{ProviderError, ProviderErrorKind, ProviderResult};
 use crate::http::Endpoint;
+use crate::listing::RecordDecoder;
 use crate::model::{
     Batch, Capabilities, ConnectionReport, ExternalCustomer, ExternalLocation, ExternalProduct,
     ExternalTransaction, OrderSubmission, PosKind, PosOrderStatus, ReturnReceipt, ReturnRequest,
@@ -217,7 +218,7 @@ impl TreezProvider {
         customer_id: &str,
         order: &OrderSubmission,
     ) -> ProviderResult<Option<Ticket>> {
-        let mut decoder = RecordDecoder::tickets();
+        let mut decoder = decode::tickets();
         let size = self.api.page_size().to_string();
         self.read(
             &api::CUSTOMER_TICKETS,
@@ -322,7 +323,7 @@ impl PosProvider for TreezProvider {
         let size = self.api.page_size().to_string();
         let after = since.map(api::timestamp);
         for dispensary in &self.dispensaries {
-            let mut decoder = RecordDecoder::products();
+            let mut decoder = decode::products();
             self.read(
                 &api::PRODUCTS,
                 |page| {
@@ -368,7 +369,7 @@ impl PosProvider for TreezProvider {
         let size = self.api.page_size().to_string();
         for dispensary in &self.dispensaries {
             let read_at = Utc::now();
-            let mut decoder = RecordDecoder::stock();
+            let mut decoder = decode::stock();
             self.read(
                 &api::STOCK,
                 |page| {
@@ -408,7 +409,7 @@ impl PosProvider for TreezProvider {
         };
         let after = api::since_or_epoch(since);
         let size = self.api.page_size().to_string();
-        let mut decoder = RecordDecoder::customers();
+        let mut decoder = decode::customers();
         self.read(
             &api::CUSTOMERS,
             |page| {
@@ -488,7 +489,7 @@ impl PosProvider for TreezProvider {
         let after = api::since_or_epoch(since);
         let size = self.api.page_size().to_string();
         for dispensary in &self.dispensaries {
-            let mut decoder = RecordDecoder::tickets();
+            let mut decoder = decode::tickets();
             self.read(
                 &api::TICKETS,
                 |page| {

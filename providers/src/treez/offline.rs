@@ -7,7 +7,7 @@ use chrono::Utc;
 use serde_json::Value;
 
 use super::api::records;
-use super::decode::RecordDecoder;
+use super::decode;
 use super::mapping;
 use super::models::{OrgEntity, Ticket};
 use crate::decoded::{DecodedResponses, read_as};
@@ -23,7 +23,7 @@ pub fn decode_responses(body: &[u8]) -> DecodedResponses {
         return out;
     };
     if let Some(rows) = records::products(value.clone()) {
-        let mut products = RecordDecoder::products();
+        let mut products = decode::products();
         products.push_page(rows);
         out.products = products
             .items
@@ -33,7 +33,7 @@ pub fn decode_responses(body: &[u8]) -> DecodedResponses {
         out.rejected.extend(products.rejected);
     }
     if let Some(rows) = records::stock(value.clone()) {
-        let mut stock = RecordDecoder::stock();
+        let mut stock = decode::stock();
         stock.push_page(rows);
         let now = Utc::now();
         out.stock = stock
@@ -44,7 +44,7 @@ pub fn decode_responses(body: &[u8]) -> DecodedResponses {
         out.rejected.extend(stock.rejected);
     }
     if let Some(rows) = records::customers(value.clone()) {
-        let mut customers = RecordDecoder::customers();
+        let mut customers = decode::customers();
         customers.push_page(rows);
         out.customers = customers
             .items
@@ -54,7 +54,7 @@ pub fn decode_responses(body: &[u8]) -> DecodedResponses {
         out.rejected.extend(customers.rejected);
     }
     if let Some(rows) = records::tickets(value.clone()) {
-        let mut tickets = RecordDecoder::tickets();
+        let mut tickets = decode::tickets();
         tickets.push_page(rows);
         out.transactions = tickets
             .items
