@@ -4,15 +4,19 @@
 //! Varnish serves the new count within about a second; customer and admin reads and
 //! POSTs reach Canopy every time. What reaches Canopy is counted by Canopy itself
 //! (`http_requests_total` at its `/metrics`), not by Varnish's headers.
-//! A purge endpoint that hangs or fails never slows a read or a sync, and a purge still
-//! gathering at shutdown is sent before the process exits.
+//! A response computed before a change and stored by Varnish just after its purge is
+//! purged again a second later. A purge endpoint that hangs or fails never slows a read
+//! or a sync, and a purge still gathering at shutdown is sent before the process exits.
 #![allow(clippy::unwrap_used)]
 
 mod checkout_support;
 mod common;
 mod sync_support;
 
-use std::time::{Duration, Instant};
+use std::{
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
 
 use api::auth::Role;
 use checkout_support::Shop;
@@ -28,7 +32,7 @@ use providers::model::PosKind;
 use reqwest::header;
 use serde_json::{Value, json};
 use sync_support::{SyncEnv, next_event, simulator, stock_by_pos_ids};
-use tokio::net::TcpListener;
+use tokio::{net::TcpListener, sync::oneshot};
 use uuid::Uuid;
 
 const MENU: &str = "query Menu($l: ID) { products(locationId: $l, first: 100) { edges { node { id name stock(locationId: $l) { available } } } } }";
@@ -78,34 +82,118 @@ async fn reached(app: &TestApp, method: &str) -> u64 {
         .sum::<f64>() as u64
 }
 
+/// Canopy purging a Varnish on `varnish_port`, with a Dutchie simulator imported, and a
+/// stock row it can sell two of.
+struct Imported {
+    app: TestApp,
+    env: SyncEnv,
+    sim: Box<dyn providers::simulator::Simulator>,
+    connection: Uuid,
+    /// The row's product and location as the POS names them.
+    pos_ids: (String, String),
+    row: stock_level::Model,
+}
+
+impl Imported {
+    /// Imports the simulator into an app purging by `PURGE` with a `Surrogate-Key`
+    /// header, each change's keys a second time `repeat_after` later; returns once the
+    /// import's purges are out.
+    async fn start(varnish_port: u16, repeat_after: Duration) -> Self {
+        let app = spawn_app_with(|config| {
+            config.edge.purge_url = format!("http://127.0.0.1:{varnish_port}/").parse().ok();
+            config.edge.purge_method = "PURGE".to_owned();
+            config.edge.purge_headers = "Surrogate-Key: {keys}".parse().ok();
+            config.edge.purge_window = Duration::from_millis(20);
+            config.edge.purge_repeat_after = repeat_after;
+        })
+        .await;
+        let env = SyncEnv::of_app(&app.state);
+        let sim = simulator(PosKind::Dutchie).await;
+        let connection = env.connect(sim.as_ref()).await.id;
+        env.sync
+            .sync_connection(connection, api::sync::RunMode::Full)
+            .await
+            .unwrap();
+        let (product, location, row) = stock_by_pos_ids(&env, connection)
+            .await
+            .into_iter()
+            .find(|(_, _, row)| row.on_hand >= 2 && row.reserved == 0)
+            .unwrap();
+        let imported = Self {
+            app,
+            env,
+            sim,
+            connection,
+            pos_ids: (product, location),
+            row,
+        };
+        imported.purges().settled().await;
+        imported
+    }
+
+    fn purges(&self) -> &api::cache::edge::EdgePurges {
+        self.app.state.edge_purges.as_ref().unwrap()
+    }
+
+    /// Sells two of the row's product at the register and waits until Canopy has
+    /// applied the sale (its stock event); returns when that was.
+    async fn sell_two(&self) -> Instant {
+        let mut events = self.env.stock_events();
+        let (product, location) = &self.pos_ids;
+        self.sim
+            .store()
+            .record_sale(product, location, 2, None)
+            .unwrap();
+        self.env
+            .sync
+            .sync_connection(self.connection, api::sync::RunMode::Incremental)
+            .await
+            .unwrap();
+        loop {
+            let event = next_event(&mut events).await;
+            if (event.product_id, event.location_id) == (self.row.product_id, self.row.location_id)
+            {
+                assert_eq!(event.available, self.row.on_hand - 2);
+                return Instant::now();
+            }
+        }
+    }
+
+    /// Reads the menu at `base` until it shows the sale, for at most `limit` after
+    /// `applied`; returns what it last showed and when.
+    async fn until_sold(
+        &self,
+        base: &str,
+        applied: Instant,
+        limit: Duration,
+    ) -> (Option<i64>, Duration) {
+        let client = reqwest::Client::new();
+        let sold = Some(self.row.on_hand - 2);
+        loop {
+            let body: Value = menu(&client, base, self.row.location_id, None)
+                .await
+                .json()
+                .await
+                .unwrap();
+            let seen = available(&body, &self.row);
+            if seen == sold || applied.elapsed() >= limit {
+                return (seen, applied.elapsed());
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
 #[tokio::test]
 async fn varnish_serves_public_menus_until_canopy_purges_them() {
     let Some(varnishd) = varnishd() else {
         return;
     };
     let port = free_port();
-    let app = spawn_app_with(|config| {
-        config.edge.purge_url = format!("http://127.0.0.1:{port}/").parse().ok();
-        config.edge.purge_method = "PURGE".to_owned();
-        config.edge.purge_headers = "Surrogate-Key: {keys}".parse().ok();
-        config.edge.purge_window = Duration::from_millis(50);
-    })
-    .await;
+    // hits are counted exactly here: no second purge may land between two reads
+    let imported = Imported::start(port, Duration::ZERO).await;
+    let (app, row) = (&imported.app, &imported.row);
     let varnish = Varnish::start(&varnishd, port, app.addr).await;
-    let env = SyncEnv::of_app(&app.state);
-    let sim = simulator(PosKind::Dutchie).await;
-    let connection = env.connect(sim.as_ref()).await.id;
-    env.sync
-        .sync_connection(connection, api::sync::RunMode::Full)
-        .await
-        .unwrap();
-    let (product, location, row) = stock_by_pos_ids(&env, connection)
-        .await
-        .into_iter()
-        .find(|(_, _, row)| row.on_hand >= 2 && row.reserved == 0)
-        .unwrap();
-    // the import's purges reach Varnish before anything is cached there
-    app.state.edge_purges.as_ref().unwrap().settled().await;
     let client = reqwest::Client::new();
     let canopy = app.url("");
     let edge = varnish.url("");
@@ -129,58 +217,35 @@ async fn varnish_serves_public_menus_until_canopy_purges_them() {
     );
 
     // (a) the second read is Varnish's alone
-    let before = reached(&app, "GET").await;
+    let before = reached(app, "GET").await;
     let first: Value = menu(&client, &edge, row.location_id, None)
         .await
         .json()
         .await
         .unwrap();
-    assert_eq!(reached(&app, "GET").await, before + 1);
+    assert_eq!(reached(app, "GET").await, before + 1);
     let second = menu(&client, &edge, row.location_id, None).await;
     assert_eq!(second.headers()["x-cache"], "HIT");
     assert!(second.headers().get("surrogate-key").is_none());
     let second: Value = second.json().await.unwrap();
     assert_eq!(second, first);
     assert_eq!(
-        reached(&app, "GET").await,
+        reached(app, "GET").await,
         before + 1,
         "the hit reached Canopy"
     );
-    let was = available(&first, &row).unwrap();
-    assert_eq!(was, row.on_hand);
+    assert_eq!(available(&first, row), Some(row.on_hand));
 
     // (b) a register sale, once applied, reaches the edge within about a second
-    let mut events = env.stock_events();
-    sim.store()
-        .record_sale(&product, &location, 2, None)
-        .unwrap();
-    env.sync
-        .sync_connection(connection, api::sync::RunMode::Incremental)
-        .await
-        .unwrap();
-    loop {
-        let event = next_event(&mut events).await;
-        if (event.product_id, event.location_id) == (row.product_id, row.location_id) {
-            assert_eq!(event.available, was - 2);
-            break;
-        }
-    }
-    let applied = Instant::now();
-    let mut seen = None;
-    while applied.elapsed() < Duration::from_secs(3) {
-        let body: Value = menu(&client, &edge, row.location_id, None)
-            .await
-            .json()
-            .await
-            .unwrap();
-        seen = available(&body, &row);
-        if seen == Some(was - 2) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    let took = applied.elapsed();
-    assert_eq!(seen, Some(was - 2), "Varnish still serves the old count");
+    let applied = imported.sell_two().await;
+    let (seen, took) = imported
+        .until_sold(&edge, applied, Duration::from_secs(3))
+        .await;
+    assert_eq!(
+        seen,
+        Some(row.on_hand - 2),
+        "Varnish still serves the old count"
+    );
     assert!(took < Duration::from_millis(1200), "purged after {took:?}");
     println!("Varnish served the new count {took:?} after Canopy announced the sale");
 
@@ -188,18 +253,18 @@ async fn varnish_serves_public_menus_until_canopy_purges_them() {
     let customer = app.token(Role::Customer, &Uuid::now_v7().to_string());
     let admin = app.token(Role::Admin, "ops");
     for token in [&customer, &admin] {
-        let before = reached(&app, "GET").await;
+        let before = reached(app, "GET").await;
         for _ in 0..2 {
             let response = menu(&client, &edge, row.location_id, Some(token)).await;
             assert_ne!(response.headers().get("x-cache").unwrap(), "HIT");
         }
-        assert_eq!(reached(&app, "GET").await, before + 2);
+        assert_eq!(reached(app, "GET").await, before + 2);
         let direct = menu(&client, &canopy, row.location_id, Some(token)).await;
         assert_eq!(direct.headers()["cache-control"], "private, no-store");
         assert!(direct.headers().get("surrogate-key").is_none());
         assert!(direct.headers().get("cache-tag").is_none());
     }
-    let before = reached(&app, "POST").await;
+    let before = reached(app, "POST").await;
     for _ in 0..2 {
         let response = client
             .post(varnish.url("/graphql"))
@@ -209,9 +274,132 @@ async fn varnish_serves_public_menus_until_canopy_purges_them() {
             .unwrap();
         assert!(response.status().is_success());
     }
-    assert_eq!(reached(&app, "POST").await, before + 2);
+    assert_eq!(reached(app, "POST").await, before + 2);
     drop(varnish);
-    app.stop().await.unwrap();
+    imported.app.stop().await.unwrap();
+}
+
+/// A hop between Varnish and Canopy that, when armed, holds the next response until the
+/// test releases it: a response computed before a change and delivered after its purge.
+#[derive(Clone)]
+struct SlowHop {
+    client: reqwest::Client,
+    backend: String,
+    armed: Arc<Mutex<Option<Hold>>>,
+}
+
+/// An armed hold: what tells the test Canopy has answered, and what releases the answer.
+type Hold = (oneshot::Sender<()>, oneshot::Receiver<()>);
+
+impl SlowHop {
+    /// A hop to `backend`, listening on a free port.
+    async fn start(backend: std::net::SocketAddr) -> (Self, std::net::SocketAddr) {
+        let hop = Self {
+            client: reqwest::Client::new(),
+            backend: format!("http://{backend}"),
+            armed: Arc::default(),
+        };
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let router = axum::Router::new()
+            .fallback(Self::forward)
+            .with_state(hop.clone());
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        (hop, addr)
+    }
+
+    /// Holds the next response: `held` fires once Canopy has answered, and the answer
+    /// goes on when the returned sender fires.
+    fn arm(&self) -> (oneshot::Receiver<()>, oneshot::Sender<()>) {
+        let (held_tx, held) = oneshot::channel();
+        let (release, release_rx) = oneshot::channel();
+        *self.armed.lock().unwrap() = Some((held_tx, release_rx));
+        (held, release)
+    }
+
+    async fn forward(
+        axum::extract::State(hop): axum::extract::State<Self>,
+        request: axum::extract::Request,
+    ) -> axum::response::Response {
+        let url = format!("{}{}", hop.backend, request.uri());
+        let mut forwarded = hop.client.get(url);
+        for (name, value) in request.headers() {
+            if name != header::HOST {
+                forwarded = forwarded.header(name, value);
+            }
+        }
+        let answer = forwarded.send().await.unwrap();
+        let mut response = axum::http::Response::builder().status(answer.status());
+        for (name, value) in answer.headers() {
+            if name != header::TRANSFER_ENCODING && name != header::CONTENT_LENGTH {
+                response = response.header(name, value);
+            }
+        }
+        let body = answer.bytes().await.unwrap();
+        let armed = hop.armed.lock().unwrap().take();
+        if let Some((held, release)) = armed {
+            let _ = held.send(());
+            let _ = release.await;
+        }
+        response.body(axum::body::Body::from(body)).unwrap()
+    }
+}
+
+#[tokio::test]
+async fn a_stale_answer_stored_after_the_purge_is_purged_again() {
+    let Some(varnishd) = varnishd() else {
+        return;
+    };
+    let repeat_after = Duration::from_secs(1);
+    let port = free_port();
+    let imported = Imported::start(port, repeat_after).await;
+    let row = &imported.row;
+    let (hop, hop_addr) = SlowHop::start(imported.app.addr).await;
+    let varnish = Varnish::start(&varnishd, port, hop_addr).await;
+    // the import's own second purges are out of the way
+    tokio::time::sleep(repeat_after * 2).await;
+    imported.purges().settled().await;
+    let client = reqwest::Client::new();
+    let edge = varnish.url("");
+
+    // a menu read that Canopy answers before the sale and Varnish stores after it
+    let (held, release) = hop.arm();
+    let read = {
+        let (client, edge, location) = (client.clone(), edge.clone(), row.location_id);
+        tokio::spawn(async move {
+            let body: Value = menu(&client, &edge, location, None)
+                .await
+                .json()
+                .await
+                .unwrap();
+            body
+        })
+    };
+    held.await.unwrap();
+    let applied = imported.sell_two().await;
+    // the first purge is out before the old answer reaches Varnish
+    imported.purges().settled().await;
+    release.send(()).unwrap();
+    assert_eq!(available(&read.await.unwrap(), row), Some(row.on_hand));
+    let stale = menu(&client, &edge, row.location_id, None).await;
+    assert_eq!(stale.headers()["x-cache"], "HIT", "the race was not staged");
+    assert_eq!(
+        available(&stale.json().await.unwrap(), row),
+        Some(row.on_hand)
+    );
+
+    // the second purge ends it, well before the answer's max-age (10 s)
+    let (seen, took) = imported
+        .until_sold(&edge, applied, Duration::from_secs(4))
+        .await;
+    assert_eq!(
+        seen,
+        Some(row.on_hand - 2),
+        "Varnish still serves the stale answer"
+    );
+    println!("the stale answer was served until {took:?} after the sale was applied");
+    drop(varnish);
+    imported.app.stop().await.unwrap();
 }
 
 /// A purge endpoint that accepts connections and never answers.

@@ -83,6 +83,13 @@ pub struct EdgeConfig {
     #[arg(long, env = "CANOPY_PURGE_WINDOW", default_value = "75ms", value_parser = humantime::parse_duration, global = true)]
     pub purge_window: Duration,
 
+    /// How long after a purge the same keys are purged again (`0s`: never). A response
+    /// computed before a change and stored by the edge just after the change's purge
+    /// would otherwise be served stale until its `max-age`; the second purge ends that
+    /// within this time.
+    #[arg(long, env = "CANOPY_PURGE_REPEAT_AFTER", default_value = "1s", value_parser = humantime::parse_duration, global = true)]
+    pub purge_repeat_after: Duration,
+
     /// Purge requests per second at most (the CDN's API rate limit).
     #[arg(
         long,

@@ -43,5 +43,6 @@ fn the_edge_cache_is_named_but_never_purged_by_default() {
     assert_eq!(headers, ["surrogate-key", "cache-tag"]);
     assert!(edge.purge_url.is_none());
     assert_eq!(edge.purge_window, Duration::from_millis(75));
+    assert_eq!(edge.purge_repeat_after, Duration::from_secs(1));
     assert_eq!(edge.purge_max_keys, 30);
 }

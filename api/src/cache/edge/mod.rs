@@ -17,10 +17,12 @@
 //! [flushes](EdgePurges::flush) what is still queued within its grace period; what a
 //! hanging endpoint keeps unsent past it is lost, and the entries expire on their own.
 //!
-//! One window stays open: a response computed from the old rows and delivered just after
-//! the purge can be stored by the edge and served until its `max-age` (10 s for stock);
-//! Canopy's own cache closes it with tag versions read before execution, which an edge
-//! cannot do.
+//! A response computed from the old rows and delivered just after the purge can be stored
+//! by the edge and served until its `max-age` (10 s for stock); Canopy's own cache closes
+//! that window with tag versions read before execution, which an edge cannot do. So each
+//! change's keys are purged a second time `--purge-repeat-after` (1 s) later: such a
+//! response is served at most that long. One still in flight after the second purge (a
+//! response slower than the repeat) is not covered.
 //!
 //! Failures after retries are counted in `canopy_edge_purges_total{outcome="failed"}`
 //! and flip [`EdgePurges::failing`], which the alerts module turns into an alert that
@@ -37,7 +39,7 @@ use tokio_util::sync::CancellationToken;
 
 use self::{
     template::PurgeTemplate,
-    worker::{Outcomes, Worker},
+    worker::{Offer, Outcomes, Worker},
 };
 use super::{Cache, CacheError, SharedCache, tags};
 use crate::config::EdgeConfig;
@@ -72,7 +74,7 @@ impl EdgeError {
 /// The handle on this process's purge sender; cheap to clone.
 #[derive(Clone)]
 pub struct EdgePurges {
-    queue: mpsc::Sender<Vec<String>>,
+    queue: mpsc::Sender<Offer>,
     failing: watch::Receiver<bool>,
     /// Sets of keys offered and not yet sent or given up.
     pending: Arc<watch::Sender<usize>>,
@@ -96,7 +98,12 @@ impl EdgePurges {
         let (queue, receiver) = mpsc::channel(config.purge_queue.max(1));
         let pending = Arc::new(watch::Sender::new(0));
         let flushing = CancellationToken::new();
-        tokio::spawn(worker.run(receiver, Arc::clone(&pending), flushing.clone()));
+        tokio::spawn(worker.run(
+            receiver,
+            queue.downgrade(),
+            Arc::clone(&pending),
+            flushing.clone(),
+        ));
         Ok(Some(Self {
             queue,
             failing,
@@ -118,7 +125,7 @@ impl EdgePurges {
         }
         // counted before the worker can count it off
         self.pending.send_modify(|pending| *pending += 1);
-        if self.queue.try_send(keys).is_err() {
+        if self.queue.try_send(Offer::new(keys)).is_err() {
             self.pending.send_modify(|pending| *pending -= 1);
             self.outcomes.dropped.increment(1);
             tracing::warn!("edge purge queue full: keys dropped, entries expire on their own");

@@ -5,7 +5,9 @@
 //! `--purge-max-keys`, paces them to `--purge-per-second` (GCRA through `governor`) and
 //! sends each with `--purge-timeout`, retrying failures that may pass (timeouts, 5xx, 429)
 //! `--purge-retries` times with exponential backoff and jitter (`backon`, as the alert
-//! notifier does). Nothing here is awaited by a request or a sync: they only offer keys.
+//! notifier does). `--purge-repeat-after` later it offers the same keys once more, for
+//! responses the edge stored just after the first purge. Nothing here is awaited by a
+//! request or a sync: they only offer keys.
 
 use std::{collections::BTreeSet, num::NonZeroU32, sync::Arc, time::Duration};
 
@@ -13,7 +15,10 @@ use backon::{ExponentialBuilder, Retryable};
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use metrics::Counter;
 use reqwest::Client;
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{
+    mpsc::{self, WeakSender},
+    watch,
+};
 use tokio_util::sync::CancellationToken;
 
 use super::{EdgeError, template::PurgeTemplate};
@@ -40,6 +45,43 @@ impl Outcomes {
     }
 }
 
+/// Keys offered for purging: by a change, or once more by the sender itself.
+pub(super) struct Offer {
+    keys: Vec<String>,
+    /// The sender's own second purge: neither counted as pending nor repeated.
+    repeat: bool,
+}
+
+impl Offer {
+    /// The keys of a change.
+    pub(super) fn new(keys: Vec<String>) -> Self {
+        Self {
+            keys,
+            repeat: false,
+        }
+    }
+}
+
+/// The offers gathered into one round of purge requests.
+#[derive(Default)]
+struct Batch {
+    keys: BTreeSet<String>,
+    /// The keys of changes (not of repeats): to purge once more later.
+    fresh: BTreeSet<String>,
+    /// Offers of changes gathered.
+    changes: usize,
+}
+
+impl Batch {
+    fn add(&mut self, offer: Offer) {
+        if !offer.repeat {
+            self.changes += 1;
+            self.fresh.extend(offer.keys.iter().cloned());
+        }
+        self.keys.extend(offer.keys);
+    }
+}
+
 /// The sending side, owned by the background task.
 pub(super) struct Worker {
     template: PurgeTemplate,
@@ -47,6 +89,7 @@ pub(super) struct Worker {
     limiter: Arc<DefaultDirectRateLimiter>,
     backoff: ExponentialBuilder,
     window: Duration,
+    repeat_after: Duration,
     max_keys: usize,
     outcomes: Outcomes,
     failing: watch::Sender<bool>,
@@ -77,24 +120,28 @@ impl Worker {
                 .with_max_times(config.purge_retries)
                 .with_jitter(),
             window: config.purge_window,
+            repeat_after: config.purge_repeat_after,
             max_keys: config.purge_max_keys.max(1),
             outcomes,
             failing,
         })
     }
 
-    /// Sends what `queue` brings until every sender is gone, counting each set of keys
-    /// off `pending` once its purge is sent or given up. Once `flushing` is cancelled
-    /// (shutdown), it gathers no more: what is queued goes out at once.
+    /// Sends what `queue` brings until every handle is gone, counting each change's
+    /// offer off `pending` once its purge is sent or given up, and offering the keys of
+    /// changes once more through `again` after `repeat_after`. Once `flushing` is
+    /// cancelled (shutdown), it gathers no more: what is queued goes out at once, and
+    /// no more repeats are offered.
     pub(super) async fn run(
         self,
-        mut queue: mpsc::Receiver<Vec<String>>,
+        mut queue: mpsc::Receiver<Offer>,
+        again: WeakSender<Offer>,
         pending: Arc<watch::Sender<usize>>,
         flushing: CancellationToken,
     ) {
         while let Some(first) = queue.recv().await {
-            let mut sets = 1;
-            let mut keys: BTreeSet<String> = first.into_iter().collect();
+            let mut batch = Batch::default();
+            batch.add(first);
             let window = tokio::time::sleep(self.window);
             tokio::pin!(window);
             loop {
@@ -103,27 +150,55 @@ impl Worker {
                     () = &mut window => break,
                     () = flushing.cancelled() => {
                         while let Ok(more) = queue.try_recv() {
-                            sets += 1;
-                            keys.extend(more);
+                            batch.add(more);
                         }
                         break;
                     }
                     more = queue.recv() => match more {
-                        Some(more) => {
-                            sets += 1;
-                            keys.extend(more);
-                        }
+                        Some(more) => batch.add(more),
                         None => break,
                     },
                 }
             }
-            let keys: Vec<String> = keys.into_iter().collect();
+            let keys: Vec<String> = batch.keys.into_iter().collect();
             for chunk in keys.chunks(self.max_keys) {
                 self.limiter.until_ready().await;
                 self.purge(chunk).await;
             }
-            pending.send_modify(|pending| *pending = pending.saturating_sub(sets));
+            pending.send_modify(|pending| *pending = pending.saturating_sub(batch.changes));
+            self.repeat_later(batch.fresh, &again, &flushing);
         }
+    }
+
+    /// Offers `keys` once more after `repeat_after`, unless repeats are off or the
+    /// process is stopping.
+    fn repeat_later(
+        &self,
+        keys: BTreeSet<String>,
+        again: &WeakSender<Offer>,
+        flushing: &CancellationToken,
+    ) {
+        if keys.is_empty() || self.repeat_after.is_zero() || flushing.is_cancelled() {
+            return;
+        }
+        let (wait, again, flushing) = (self.repeat_after, again.clone(), flushing.clone());
+        let dropped = self.outcomes.dropped.clone();
+        tokio::spawn(async move {
+            tokio::select! {
+                () = tokio::time::sleep(wait) => {}
+                () = flushing.cancelled() => return,
+            }
+            let Some(queue) = again.upgrade() else {
+                return;
+            };
+            let repeat = Offer {
+                keys: keys.into_iter().collect(),
+                repeat: true,
+            };
+            if queue.try_send(repeat).is_err() {
+                dropped.increment(1);
+            }
+        });
     }
 
     async fn purge(&self, keys: &[String]) {
