@@ -1,7 +1,9 @@
 //! The starter storefront (`examples/storefront/`, served by `serve --demo` at
 //! `/storefront/`): exists only in demo mode, and in headless Chromium (Debian's
 //! `chromium`, driven by `playwright-core` from `tests/browser/`) a shopper picks a store,
-//! filters and searches its menu, sees a register sale change a stock count in place,
+//! pages through its menu with "Show more" (a small page, `?pageSize=`, so the demo's
+//! menu has several), sees a register sale change a stock count in place on a later page,
+//! filters (back to page one, a late page of the former filter dropped) and searches,
 //! signs in as a demo customer, sees their allowances, sees a cart over a purchase limit
 //! refused with the rule it breaks, checks out, watches the demo's
 //! staff complete the order and finds it in their purchase history. The screenshot is
@@ -27,6 +29,13 @@ const BROWSER_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// Most units of one order line Canopy takes (its default configuration).
 const MAX_LINE_QUANTITY: i64 = 100;
+
+/// Products per page of the storefront's menu in the test (its `?pageSize=`): small, so
+/// the demo store's menu has several pages and a category more than one.
+const PAGE_SIZE: usize = 5;
+
+/// Most products one `products` page holds (Canopy's default `limits.max_first`).
+const MAX_FIRST: usize = 100;
 
 #[tokio::test]
 async fn without_the_demo_there_is_no_storefront() {
@@ -68,12 +77,23 @@ async fn a_shopper_orders_through_the_storefront() {
         .unwrap();
     let shopper = &session["customers"][0];
     let token = shopper["token"].as_str().unwrap();
-    let (shelf, refused) = pick_shelf(&client, &server, &database_url, token).await;
+    // the second store: the page opens on the first
+    let data = graphql(&client, &server, None, "{ locations { id } }", json!({})).await;
+    let location_id = data["locations"][1]["id"].as_str().unwrap().to_owned();
+    let menu = store_menu(&client, &server, &location_id).await;
+    let (shelf, refused) =
+        pick_shelf(&client, &server, &database_url, token, &location_id, &menu).await;
+    let menu_order: Vec<Value> = menu
+        .iter()
+        .map(|product| json!({ "id": product["id"], "category": product["category"] }))
+        .collect();
 
     browser_support::run_script(
         "storefront_e2e.mjs",
         &[
-            ("STOREFRONT_URL", server.url("/storefront")),
+            ("STOREFRONT_URL", server.url("/storefront/")),
+            ("PAGE_SIZE", PAGE_SIZE.to_string()),
+            ("MENU", Value::from(menu_order).to_string()),
             ("LOCATION_ID", shelf.location.clone()),
             ("PRODUCT_ID", shelf.product.clone()),
             ("PRODUCT_NAME", shelf.name.clone()),
@@ -167,33 +187,54 @@ struct Refused {
     quantity: i64,
 }
 
-/// A product of the second store (the page opens on the first) with a few units, a
-/// price, and that the shopper may buy one of (`checkCart`), with its simulator ids; and
-/// a product of which as many units as the store may sell break a rule.
+/// The whole menu of the store `location_id` in its order (one page), each product
+/// with its category, price, limit and stock there; longer than two of the storefront's
+/// pages.
+async fn store_menu(
+    client: &reqwest::Client,
+    server: &ServerProcess,
+    location_id: &str,
+) -> Vec<Value> {
+    let menu = graphql(
+        client,
+        server,
+        None,
+        "query($l: ID!, $first: Int!) { products(locationId: $l, first: $first) {
+           totalCount pageInfo { hasNextPage }
+           nodes { id name category price(locationId: $l) { amount }
+             maxPerTransaction(locationId: $l) stock(locationId: $l) { available } } } }",
+        json!({ "l": location_id, "first": MAX_FIRST }),
+    )
+    .await;
+    let products = menu["products"]["nodes"].as_array().unwrap().clone();
+    assert_eq!(menu["products"]["pageInfo"]["hasNextPage"], false, "{menu}");
+    assert_eq!(menu["products"]["totalCount"], products.len(), "{menu}");
+    assert!(
+        products.len() > 2 * PAGE_SIZE,
+        "the demo store's menu has {} products, fewer than three pages of {PAGE_SIZE}",
+        products.len()
+    );
+    products
+}
+
+/// From the menu `products` of the store `location_id` (the second: the page opens on
+/// the first): a product beyond the storefront's first page (so a stock change reaches
+/// a later page) with a few units, a price, and that the shopper may buy one of
+/// (`checkCart`), with its simulator ids; and a product of which as many units as the
+/// store may sell break a rule.
 async fn pick_shelf(
     client: &reqwest::Client,
     server: &ServerProcess,
     database_url: &str,
     token: &str,
+    location_id: &str,
+    products: &[Value],
 ) -> (Shelf, Refused) {
-    let data = graphql(client, server, None, "{ locations { id } }", json!({})).await;
-    let location_id = data["locations"][1]["id"].as_str().unwrap().to_owned();
-    let menu = graphql(
-        client,
-        server,
-        None,
-        "query($l: ID!) { products(locationId: $l, first: 100) { nodes { id name category
-           price(locationId: $l) { amount } maxPerTransaction(locationId: $l)
-           stock(locationId: $l) { available } } } }",
-        json!({ "l": location_id }),
-    )
-    .await;
-    let products = menu["products"]["nodes"].as_array().unwrap();
     let cart = CartCheck {
         client,
         server,
         token,
-        location: &location_id,
+        location: location_id,
     };
     let mut refused = None;
     for product in products {
@@ -219,7 +260,7 @@ async fn pick_shelf(
         .await
         .unwrap()
         .unwrap();
-    for product in products {
+    for product in products.iter().skip(PAGE_SIZE) {
         let stocked = product["stock"][0]["available"].as_i64().unwrap_or(0) >= 3;
         if !stocked || product["price"].is_null() || !cart.allows(product, 1).await {
             continue;
@@ -236,7 +277,7 @@ async fn pick_shelf(
             .unwrap();
         if let Some(reference) = reference {
             let shelf = Shelf {
-                location: location_id,
+                location: location_id.to_owned(),
                 product: product_id.to_owned(),
                 name: product["name"].as_str().unwrap().to_owned(),
                 category: product["category"].as_str().unwrap().to_owned(),
@@ -246,7 +287,7 @@ async fn pick_shelf(
             return (shelf, refused);
         }
     }
-    panic!("the demo's second store has no product the shopper may buy");
+    panic!("the demo's second store has no product beyond the first page the shopper may buy");
 }
 
 /// `checkCart` at one store as one shopper.

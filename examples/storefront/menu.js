@@ -1,7 +1,8 @@
 /*
- * The menu of the chosen store: category filter and search (the `products` query),
- * each product's price there, and live stock from `stockChanged`, updated in place
- * and announced politely.
+ * The menu of the chosen store, a page at a time: category filter and search (the
+ * `products` query, paged by its cursor, "Show more" appending the next page), each
+ * product's price there, and live stock from `stockChanged`, updated in place on every
+ * loaded page and announced politely.
  */
 import { graphql, socket, describe } from "./api.js";
 import { CATEGORIES, MENU, STOCK_CHANGED } from "./operations.js";
@@ -9,6 +10,24 @@ import { el, money, label, amount, availability } from "./format.js";
 
 /** Wait after the last keystroke before searching. */
 const SEARCH_DELAY_MS = 300;
+/** Products per page of the menu. */
+const PAGE_SIZE = 24;
+/** The most products one request asks for (Canopy's default `limits.max_first`). */
+const MAX_FIRST = 100;
+
+/**
+ * Products per page: PAGE_SIZE, or `?pageSize=N` (1 to MAX_FIRST) on the page's URL,
+ * which lets a test page through a small menu.
+ */
+function pageSize() {
+  const asked = Number(new URLSearchParams(window.location.search).get("pageSize"));
+  return Number.isInteger(asked) && asked >= 1 && asked <= MAX_FIRST ? asked : PAGE_SIZE;
+}
+
+/** "1 product", "57 products". */
+function productCount(count) {
+  return count === 1 ? "1 product" : `${count} products`;
+}
 
 export class Menu {
   /**
@@ -21,14 +40,20 @@ export class Menu {
     this.count = document.getElementById("menu-count");
     this.category = document.getElementById("category");
     this.search = document.getElementById("search");
+    this.moreButton = document.getElementById("show-more");
+    this.pageSize = pageSize();
     this.location = null;
-    this.products = new Map(); // id → product shown, with its live `available`
+    this.products = new Map(); // id → product shown (on any loaded page), with its live `available`
     this.levels = new Map(); // id → { available, at } latest known level at the store
-    this.request = 0;
+    this.request = 0; // the newest reading of the menu (a store, filters, from page one)
+    this.shown = 0; // the reading the list shows
+    this.filters = null; // its store and filters
+    this.cursor = null; // `after` for its next page, while it has one
+    this.loadingMore = 0; // the reading whose next page is on its way, or 0
     this.connections = 0;
     this.live = socket(null, {
-      // events are signals: after a reconnect, read the menu again
-      onConnected: () => this.connections++ && this.reload(),
+      // events are signals: after a reconnect, read the menu again (as much as is shown)
+      onConnected: () => this.connections++ && this.reload({ keep: true }),
       onClosed: (code) => this.hooks.showError(`Live stock stopped (close code ${code}).`),
     });
     this.stopLive = null;
@@ -43,6 +68,7 @@ export class Menu {
       window.clearTimeout(timer);
       timer = window.setTimeout(() => this.reload(), SEARCH_DELAY_MS);
     });
+    this.moreButton.addEventListener("click", () => this.more());
   }
 
   /** Fills the category filter from the schema's ProductCategory enum. */
@@ -68,22 +94,29 @@ export class Menu {
     await this.reload();
   }
 
-  /** Reads the menu again with the current filters. */
-  async reload() {
+  /**
+   * Reads the menu again from its first page with the current filters; an answer to an
+   * older reading is dropped. `keep` (after a reconnect) reads as many products as are
+   * shown (up to MAX_FIRST), so the shopper keeps their place.
+   */
+  async reload({ keep = false } = {}) {
     if (!this.location) {
       return;
     }
     const request = ++this.request;
-    const variables = {
+    const filters = {
       locationId: this.location.id,
       category: this.category.value || null,
       search: this.search.value.trim() || null,
     };
+    const first = keep ? Math.min(MAX_FIRST, Math.max(this.pageSize, this.products.size)) : this.pageSize;
     this.list.setAttribute("aria-busy", "true");
     try {
-      const data = await graphql(MENU, variables);
+      const data = await graphql(MENU, { ...filters, first, after: null });
       if (request === this.request) {
-        this.render(data.products);
+        this.shown = request;
+        this.filters = filters;
+        this.render(data.products, { announce: !keep });
       }
     } catch (error) {
       if (request === this.request) {
@@ -101,22 +134,83 @@ export class Menu {
     return this.products.get(id);
   }
 
-  render(connection) {
+  /**
+   * Appends the next page of the reading shown. Does nothing while a newer reading (a
+   * new store or filter, from page one) is on its way, and drops the page when one
+   * starts before it answers.
+   */
+  async more() {
+    const request = this.shown;
+    if (!this.cursor || request !== this.request || this.loadingMore === request) {
+      return;
+    }
+    this.loadingMore = request;
+    this.moreButton.setAttribute("aria-disabled", "true");
+    this.list.setAttribute("aria-busy", "true");
+    try {
+      const data = await graphql(MENU, { ...this.filters, first: this.pageSize, after: this.cursor });
+      if (request === this.request) {
+        this.append(data.products);
+      }
+    } catch (error) {
+      if (request === this.request) {
+        this.hooks.showError(`More of the menu could not be read: ${describe(error)}`);
+      }
+    } finally {
+      if (this.loadingMore === request) {
+        this.loadingMore = 0;
+        this.moreButton.removeAttribute("aria-disabled");
+      }
+      if (request === this.request) {
+        this.list.removeAttribute("aria-busy");
+      }
+    }
+  }
+
+  /** Shows the first page of a reading of the menu, in place of what was shown. */
+  render(connection, { announce = true } = {}) {
     this.products.clear();
-    const items = connection.nodes.map((product) => {
+    this.list.replaceChildren(...this.cards(connection.nodes));
+    if (!connection.nodes.length) {
+      this.list.append(el("li", { class: "empty muted" }, "Nothing matches: try another category or search."));
+    }
+    this.paged(connection);
+    if (announce) {
+      this.hooks.announce(`${this.count.textContent}.`);
+    }
+  }
+
+  /** Adds the next page below the others and moves the focus to its first product. */
+  append(connection) {
+    const cards = this.cards(connection.nodes.filter((product) => !this.products.has(product.id)));
+    this.list.append(...cards);
+    this.paged(connection);
+    (cards[0] || this.list.lastElementChild)?.querySelector("h3")?.focus();
+    this.hooks.announce(`Added ${productCount(cards.length)}. ${this.count.textContent}.`);
+  }
+
+  /**
+   * Notes where the next page starts, shows how much of the menu is shown, and offers
+   * "Show more" while there is more.
+   */
+  paged(connection) {
+    const { hasNextPage, endCursor } = connection.pageInfo;
+    this.cursor = hasNextPage ? endCursor : null;
+    this.moreButton.hidden = !this.cursor;
+    this.count.textContent = this.cursor
+      ? `Showing ${this.products.size} of ${connection.totalCount} products`
+      : productCount(this.products.size);
+  }
+
+  /** Cards for `nodes`, each product remembered with its newest known stock level. */
+  cards(nodes) {
+    return nodes.map((product) => {
       const stock = product.stock[0] || { available: 0, updatedAt: new Date(0).toISOString() };
       this.remember(product.id, stock.available, stock.updatedAt);
       const shown = { ...product, available: this.levels.get(product.id).available };
       this.products.set(product.id, shown);
       return this.card(shown);
     });
-    this.list.replaceChildren(...items);
-    const more = connection.totalCount > connection.nodes.length ? ` (first ${connection.nodes.length} shown)` : "";
-    this.count.textContent =
-      connection.totalCount === 1 ? "1 product" : `${connection.totalCount} products${more}`;
-    if (!items.length) {
-      this.list.append(el("li", { class: "empty muted" }, "Nothing matches: try another category or search."));
-    }
   }
 
   card(product) {
@@ -140,7 +234,7 @@ export class Menu {
       el(
         "div",
         { class: "product-body" },
-        el("h3", { id: headingId }, product.name),
+        el("h3", { id: headingId, tabindex: "-1" }, product.name),
         product.brand ? el("p", { class: "muted brand-name" }, product.brand) : null,
         el("p", { class: "facts" }, facts.join(" · ")),
       ),

@@ -14,9 +14,16 @@ export const CATEGORIES = `query Categories {
   __type(name: "ProductCategory") { enumValues { name } }
 }`;
 
-export const MENU = `query Menu($locationId: ID!, $category: ProductCategory, $search: String) {
-  products(locationId: $locationId, category: $category, search: $search, first: 100) {
+/**
+ * One page of a store's menu: `first` products after the cursor `after` (null for the
+ * first page); `pageInfo.endCursor` is the next page's `after` while `hasNextPage`.
+ */
+export const MENU = `query Menu($locationId: ID!, $category: ProductCategory, $search: String,
+    $first: Int!, $after: String) {
+  products(locationId: $locationId, category: $category, search: $search,
+      first: $first, after: $after) {
     totalCount
+    pageInfo { hasNextPage endCursor }
     nodes {
       id name brand category strainType
       thc { value unit }
