@@ -1,13 +1,14 @@
 //! Persisted-query modes (`CANOPY_PERSISTED_QUERIES`): in `safelist` mode only registered
 //! documents run, over HTTP (in full or by hash) and websockets, for all but admins;
 //! documents are registered by an admin's mutation or `canopy operations add`, both held
-//! to the request limits; `off` refuses the extension.
+//! to the request limits; a removal stops the document at once, on every server sharing
+//! Redis; `off` refuses the extension.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
-use std::{path::Path, process::Command};
+use std::{path::Path, process::Command, time::Duration};
 
 use api::{
     auth::Role,
@@ -17,6 +18,7 @@ use common::{
     TEST_JWT_SECRET,
     gql::{execute, persisted, sha256_hex},
     spawn_app_with,
+    wait::until,
     ws::GqlSocket,
 };
 use reqwest::StatusCode;
@@ -128,6 +130,9 @@ async fn only_registered_documents_run_for_all_but_admins() {
     )
     .await;
     assert_eq!(body["data"]["removePersistedOperation"], true, "{body}");
+    // this server stops running it at once (it ran a moment ago, so it was cached)
+    let (_, body) = execute(&app, Some(&customer), MENU, json!({})).await;
+    assert_eq!(code(&body), "QUERY_NOT_IN_SAFELIST", "{body}");
     let (_, body) = execute(
         &app,
         Some(&admin),
@@ -210,6 +215,11 @@ async fn registration_is_held_to_the_schema_and_the_limits() {
 
 /// `canopy operations …` on the database at `url`: exit code and standard output.
 fn canopy_operations(url: &str, args: &[&str]) -> (i32, String) {
+    canopy_operations_with(url, &[], args)
+}
+
+/// [`canopy_operations`] with `env` set too.
+fn canopy_operations_with(url: &str, env: &[(&str, &str)], args: &[&str]) -> (i32, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_canopy"))
         .arg("operations")
         .args(args)
@@ -217,6 +227,7 @@ fn canopy_operations(url: &str, args: &[&str]) -> (i32, String) {
         .env("DATABASE_URL", url)
         .env("CANOPY_JWT_SECRET", TEST_JWT_SECRET)
         .env("CANOPY_MAX_ALIASES", "30")
+        .envs(env.iter().copied())
         .output()
         .unwrap();
     (
@@ -289,6 +300,47 @@ async fn the_cli_registers_lists_and_removes_and_limits_still_apply() {
     assert_ne!(code_, 0, "an unknown hash is an error");
     let (_, listed) = canopy_operations(&url, &["list"]);
     assert_eq!(listed.lines().count(), 1, "{listed}");
+}
+
+/// A removal from the command line reaches a running server over Redis at once, not when
+/// the server's cached entry expires (a minute).
+#[tokio::test]
+async fn a_removal_from_the_cli_reaches_running_servers_over_redis() {
+    let Some(redis) = common::service_url("TEST_REDIS_URL") else {
+        return;
+    };
+    let prefix = format!("canopy-test-{}", uuid::Uuid::new_v4().simple());
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/ops.db?mode=rwc", dir.path().display());
+    let menu = write(dir.path(), "menu.graphql", MENU);
+    let (code_, out) = canopy_operations(&url, &["add", &menu]);
+    assert_eq!(code_, 0, "{out}");
+    let app = spawn_app_with(|config| {
+        safelist(config);
+        config.database_url = url.parse().unwrap();
+        config.redis_url = Some(redis.parse().unwrap());
+        config.redis_prefix = prefix.clone();
+    })
+    .await;
+    let (_, body) = execute(&app, None, MENU, json!({})).await;
+    assert!(body["data"]["locations"].is_array(), "{body}");
+
+    let env = [
+        ("REDIS_URL", redis.as_str()),
+        ("CANOPY_REDIS_PREFIX", &prefix),
+    ];
+    let (code_, out) = canopy_operations_with(&url, &env, &["remove", &sha256_hex(MENU)]);
+    assert_eq!(code_, 0, "{out}");
+    until(
+        Duration::from_secs(5),
+        "the server to refuse the removed document",
+        || async {
+            let (_, body) = execute(&app, None, MENU, json!({})).await;
+            body["errors"][0]["extensions"]["code"] == "QUERY_NOT_IN_SAFELIST"
+        },
+    )
+    .await;
+    app.stop().await.unwrap();
 }
 
 #[tokio::test]

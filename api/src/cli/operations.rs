@@ -11,6 +11,7 @@ use crate::{
     error::ApiError,
     graphql::document::check_registrable,
     operations::{self, Registered},
+    state,
 };
 
 /// The audit actor of these commands.
@@ -36,7 +37,8 @@ pub enum OperationsCommand {
     },
     /// List the registered documents: hash, operation names, who registered it, when.
     List,
-    /// Remove the documents registered under each HASH.
+    /// Remove the documents registered under each HASH. With `REDIS_URL`, the servers
+    /// sharing that Redis stop running them at once; otherwise within a minute.
     Remove {
         /// SHA-256 hashes, as `list` prints them.
         #[arg(required = true, value_name = "HASH")]
@@ -69,6 +71,9 @@ pub enum OperationsError {
     /// The database failed.
     #[error("database: {0}")]
     Database(#[from] sea_orm::DbErr),
+    /// Redis, which carries the removals' announcements, is unreachable.
+    #[error("redis: {0}")]
+    Redis(#[from] redis::RedisError),
 }
 
 /// Runs `canopy operations` against the configured database.
@@ -122,9 +127,11 @@ pub async fn run(config: &Config, args: OperationsArgs) -> Result<(), Operations
             }
         }
         OperationsCommand::Remove { hashes } => {
+            // the servers' event bus when it is Redis; in process, nobody else hears it
+            let (_, events, _) = state::backends(config).await?;
             for hash in hashes {
                 let hash = hash.to_ascii_lowercase();
-                if !operations::remove(&db, &hash, ACTOR).await? {
+                if !operations::remove(&db, events.as_ref(), &hash, ACTOR).await? {
                     return Err(OperationsError::Unknown(hash));
                 }
                 println!("{hash}\tremoved");

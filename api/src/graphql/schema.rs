@@ -83,7 +83,8 @@ pub fn build_schema(state: AppState, safelist: Safelist) -> CanopySchema {
     let limits = state.config.limits.clone();
     let loaders = Loaders::new(&state.db);
     builder(&limits)
-        .extension(SafelistGuard(safelist))
+        .extension(SafelistGuard(safelist.clone()))
+        .data(safelist)
         .data(state)
         .data(loaders)
         .finish()

@@ -7,6 +7,7 @@
 //! request, whether a document may run. Checking that a document parses and keeps to the
 //! limits is the GraphQL layer's (`graphql::document::registration`), before it gets here.
 
+mod removals;
 mod safelist;
 
 use chrono::Utc;
@@ -18,8 +19,14 @@ use sea_orm::{
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-pub use self::safelist::Safelist;
-use crate::audit::{self, AuditRecord};
+pub use self::{
+    removals::{REMOVED_TOPIC, Removed},
+    safelist::Safelist,
+};
+use crate::{
+    audit::{self, AuditRecord},
+    events::EventBus,
+};
 
 /// The lowercase hex SHA-256 of `document`'s exact text.
 pub fn hash(document: &str) -> String {
@@ -93,10 +100,14 @@ pub async fn list(db: &DatabaseConnection) -> Result<Vec<Model>, DbErr> {
         .await
 }
 
-/// Removes the document registered under `hash` for `actor`; `false` when there was none.
-/// Replicas that checked it in the last [`Safelist`] cache period may still run it until
-/// their entry expires.
-pub async fn remove(db: &DatabaseConnection, hash: &str, actor: &str) -> Result<bool, DbErr> {
+/// Removes the document registered under `hash` for `actor`, and announces the removal on
+/// `events` so every server's [`Safelist`] forgets it; `false` when there was none.
+pub async fn remove(
+    db: &DatabaseConnection,
+    events: &dyn EventBus,
+    hash: &str,
+    actor: &str,
+) -> Result<bool, DbErr> {
     let txn = db.begin().await?;
     let Some(operation) = Entity::find_by_id(hash.to_owned()).one(&txn).await? else {
         return Ok(false);
@@ -115,5 +126,6 @@ pub async fn remove(db: &DatabaseConnection, hash: &str, actor: &str) -> Result<
     )
     .await?;
     txn.commit().await?;
+    removals::announce(events, hash).await;
     Ok(true)
 }

@@ -4,15 +4,24 @@
 //! admin page and operators' GraphiQL sessions send documents of their own). The answer
 //! for a hash is read from `persisted_operations` and kept in process for
 //! [`KNOWN_FOR`]: a registration is seen at once (unknown hashes are never cached), a
-//! removal within that period on every replica.
+//! removal as its announcement arrives ([`super::removals`]), and at the latest when the
+//! entry expires.
 
 use std::{sync::Arc, time::Duration};
 
 use entities::persisted_operation::Entity;
+use futures::StreamExt;
 use moka::future::Cache;
 use sea_orm::{DatabaseConnection, DbErr, EntityTrait};
+use tokio_util::sync::CancellationToken;
 
-use crate::{auth::Viewer, config::PersistedQueries, error::ApiError};
+use super::removals::REMOVED_TOPIC;
+use crate::{
+    auth::Viewer,
+    config::PersistedQueries,
+    error::ApiError,
+    events::{EventBusExt, Received, SharedEventBus},
+};
 
 /// How long a registered document is known without asking the database again.
 const KNOWN_FOR: Duration = Duration::from_secs(60);
@@ -44,6 +53,34 @@ impl Safelist {
     /// The server's persisted-query mode.
     pub const fn mode(&self) -> PersistedQueries {
         self.mode
+    }
+
+    /// Forgets `hash` at once (it was removed).
+    pub async fn forget(&self, hash: &str) {
+        self.known.invalidate(hash).await;
+    }
+
+    /// In `safelist` mode, forgets each hash whose removal is announced on `events`, and
+    /// everything it knows when announcements were lost, until `shutdown`.
+    pub fn forget_removed(&self, events: &SharedEventBus, shutdown: CancellationToken) {
+        if self.mode != PersistedQueries::Safelist {
+            return;
+        }
+        let mut removals = events.subscribe_events(&REMOVED_TOPIC);
+        let safelist = self.clone();
+        tokio::spawn(async move {
+            loop {
+                let received = tokio::select! {
+                    () = shutdown.cancelled() => break,
+                    received = removals.next() => received,
+                };
+                match received {
+                    Some(Received::Event(removed)) => safelist.forget(&removed.hash).await,
+                    Some(Received::Lagged { .. }) => safelist.known.invalidate_all(),
+                    None => break,
+                }
+            }
+        });
     }
 
     /// The document registered under `hash`, if any.

@@ -200,6 +200,7 @@ impl Server {
         let header_read_timeout = app.config.header_read_timeout;
         let request_timeout = app.config.request_timeout;
         let safelist = Safelist::new(app.db.clone(), app.config.persisted_queries);
+        safelist.forget_removed(&app.events, shutdown.clone());
         let schema = build_schema(app.clone(), safelist.clone());
         tokio::spawn(watch_jwks(
             Arc::clone(&app.jwt),

@@ -104,7 +104,7 @@ impl AppState {
 
 /// The cache and event bus the configuration asks for, and the circuit guarding Redis
 /// when they are on Redis.
-async fn backends(
+pub(crate) async fn backends(
     config: &Config,
 ) -> Result<(SharedCache, SharedEventBus, Option<Arc<RedisCircuit>>), redis::RedisError> {
     let Some(url) = &config.redis_url else {

@@ -7,7 +7,7 @@ use crate::{
     auth::RoleGuard,
     error::ApiError,
     graphql::{document::check_registrable, types::PersistedOperation},
-    operations,
+    operations::{self, Safelist},
 };
 
 /// Safelist registration and removal.
@@ -32,8 +32,9 @@ impl OperationsMutation {
         Ok(PersistedOperation(registered.operation))
     }
 
-    /// Removes the document registered under `hash`; `false` when there was none. Other
-    /// replicas may run it for up to a minute more. Audited.
+    /// Removes the document registered under `hash`; `false` when there was none. It stops
+    /// running on this server at once and on the others as the removal's announcement
+    /// reaches them. Audited.
     #[graphql(guard = "RoleGuard::admin()")]
     async fn remove_persisted_operation(
         &self,
@@ -41,6 +42,12 @@ impl OperationsMutation {
         hash: String,
     ) -> Result<bool, ApiError> {
         let (state, actor) = admin_call(ctx)?;
-        Ok(operations::remove(&state.db, &hash.to_ascii_lowercase(), actor).await?)
+        let hash = hash.to_ascii_lowercase();
+        let removed = operations::remove(&state.db, state.events.as_ref(), &hash, actor).await?;
+        // this server's safelist forgets at once, not when the announcement arrives
+        if let Ok(safelist) = ctx.data::<Safelist>() {
+            safelist.forget(&hash).await;
+        }
+        Ok(removed)
     }
 }
