@@ -9,6 +9,9 @@
 //! - **PostgreSQL stopped and started again** (a cluster of the test's own): requests in
 //!   the gap fail with `UPSTREAM_UNAVAILABLE` and a `Retry-After`, quickly and without a
 //!   panic, and the same process serves again once the database is back.
+//! - **PostgreSQL hung** (`SIGSTOP`: connections accepted, never answered): once the
+//!   database probe has missed two pings, requests are refused at once instead of each
+//!   waiting out the pool's timeout, and after `SIGCONT` the process serves again.
 //!
 //! `DRILL_OUTAGE_SECS` sets how long each dependency stays down (3 s by default; the issue's
 //! drill is 30 s: `DRILL_OUTAGE_SECS=30 cargo test -p api --test outage_drills -- --nocapture`).
@@ -312,6 +315,95 @@ async fn postgres_stopped_and_started_answers_unavailable_then_recovers() {
          UPSTREAM_UNAVAILABLE with Retry-After, slowest {slowest:?}; serving again {recovered:?} \
          after the restart, no process restart; 0 violations",
         outage(),
+    );
+    seeder.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hung_postgres_is_refused_at_once_then_served_again() {
+    /// A refusal that waited on the database would take its timeout (1 s).
+    const AT_ONCE: Duration = Duration::from_millis(250);
+    let Some(cluster) = OwnPostgres::start() else {
+        return;
+    };
+    let database = cluster.url();
+    let seeder = spawn_app_with(|config| config.database_url = database.parse().unwrap()).await;
+    let shop = Shop::open(&seeder, 1_000).await;
+    let (_, token) = shop.customer(&seeder).await;
+    let server = ServerProcess::start(
+        &database,
+        None,
+        &[
+            API,
+            ("CANOPY_DB_TIMEOUT", "1s"),
+            ("CANOPY_DB_PROBE_INTERVAL", "200ms"),
+        ],
+    )
+    .await;
+    let graphql = server.url("/graphql");
+    let client = reqwest::Client::new();
+    let read = || async {
+        let started = Instant::now();
+        let response = client
+            .post(&graphql)
+            .bearer_auth(&token)
+            .json(&json!({ "query": "{ me { id } }" }))
+            .send()
+            .await
+            .unwrap();
+        let retry_after = response.headers().get(RETRY_AFTER).is_some();
+        let body: Value = response.json().await.unwrap();
+        (body, retry_after, started.elapsed())
+    };
+    let (body, _, _) = read().await;
+    assert!(body["errors"].is_null(), "{body}");
+
+    cluster.hang();
+    let hung = Instant::now();
+    // the first refusals wait out the pool's timeout, until the probe has missed twice
+    let mut waited = Vec::new();
+    loop {
+        let (body, retry_after, took) = read().await;
+        assert_eq!(common::first_code(&body), "UPSTREAM_UNAVAILABLE", "{body}");
+        assert!(retry_after, "Retry-After on {body}");
+        if took < AT_ONCE {
+            break;
+        }
+        waited.push(took);
+        assert!(
+            hung.elapsed() < Duration::from_secs(15),
+            "still waiting on the database: {waited:?}"
+        );
+    }
+    let open_after = hung.elapsed();
+    let mut slowest = Duration::ZERO;
+    for _ in 0..20 {
+        let (body, retry_after, took) = read().await;
+        assert_eq!(common::first_code(&body), "UPSTREAM_UNAVAILABLE", "{body}");
+        assert!(retry_after);
+        slowest = slowest.max(took);
+    }
+    assert!(slowest < AT_ONCE, "a refusal took {slowest:?}");
+    let health = client.get(server.url("/healthz")).send().await.unwrap();
+    assert!(health.status().is_success(), "the process is alive");
+
+    cluster.resume();
+    let resumed = Instant::now();
+    until(Duration::from_secs(20), "requests served again", || async {
+        read().await.0["errors"].is_null()
+    })
+    .await;
+    let recovered = resumed.elapsed();
+    let body = shop
+        .place_at(&client, &graphql, &token, &[(shop.flower.id, 1)], "after")
+        .await;
+    assert!(body["errors"].is_null(), "{body}");
+    eprintln!(
+        "drill postgres_hung: {} requests waited on the database ({:?} the slowest) until the \
+         circuit opened {open_after:?} after the hang; then 20 refusals, the slowest {slowest:?}; \
+         served again {recovered:?} after SIGCONT",
+        waited.len(),
+        waited.iter().max().copied().unwrap_or_default(),
     );
     seeder.stop().await.unwrap();
 }

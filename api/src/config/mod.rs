@@ -66,6 +66,11 @@ pub struct Config {
     #[arg(long, env = "CANOPY_DB_IDLE_TIMEOUT", default_value = "5m", value_parser = humantime::parse_duration, global = true)]
     pub db_idle_timeout: Duration,
 
+    /// How often PostgreSQL is pinged to tell whether it answers; two failed pings in a
+    /// row make requests that need it fail at once until one succeeds.
+    #[arg(long, env = "CANOPY_DB_PROBE_INTERVAL", default_value = "1s", value_parser = humantime::parse_duration, global = true)]
+    pub db_probe_interval: Duration,
+
     /// Longest a single PostgreSQL statement may run (SQLite ignores it).
     #[arg(long, env = "CANOPY_DB_STATEMENT_TIMEOUT", default_value = "30s", value_parser = humantime::parse_duration, global = true)]
     pub db_statement_timeout: Duration,

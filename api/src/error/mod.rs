@@ -203,6 +203,14 @@ impl ApiError {
         Self::Internal(cause.into())
     }
 
+    /// The database is known not to answer ([`crate::db::DbCircuit`] is open): what the
+    /// pool's acquire would end in, said at once (`UPSTREAM_UNAVAILABLE`, `Retry-After`).
+    pub fn database_unreachable() -> Self {
+        Self::Database(sea_orm::DbErr::ConnectionAcquire(
+            sea_orm::ConnAcquireErr::Timeout,
+        ))
+    }
+
     /// The client-facing code. A database that does not answer is an upstream outage,
     /// not a fault of ours.
     pub fn code(&self) -> ErrorCode {

@@ -16,7 +16,7 @@ use crate::{
         edge::{EdgeError, EdgePurges, PurgingCache},
     },
     config::{Config, ConfigError, MasterKey, Secrets},
-    db,
+    db::{self, DbCircuit},
     events::{ListenerTiming, MemoryEventBus, RedisEventBus, SharedEventBus},
 };
 
@@ -29,6 +29,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// The database pool.
     pub db: DatabaseConnection,
+    /// Whether the database is known not to answer (requests then fail at once).
+    pub db_circuit: Arc<DbCircuit>,
     /// The read cache (in process or Redis).
     pub cache: SharedCache,
     /// The event bus (in process or Redis pub/sub).
@@ -75,6 +77,7 @@ impl AppState {
     pub async fn build(config: Config, secrets: Secrets) -> Result<Self, StartupError> {
         let db = db::connect(&config).await?;
         db::migrate(&db).await?;
+        let db_circuit = DbCircuit::start(db.clone(), config.db_probe_interval, config.db_timeout);
         let (cache, events, redis) = backends(&config).await?;
         let edge_purges = EdgePurges::start(&config.edge)?;
         let cache: SharedCache = match &edge_purges {
@@ -90,6 +93,7 @@ impl AppState {
         Ok(Self {
             config: Arc::new(config),
             db,
+            db_circuit,
             cache,
             jwt: Arc::new(jwt),
             master_key: Arc::new(secrets.master_key),

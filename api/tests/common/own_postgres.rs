@@ -88,6 +88,38 @@ impl OwnPostgres {
         self.pg_ctl(&["-o", &options, "-l", log.to_str().unwrap(), "start"]);
     }
 
+    /// Freezes the server and its sessions (`SIGSTOP`), as a hung host or network would:
+    /// connections are accepted by the kernel and never answered.
+    pub fn hang(&self) {
+        for pid in self.processes() {
+            super::process::send_signal(pid, "STOP");
+        }
+    }
+
+    /// Lets a [`hung`](Self::hang) server go on (`SIGCONT`).
+    pub fn resume(&self) {
+        for pid in self.processes().into_iter().rev() {
+            super::process::send_signal(pid, "CONT");
+        }
+    }
+
+    /// The postmaster (first line of `postmaster.pid`), then its children.
+    fn processes(&self) -> Vec<u32> {
+        let pid_file = std::fs::read_to_string(self.data().join("postmaster.pid")).unwrap();
+        let postmaster: u32 = pid_file.lines().next().unwrap().trim().parse().unwrap();
+        let children = Command::new("pgrep")
+            .args(["-P", &postmaster.to_string()])
+            .output()
+            .unwrap();
+        let mut pids = vec![postmaster];
+        pids.extend(
+            String::from_utf8_lossy(&children.stdout)
+                .lines()
+                .filter_map(|line| line.trim().parse::<u32>().ok()),
+        );
+        pids
+    }
+
     fn data(&self) -> PathBuf {
         self.dir.path().join("data")
     }
@@ -124,6 +156,17 @@ impl OwnPostgres {
 
 impl Drop for OwnPostgres {
     fn drop(&mut self) {
+        // a hung server would not stop
+        if let Ok(pid_file) = std::fs::read_to_string(self.data().join("postmaster.pid"))
+            && let Some(postmaster) = pid_file.lines().next()
+        {
+            let _ = Command::new("pkill")
+                .args(["-CONT", "-P", postmaster.trim()])
+                .output();
+            let _ = Command::new("kill")
+                .args(["-CONT", postmaster.trim()])
+                .output();
+        }
         let data = self.data();
         let _ = self
             .command("pg_ctl")

@@ -181,6 +181,11 @@ async fn run(
         Lookup::Miss(key) => Some(key),
         Lookup::Bypass => None,
     };
+    // what is not cached needs the database: while it is known not to answer, say so now
+    if state.app.db_circuit.is_open() {
+        let error = ApiError::database_unreachable();
+        return error_response(media, error.code().status(), &error);
+    }
     // a GET of anything but a query is refused below, and only queries are public
     let keys = edge_keys(&scope, &transport, shares_public_responses(&viewer));
     let operation = request::operation_type(&mut request);

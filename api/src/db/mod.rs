@@ -2,7 +2,10 @@
 //!
 //! SQLite runs in WAL mode with a busy timeout and foreign keys on, so readers never block
 //! the writer and concurrent writers wait instead of failing; PostgreSQL gets a statement
-//! timeout. Both get bounded connect and acquire timeouts.
+//! timeout. Both get bounded connect and acquire timeouts, and a PostgreSQL that stops
+//! answering is noticed by a probe that makes requests fail fast ([`circuit`]).
+
+mod circuit;
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
@@ -10,6 +13,7 @@ use sea_orm::{
     sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
 };
 
+pub use self::circuit::DbCircuit;
 use crate::config::Config;
 
 /// Most ids bound in one `IN (…)` list (well under SQLite's and PostgreSQL's limits).
