@@ -215,6 +215,20 @@ async fn varnish_serves_public_menus_until_canopy_purges_them() {
         direct.headers()["cache-tag"].to_str().unwrap(),
         keys.replace(' ', ",")
     );
+    // ...and every product and location it shows, also when Canopy's own cache answers
+    let body: Value = direct.json().await.unwrap();
+    let shown: Vec<String> = body["data"]["products"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|edge| format!("product:{}", edge["node"]["id"].as_str().unwrap()))
+        .collect();
+    assert!(!shown.is_empty() && shown.len() <= 99, "{} products", shown.len());
+    let hit = menu(&client, &canopy, row.location_id, None).await;
+    assert_eq!(hit.headers()["surrogate-key"].to_str().unwrap(), keys);
+    for key in &shown {
+        assert!(keys.split(' ').any(|k| k == key), "{key} not in {keys}");
+    }
 
     // (a) the second read is Varnish's alone
     let before = reached(app, "GET").await;

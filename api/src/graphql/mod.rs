@@ -5,6 +5,7 @@
 //! [`schema`]. Resolvers stay thin: they read the [`Viewer`](crate::auth::Viewer) and the
 //! [`AppState`](crate::state::AppState) from the context and call services.
 
+pub mod contained;
 pub mod document;
 pub(crate) mod error_size;
 mod errors;

@@ -1,9 +1,10 @@
 //! `Location`: a store.
 
-use async_graphql::{ID, Object};
+use async_graphql::{Context, ID, Object};
 use entities::location;
 
 use super::ids::to_id;
+use crate::graphql::contained;
 
 /// A store (dispensary or shop) and the jurisdiction facts that govern it.
 pub struct Location(pub location::Model);
@@ -11,7 +12,8 @@ pub struct Location(pub location::Model);
 #[Object(cache_control(max_age = 300, public))]
 impl Location {
     /// The location's id.
-    async fn id(&self) -> ID {
+    async fn id(&self, ctx: &Context<'_>) -> ID {
+        contained::location(ctx, self.0.id);
         to_id(self.0.id)
     }
 

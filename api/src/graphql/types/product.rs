@@ -17,7 +17,10 @@ use super::{
 };
 use crate::{
     error::ApiError,
-    graphql::loaders::{Loaders, load_children},
+    graphql::{
+        contained,
+        loaders::{Loaders, load_children},
+    },
 };
 
 /// A cannabinoid content (THC or CBD).
@@ -157,7 +160,8 @@ impl IdList for Product {
 #[Object(cache_control(max_age = 60, public))]
 impl Product {
     /// The product's id.
-    async fn id(&self) -> ID {
+    async fn id(&self, ctx: &Context<'_>) -> ID {
+        contained::product(ctx, self.model.id);
         to_id(self.model.id)
     }
 

@@ -23,6 +23,8 @@ mod response;
 pub(super) mod response_cache;
 mod surrogate;
 
+use std::sync::Arc;
+
 use async_graphql::parser::types::OperationType;
 use axum::{
     body::Bytes,
@@ -43,6 +45,7 @@ use crate::{
     auth::Viewer,
     error::ApiError,
     graphql::{
+        contained::Contained,
         document::{NestingChecked, check_nesting},
         error_size::cut_lines,
         safelist::SafelistChecked,
@@ -168,7 +171,7 @@ async fn run(
         Lookup::Hit(entry) => {
             let caching = http_caching(&transport, Some(entry.remaining_max_age()));
             let body = entry.body.clone();
-            let keys = edge_keys(&scope, &transport, true);
+            let keys = with_contained(edge_keys(&scope, &transport, true), &entry.contained);
             return validated(
                 state,
                 cached_response(media, entry.body, caching),
@@ -193,7 +196,13 @@ async fn run(
         return mutation_over_get(media);
     }
     let shared = shares_public_responses(&viewer) && operation == Some(OperationType::Query);
+    // what a response others may share shows, for its surrogate keys
+    let contained = shared.then(|| Arc::new(Contained::default()));
+    if let Some(contained) = &contained {
+        request = request.data(Arc::clone(contained));
+    }
     let response = state.schema.execute(request.data(viewer)).await;
+    let contained = contained.map(|contained| contained.keys()).unwrap_or_default();
     let max_age = public_max_age(&response).filter(|_| shared);
     let rendered = match Rendered::new(response) {
         Ok(rendered) => rendered,
@@ -201,8 +210,12 @@ async fn run(
     };
     let body = rendered.body().clone();
     if let (Some(key), Some(max_age)) = (key, max_age) {
-        state.responses.store(key, max_age, body.clone()).await;
+        state
+            .responses
+            .store(key, max_age, body.clone(), contained.clone())
+            .await;
     }
+    let keys = with_contained(keys, &contained);
     let caching = http_caching(&transport, max_age);
     validated(
         state,
@@ -222,6 +235,19 @@ fn edge_keys(scope: &Scope<'_>, transport: &Transport, shares: bool) -> Vec<Stri
     } else {
         Vec::new()
     }
+}
+
+/// `keys` and, when there are any (a public `GET`), the keys of what the response
+/// `contained` that they do not name already.
+fn with_contained(mut keys: Vec<String>, contained: &[String]) -> Vec<String> {
+    if !keys.is_empty() {
+        for key in contained {
+            if !keys.contains(key) {
+                keys.push(key.clone());
+            }
+        }
+    }
+    keys
 }
 
 /// Public caching for shareable responses sent over `GET`; private for everything else.

@@ -2,23 +2,23 @@
 //! says) that name what a public `GET` response contains, so an edge cache can purge it
 //! by key when that changes.
 //!
-//! The keys are the cache tags of [`crate::cache::tags`], read from the request as the
-//! response cache reads them ([`Scope::surrogate_keys`], one parse for both): `catalog` and `locations` on every
-//! response (a listing can gain or lose products with any catalog change), the stock it
-//! shows (`stock-at:<location>` for a store's menu, `stock:<product>` for a product's
-//! stock everywhere, `stock` for listings with stock at every store), and
-//! `product:<id>` / `location:<id>` for what it names by id. Canopy purges the tags it
-//! invalidates ([`crate::cache::edge`]), so the edge forgets a response exactly when
-//! Canopy's own response cache does.
+//! The keys are the cache tags of [`crate::cache::tags`], from two sources:
+//! - the request, as the response cache reads it ([`Scope::surrogate_keys`], one parse
+//!   for both): `catalog` and `locations` on every response (a listing can gain or lose
+//!   products with any catalog change), the stock it shows (`stock-at:<location>` for a
+//!   store's menu, `stock:<product>` for a product's stock everywhere, `stock` for
+//!   listings with stock at every store), and `product:<id>` / `location:<id>` for what it
+//!   names by id (at most 32);
+//! - the data: `product:<id>` and `location:<id>` for every product and location whose id
+//!   the response shows ([`crate::graphql::contained`], at most 100), kept with the
+//!   response-cache entry so a hit carries them too.
 //!
-//! Why from the request and not from the response data: the keys of a response must be
-//! known on a response-cache hit too, which holds only the body; the request's scope is
-//! what invalidation already goes by, and naming each product a listing contains would
-//! purge nothing more (any product change purges `catalog`, which every listing carries)
-//! while growing the header with the page. The header stays small: at most 8 stock
-//! scopes (then `stock`) and 32 named ids (then none, `catalog` and `locations` stand for
-//! them), under 2 KB, well within Varnish's 8 KB header limit and the CDNs' 16 KB.
-//! Private responses carry no keys.
+//! Canopy purges the tags it invalidates ([`crate::cache::edge`]): a stock change purges
+//! the stock scopes, a product or location change its own key and `catalog` or
+//! `locations`, so the edge forgets a response exactly when Canopy's own response cache
+//! does; the per-item keys also let an operator purge everything that shows one product.
+//! The header stays under about 6 KB, within Varnish's 8 KB header limit and the CDNs'
+//! 16 KB. Private responses carry no keys.
 
 use axum::{
     http::{HeaderName, HeaderValue},

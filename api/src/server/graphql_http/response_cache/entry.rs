@@ -1,31 +1,38 @@
-//! A cached response as stored: a small header, then the JSON body exactly as first sent.
+//! A cached response as stored: a small header, the surrogate keys of what it contains,
+//! then the JSON body exactly as first sent.
 //!
 //! Layout: format version (1 byte), when it was stored (Unix seconds, 8 bytes big-endian),
-//! the schema's `max_age` (seconds, 4 bytes big-endian), then the body. Decoding slices the
-//! body out of the stored bytes without copying, so a hit serialises nothing.
+//! the schema's `max_age` (seconds, 4 bytes big-endian), the length of the keys (4 bytes
+//! big-endian), the keys (space-separated), then the body. Decoding slices the body out
+//! of the stored bytes without copying, so a hit serialises nothing.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::{BufMut, Bytes, BytesMut};
 
 /// The layout version; entries of another version are ignored (read as misses).
-const FORMAT: u8 = 1;
-const HEADER_LEN: usize = 1 + 8 + 4;
+const FORMAT: u8 = 2;
+const HEADER_LEN: usize = 1 + 8 + 4 + 4;
 
 /// A response body ready to send again.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CachedResponse {
     /// The JSON body.
     pub body: Bytes,
+    /// The surrogate keys of the products and locations it shows
+    /// ([`crate::graphql::contained`]).
+    pub contained: Vec<String>,
     max_age: u32,
     stored_at: u64,
 }
 
 impl CachedResponse {
-    /// A body stored now, fresh for `max_age` seconds at HTTP caches.
-    pub(super) fn new(body: Bytes, max_age: u32) -> Self {
+    /// A body stored now, showing what `contained` names, fresh for `max_age` seconds at
+    /// HTTP caches.
+    pub(super) fn new(body: Bytes, contained: Vec<String>, max_age: u32) -> Self {
         Self {
             body,
+            contained,
             max_age,
             stored_at: unix_now(),
         }
@@ -33,10 +40,18 @@ impl CachedResponse {
 
     /// The bytes to store.
     pub(super) fn encode(&self) -> Bytes {
-        let mut bytes = BytesMut::with_capacity(HEADER_LEN + self.body.len());
+        // a few kilobytes at most (`contained::MOST` names); none if ever too long to say
+        let keys = self.contained.join(" ");
+        let (keys_len, keys) = match u32::try_from(keys.len()) {
+            Ok(len) => (len, keys.as_bytes()),
+            Err(_) => (0, &[][..]),
+        };
+        let mut bytes = BytesMut::with_capacity(HEADER_LEN + keys.len() + self.body.len());
         bytes.put_u8(FORMAT);
         bytes.put_u64(self.stored_at);
         bytes.put_u32(self.max_age);
+        bytes.put_u32(keys_len);
+        bytes.put_slice(keys);
         bytes.put_slice(&self.body);
         bytes.freeze()
     }
@@ -48,11 +63,15 @@ impl CachedResponse {
         if *format != FORMAT {
             return None;
         }
-        let (stored_at, max_age) = rest.split_at(8);
+        let (stored_at, rest) = rest.split_at(8);
+        let (max_age, keys_len) = rest.split_at(4);
+        let keys_end = HEADER_LEN + usize::try_from(u32::from_be_bytes(keys_len.try_into().ok()?)).ok()?;
+        let keys = std::str::from_utf8(bytes.get(HEADER_LEN..keys_end)?).ok()?;
         Some(Self {
             stored_at: u64::from_be_bytes(stored_at.try_into().ok()?),
             max_age: u32::from_be_bytes(max_age.try_into().ok()?),
-            body: bytes.slice(HEADER_LEN..),
+            contained: keys.split_whitespace().map(str::to_owned).collect(),
+            body: bytes.slice(keys_end..),
         })
     }
 
@@ -80,7 +99,8 @@ mod tests {
 
     #[test]
     fn round_trips_without_touching_the_body() {
-        let entry = CachedResponse::new(Bytes::from_static(br#"{"data":{"a":1}}"#), 30);
+        let contained = vec!["product:1".to_owned(), "location:2".to_owned()];
+        let entry = CachedResponse::new(Bytes::from_static(br#"{"data":{"a":1}}"#), contained, 30);
         let decoded = CachedResponse::decode(entry.encode());
         assert_eq!(decoded.as_ref(), Some(&entry));
         assert!(decoded.is_some_and(|entry| (29..=30).contains(&entry.remaining_max_age())));
@@ -89,7 +109,9 @@ mod tests {
     #[test]
     fn foreign_bytes_are_not_an_entry() {
         assert_eq!(CachedResponse::decode(Bytes::from_static(b"{}")), None);
-        let mut other_format = CachedResponse::new(Bytes::new(), 1).encode().to_vec();
+        let mut other_format = CachedResponse::new(Bytes::new(), Vec::new(), 1)
+            .encode()
+            .to_vec();
         other_format[0] = 0;
         assert_eq!(CachedResponse::decode(Bytes::from(other_format)), None);
     }

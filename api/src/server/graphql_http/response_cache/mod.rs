@@ -154,15 +154,16 @@ impl ResponseCache {
         }
     }
 
-    /// Stores `body`, the serialised response of the `pending` miss, for `max_age`
-    /// seconds (capped by the configured TTL), and hands it to the requests waiting for it.
-    pub async fn store(&self, pending: Pending, max_age: u32, body: Bytes) {
+    /// Stores `body`, the serialised response of the `pending` miss showing what
+    /// `contained` names, for `max_age` seconds (capped by the configured TTL), and hands
+    /// it to the requests waiting for it.
+    pub async fn store(&self, pending: Pending, max_age: u32, body: Bytes, contained: Vec<String>) {
         let ttl = Duration::from_secs(u64::from(max_age)).min(self.ttl_cap);
         if ttl.is_zero() {
             return;
         }
         let Pending(leader) = pending;
-        let entry = CachedResponse::new(body, max_age).encode();
+        let entry = CachedResponse::new(body, contained, max_age).encode();
         match self.cache.set(leader.key(), entry.clone(), ttl).await {
             Ok(()) => self.outcomes.store.increment(1),
             Err(error) => {
