@@ -223,7 +223,11 @@ async fn varnish_serves_public_menus_until_canopy_purges_them() {
         .iter()
         .map(|edge| format!("product:{}", edge["node"]["id"].as_str().unwrap()))
         .collect();
-    assert!(!shown.is_empty() && shown.len() <= 99, "{} products", shown.len());
+    assert!(
+        !shown.is_empty() && shown.len() <= 99,
+        "{} products",
+        shown.len()
+    );
     let hit = menu(&client, &canopy, row.location_id, None).await;
     assert_eq!(hit.headers()["surrogate-key"].to_str().unwrap(), keys);
     for key in &shown {

@@ -202,7 +202,9 @@ async fn run(
         request = request.data(Arc::clone(contained));
     }
     let response = state.schema.execute(request.data(viewer)).await;
-    let contained = contained.map(|contained| contained.keys()).unwrap_or_default();
+    let contained = contained
+        .map(|contained| contained.keys())
+        .unwrap_or_default();
     let max_age = public_max_age(&response).filter(|_| shared);
     let rendered = match Rendered::new(response) {
         Ok(rendered) => rendered,

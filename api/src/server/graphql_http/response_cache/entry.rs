@@ -65,7 +65,8 @@ impl CachedResponse {
         }
         let (stored_at, rest) = rest.split_at(8);
         let (max_age, keys_len) = rest.split_at(4);
-        let keys_end = HEADER_LEN + usize::try_from(u32::from_be_bytes(keys_len.try_into().ok()?)).ok()?;
+        let keys_end =
+            HEADER_LEN + usize::try_from(u32::from_be_bytes(keys_len.try_into().ok()?)).ok()?;
         let keys = std::str::from_utf8(bytes.get(HEADER_LEN..keys_end)?).ok()?;
         Some(Self {
             stored_at: u64::from_be_bytes(stored_at.try_into().ok()?),
