@@ -221,15 +221,45 @@ async fn redis_stopped_and_started_loses_no_read_order_or_subscriber() {
 
 const ORDER: &str = "query($id: ID!) { order(id: $id) { id status } }";
 
+/// A shop on a PostgreSQL cluster of the test's own, and a customer's token.
+struct OwnShop {
+    cluster: OwnPostgres,
+    database: String,
+    seeder: TestApp,
+    shop: Shop,
+    token: String,
+}
+
+impl OwnShop {
+    /// `None` (skip) without PostgreSQL's binaries.
+    async fn open() -> Option<Self> {
+        let cluster = OwnPostgres::start()?;
+        let database = cluster.url();
+        let seeder = spawn_app_with(|config| config.database_url = database.parse().unwrap()).await;
+        let shop = Shop::open(&seeder, 1_000).await;
+        let (_, token) = shop.customer(&seeder).await;
+        Some(Self {
+            cluster,
+            database,
+            seeder,
+            shop,
+            token,
+        })
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_stopped_and_started_answers_unavailable_then_recovers() {
-    let Some(cluster) = OwnPostgres::start() else {
+    let Some(OwnShop {
+        cluster,
+        database,
+        seeder,
+        shop,
+        token,
+    }) = OwnShop::open().await
+    else {
         return;
     };
-    let database = cluster.url();
-    let seeder = spawn_app_with(|config| config.database_url = database.parse().unwrap()).await;
-    let shop = Shop::open(&seeder, 1_000).await;
-    let (_, token) = shop.customer(&seeder).await;
     let server = ServerProcess::start(&database, None, &[API, ("CANOPY_DB_TIMEOUT", "1s")]).await;
     let graphql = server.url("/graphql");
     let client = reqwest::Client::new();
@@ -323,13 +353,16 @@ async fn postgres_stopped_and_started_answers_unavailable_then_recovers() {
 async fn a_hung_postgres_is_refused_at_once_then_served_again() {
     /// A refusal that waited on the database would take its timeout (1 s).
     const AT_ONCE: Duration = Duration::from_millis(250);
-    let Some(cluster) = OwnPostgres::start() else {
+    let Some(OwnShop {
+        cluster,
+        database,
+        seeder,
+        shop,
+        token,
+    }) = OwnShop::open().await
+    else {
         return;
     };
-    let database = cluster.url();
-    let seeder = spawn_app_with(|config| config.database_url = database.parse().unwrap()).await;
-    let shop = Shop::open(&seeder, 1_000).await;
-    let (_, token) = shop.customer(&seeder).await;
     let server = ServerProcess::start(
         &database,
         None,

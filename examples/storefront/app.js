@@ -101,10 +101,11 @@ async function start() {
   if (locations.some((location) => location.id === saved)) {
     picker.value = saved;
   }
-  picker.disabled = locations.length === 0;
   picker.addEventListener("change", () => chooseStore(locations));
   await account.start();
   await chooseStore(locations);
+  // offered once the first store is shown, so a choice made meanwhile is not shown twice
+  picker.disabled = locations.length === 0;
 }
 
 start();

@@ -50,6 +50,7 @@ export class Menu {
     this.filters = null; // its store and filters
     this.cursor = null; // `after` for its next page, while it has one
     this.loadingMore = 0; // the reading whose next page is on its way, or 0
+    this.reading = null; // the newest reading's request, while it is on its way
     this.connections = 0;
     this.live = socket(null, {
       // events are signals: after a reconnect, read the menu again (as much as is shown)
@@ -112,7 +113,8 @@ export class Menu {
     const first = keep ? Math.min(MAX_FIRST, Math.max(this.pageSize, this.products.size)) : this.pageSize;
     this.list.setAttribute("aria-busy", "true");
     try {
-      const data = await graphql(MENU, { ...filters, first, after: null });
+      this.reading = graphql(MENU, { ...filters, first, after: null });
+      const data = await this.reading;
       if (request === this.request) {
         this.shown = request;
         this.filters = filters;
@@ -135,11 +137,15 @@ export class Menu {
   }
 
   /**
-   * Appends the next page of the reading shown. Does nothing while a newer reading (a
-   * new store or filter, from page one) is on its way, and drops the page when one
-   * starts before it answers.
+   * Appends the next page of the reading shown, after the newer reading (a new store or
+   * filter, from page one) on its way if there is one; drops the page when another
+   * reading starts before it answers.
    */
   async more() {
+    if (this.shown !== this.request) {
+      // a newer reading is on its way: page after it rather than drop the shopper's press
+      await this.reading?.catch(() => {});
+    }
     const request = this.shown;
     if (!this.cursor || request !== this.request || this.loadingMore === request) {
       return;
