@@ -2,8 +2,8 @@
 //! public menu read twice is served the second time without reaching Canopy; a register
 //! sale at a POS simulator, once Canopy applies it, purges the menu by surrogate key so
 //! Varnish serves the new count within about a second; customer and admin reads and
-//! POSTs reach Canopy every time. What reaches Canopy is counted by Canopy itself
-//! (`http_requests_total` at its `/metrics`), not by Varnish's headers.
+//! POSTs reach Canopy every time. What reaches Canopy is counted by a hop in front of it
+//! that only the test's own requests pass, not by Varnish's headers.
 //! A response computed before a change and stored by Varnish just after its purge is
 //! purged again a second later. A purge endpoint that hangs or fails never slows a read
 //! or a sync, and a purge still gathering at shutdown is sent before the process exits.
@@ -14,6 +14,7 @@ mod common;
 mod sync_support;
 
 use std::{
+    collections::HashMap,
     sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
@@ -66,20 +67,6 @@ fn available(body: &Value, row: &stock_level::Model) -> Option<i64> {
         .as_array()?
         .first()?["available"]
         .as_i64()
-}
-
-/// Requests `method /graphql` Canopy has answered so far (its own count).
-async fn reached(app: &TestApp, method: &str) -> u64 {
-    app.metrics_text()
-        .await
-        .lines()
-        .filter(|line| {
-            line.starts_with("http_requests_total{")
-                && line.contains(&format!("method=\"{method}\""))
-                && line.contains("path=\"/graphql\"")
-        })
-        .filter_map(|line| line.rsplit(' ').next()?.parse::<f64>().ok())
-        .sum::<f64>() as u64
 }
 
 /// Canopy purging a Varnish on `varnish_port`, with a Dutchie simulator imported, and a
@@ -184,6 +171,95 @@ impl Imported {
     }
 }
 
+/// A hop between Varnish and Canopy. It counts the requests that reach Canopy through it,
+/// by method (Canopy's own `http_requests_total` is process-wide, and the other tests of
+/// this binary move it too), and when armed it holds the next response until the test
+/// releases it: a response computed before a change and delivered after its purge.
+#[derive(Clone)]
+struct Hop {
+    client: reqwest::Client,
+    backend: String,
+    reached: Arc<Mutex<HashMap<String, u64>>>,
+    armed: Arc<Mutex<Option<Hold>>>,
+}
+
+/// An armed hold: what tells the test Canopy has answered, and what releases the answer.
+type Hold = (oneshot::Sender<()>, oneshot::Receiver<()>);
+
+impl Hop {
+    /// A hop to `backend`, listening on a free port.
+    async fn start(backend: std::net::SocketAddr) -> (Self, std::net::SocketAddr) {
+        let hop = Self {
+            client: reqwest::Client::new(),
+            backend: format!("http://{backend}"),
+            reached: Arc::default(),
+            armed: Arc::default(),
+        };
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let router = axum::Router::new()
+            .fallback(Self::forward)
+            .with_state(hop.clone());
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        (hop, addr)
+    }
+
+    /// How many `method` requests to `/graphql` reached Canopy through the hop.
+    fn reached(&self, method: &str) -> u64 {
+        self.reached
+            .lock()
+            .unwrap()
+            .get(method)
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// Holds the next response: `held` fires once Canopy has answered, and the answer
+    /// goes on when the returned sender fires.
+    fn arm(&self) -> (oneshot::Receiver<()>, oneshot::Sender<()>) {
+        let (held_tx, held) = oneshot::channel();
+        let (release, release_rx) = oneshot::channel();
+        *self.armed.lock().unwrap() = Some((held_tx, release_rx));
+        (held, release)
+    }
+
+    async fn forward(
+        axum::extract::State(hop): axum::extract::State<Self>,
+        request: axum::extract::Request,
+    ) -> axum::response::Response {
+        let (parts, body) = request.into_parts();
+        if parts.uri.path() == "/graphql" {
+            *hop.reached
+                .lock()
+                .unwrap()
+                .entry(parts.method.to_string())
+                .or_default() += 1;
+        }
+        let url = format!("{}{}", hop.backend, parts.uri);
+        let body = axum::body::to_bytes(body, usize::MAX).await.unwrap();
+        let mut forwarded = hop.client.request(parts.method, url).body(body);
+        for (name, value) in &parts.headers {
+            if name != header::HOST {
+                forwarded = forwarded.header(name, value);
+            }
+        }
+        let answer = forwarded.send().await.unwrap();
+        let mut response = axum::http::Response::builder().status(answer.status());
+        for (name, value) in answer.headers() {
+            if name != header::TRANSFER_ENCODING && name != header::CONTENT_LENGTH {
+                response = response.header(name, value);
+            }
+        }
+        let body = answer.bytes().await.unwrap();
+        let armed = hop.armed.lock().unwrap().take();
+        if let Some((held, release)) = armed {
+            let _ = held.send(());
+            let _ = release.await;
+        }
+        response.body(axum::body::Body::from(body)).unwrap()
+    }
+}
+
 #[tokio::test]
 async fn varnish_serves_public_menus_until_canopy_purges_them() {
     let Some(varnishd) = varnishd() else {
@@ -193,7 +269,8 @@ async fn varnish_serves_public_menus_until_canopy_purges_them() {
     // hits are counted exactly here: no second purge may land between two reads
     let imported = Imported::start(port, Duration::ZERO).await;
     let (app, row) = (&imported.app, &imported.row);
-    let varnish = Varnish::start(&varnishd, port, app.addr).await;
+    let (hop, hop_addr) = Hop::start(app.addr).await;
+    let varnish = Varnish::start(&varnishd, port, hop_addr).await;
     let client = reqwest::Client::new();
     let canopy = app.url("");
     let edge = varnish.url("");
@@ -235,23 +312,19 @@ async fn varnish_serves_public_menus_until_canopy_purges_them() {
     }
 
     // (a) the second read is Varnish's alone
-    let before = reached(app, "GET").await;
+    let before = hop.reached("GET");
     let first: Value = menu(&client, &edge, row.location_id, None)
         .await
         .json()
         .await
         .unwrap();
-    assert_eq!(reached(app, "GET").await, before + 1);
+    assert_eq!(hop.reached("GET"), before + 1);
     let second = menu(&client, &edge, row.location_id, None).await;
     assert_eq!(second.headers()["x-cache"], "HIT");
     assert!(second.headers().get("surrogate-key").is_none());
     let second: Value = second.json().await.unwrap();
     assert_eq!(second, first);
-    assert_eq!(
-        reached(app, "GET").await,
-        before + 1,
-        "the hit reached Canopy"
-    );
+    assert_eq!(hop.reached("GET"), before + 1, "the hit reached Canopy");
     assert_eq!(available(&first, row), Some(row.on_hand));
 
     // (b) a register sale, once applied, reaches the edge within about a second
@@ -271,18 +344,18 @@ async fn varnish_serves_public_menus_until_canopy_purges_them() {
     let customer = app.token(Role::Customer, &Uuid::now_v7().to_string());
     let admin = app.token(Role::Admin, "ops");
     for token in [&customer, &admin] {
-        let before = reached(app, "GET").await;
+        let before = hop.reached("GET");
         for _ in 0..2 {
             let response = menu(&client, &edge, row.location_id, Some(token)).await;
             assert_ne!(response.headers().get("x-cache").unwrap(), "HIT");
         }
-        assert_eq!(reached(app, "GET").await, before + 2);
+        assert_eq!(hop.reached("GET"), before + 2);
         let direct = menu(&client, &canopy, row.location_id, Some(token)).await;
         assert_eq!(direct.headers()["cache-control"], "private, no-store");
         assert!(direct.headers().get("surrogate-key").is_none());
         assert!(direct.headers().get("cache-tag").is_none());
     }
-    let before = reached(app, "POST").await;
+    let before = hop.reached("POST");
     for _ in 0..2 {
         let response = client
             .post(varnish.url("/graphql"))
@@ -292,75 +365,9 @@ async fn varnish_serves_public_menus_until_canopy_purges_them() {
             .unwrap();
         assert!(response.status().is_success());
     }
-    assert_eq!(reached(app, "POST").await, before + 2);
+    assert_eq!(hop.reached("POST"), before + 2);
     drop(varnish);
     imported.app.stop().await.unwrap();
-}
-
-/// A hop between Varnish and Canopy that, when armed, holds the next response until the
-/// test releases it: a response computed before a change and delivered after its purge.
-#[derive(Clone)]
-struct SlowHop {
-    client: reqwest::Client,
-    backend: String,
-    armed: Arc<Mutex<Option<Hold>>>,
-}
-
-/// An armed hold: what tells the test Canopy has answered, and what releases the answer.
-type Hold = (oneshot::Sender<()>, oneshot::Receiver<()>);
-
-impl SlowHop {
-    /// A hop to `backend`, listening on a free port.
-    async fn start(backend: std::net::SocketAddr) -> (Self, std::net::SocketAddr) {
-        let hop = Self {
-            client: reqwest::Client::new(),
-            backend: format!("http://{backend}"),
-            armed: Arc::default(),
-        };
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let router = axum::Router::new()
-            .fallback(Self::forward)
-            .with_state(hop.clone());
-        tokio::spawn(async move { axum::serve(listener, router).await });
-        (hop, addr)
-    }
-
-    /// Holds the next response: `held` fires once Canopy has answered, and the answer
-    /// goes on when the returned sender fires.
-    fn arm(&self) -> (oneshot::Receiver<()>, oneshot::Sender<()>) {
-        let (held_tx, held) = oneshot::channel();
-        let (release, release_rx) = oneshot::channel();
-        *self.armed.lock().unwrap() = Some((held_tx, release_rx));
-        (held, release)
-    }
-
-    async fn forward(
-        axum::extract::State(hop): axum::extract::State<Self>,
-        request: axum::extract::Request,
-    ) -> axum::response::Response {
-        let url = format!("{}{}", hop.backend, request.uri());
-        let mut forwarded = hop.client.get(url);
-        for (name, value) in request.headers() {
-            if name != header::HOST {
-                forwarded = forwarded.header(name, value);
-            }
-        }
-        let answer = forwarded.send().await.unwrap();
-        let mut response = axum::http::Response::builder().status(answer.status());
-        for (name, value) in answer.headers() {
-            if name != header::TRANSFER_ENCODING && name != header::CONTENT_LENGTH {
-                response = response.header(name, value);
-            }
-        }
-        let body = answer.bytes().await.unwrap();
-        let armed = hop.armed.lock().unwrap().take();
-        if let Some((held, release)) = armed {
-            let _ = held.send(());
-            let _ = release.await;
-        }
-        response.body(axum::body::Body::from(body)).unwrap()
-    }
 }
 
 #[tokio::test]
@@ -372,7 +379,7 @@ async fn a_stale_answer_stored_after_the_purge_is_purged_again() {
     let port = free_port();
     let imported = Imported::start(port, repeat_after).await;
     let row = &imported.row;
-    let (hop, hop_addr) = SlowHop::start(imported.app.addr).await;
+    let (hop, hop_addr) = Hop::start(imported.app.addr).await;
     let varnish = Varnish::start(&varnishd, port, hop_addr).await;
     // the import's own second purges are out of the way
     tokio::time::sleep(repeat_after * 2).await;
