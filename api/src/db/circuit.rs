@@ -15,19 +15,21 @@
 //! shown in the gauge `canopy_database_circuit_open`.
 
 use std::{
-    sync::{Arc, Weak},
+    sync::{
+        Arc, Weak,
+        atomic::{AtomicBool, Ordering},
+    },
     time::Duration,
 };
 
 use sea_orm::{DatabaseConnection, DbBackend};
-use tokio::sync::watch;
 
 /// Failed pings in a row that open the circuit: one lost ping is not an outage.
 pub const THRESHOLD: u32 = 2;
 
 /// Whether the database is known to be unreachable; cheap to query per request.
 pub struct DbCircuit {
-    open: watch::Sender<bool>,
+    open: AtomicBool,
     db: DatabaseConnection,
 }
 
@@ -38,7 +40,7 @@ impl DbCircuit {
     pub fn start(db: DatabaseConnection, interval: Duration, timeout: Duration) -> Arc<Self> {
         let postgres = db.get_database_backend() == DbBackend::Postgres;
         let circuit = Arc::new(Self {
-            open: watch::Sender::new(false),
+            open: AtomicBool::new(false),
             db,
         });
         if postgres {
@@ -50,19 +52,11 @@ impl DbCircuit {
 
     /// `true` while the database is known not to answer.
     pub fn is_open(&self) -> bool {
-        *self.open.borrow()
-    }
-
-    /// Follows the circuit's state.
-    pub fn subscribe(&self) -> watch::Receiver<bool> {
-        self.open.subscribe()
+        self.open.load(Ordering::Relaxed)
     }
 
     fn set(&self, open: bool) {
-        if self
-            .open
-            .send_if_modified(|state| std::mem::replace(state, open) != open)
-        {
+        if self.open.swap(open, Ordering::Relaxed) != open {
             metrics::gauge!("canopy_database_circuit_open").set(if open { 1.0 } else { 0.0 });
             if open {
                 tracing::warn!(

@@ -32,18 +32,20 @@ struct Ids {
 }
 
 impl Contained {
-    /// `product:<id>` and `location:<id>` for what the response showed; none beyond
-    /// [`MOST`].
-    pub fn keys(&self) -> Vec<String> {
+    /// `product:<id>` and `location:<id>` for what the response showed, space-separated
+    /// (as surrogate-key headers and the response cache keep them); none beyond [`MOST`].
+    pub fn keys(&self) -> String {
         let ids = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         if ids.products.len() + ids.locations.len() > MOST {
-            return Vec::new();
+            return String::new();
         }
-        ids.products
+        let keys: Vec<String> = ids
+            .products
             .iter()
             .map(|id| tags::product(*id))
             .chain(ids.locations.iter().map(|id| tags::location(*id)))
-            .collect()
+            .collect();
+        keys.join(" ")
     }
 
     fn note(&self, id: Uuid, kind: fn(&mut Ids) -> &mut BTreeSet<Uuid>) {
@@ -79,7 +81,7 @@ mod tests {
         contained.note(location, |ids| &mut ids.locations);
         assert_eq!(
             contained.keys(),
-            [tags::product(product), tags::location(location)]
+            format!("{} {}", tags::product(product), tags::location(location))
         );
         for n in 0..MOST {
             contained.note(Uuid::from_u128(10 + n as u128), |ids| &mut ids.products);

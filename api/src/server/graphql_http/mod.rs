@@ -171,7 +171,7 @@ async fn run(
         Lookup::Hit(entry) => {
             let caching = http_caching(&transport, Some(entry.remaining_max_age()));
             let body = entry.body.clone();
-            let keys = with_contained(edge_keys(&scope, &transport, true), &entry.contained);
+            let keys = with_contained(edge_keys(&scope, &transport, true), entry.contained());
             return validated(
                 state,
                 cached_response(media, entry.body, caching),
@@ -214,7 +214,7 @@ async fn run(
     if let (Some(key), Some(max_age)) = (key, max_age) {
         state
             .responses
-            .store(key, max_age, body.clone(), contained.clone())
+            .store(key, max_age, body.clone(), &contained)
             .await;
     }
     let keys = with_contained(keys, &contained);
@@ -240,12 +240,12 @@ fn edge_keys(scope: &Scope<'_>, transport: &Transport, shares: bool) -> Vec<Stri
 }
 
 /// `keys` and, when there are any (a public `GET`), the keys of what the response
-/// `contained` that they do not name already.
-fn with_contained(mut keys: Vec<String>, contained: &[String]) -> Vec<String> {
+/// `contained` (space-separated) that they do not name already.
+fn with_contained(mut keys: Vec<String>, contained: &str) -> Vec<String> {
     if !keys.is_empty() {
-        for key in contained {
-            if !keys.contains(key) {
-                keys.push(key.clone());
+        for key in contained.split_whitespace() {
+            if !keys.iter().any(|named| named == key) {
+                keys.push(key.to_owned());
             }
         }
     }

@@ -3,8 +3,8 @@
 //!
 //! Layout: format version (1 byte), when it was stored (Unix seconds, 8 bytes big-endian),
 //! the schema's `max_age` (seconds, 4 bytes big-endian), the length of the keys (4 bytes
-//! big-endian), the keys (space-separated), then the body. Decoding slices the body out
-//! of the stored bytes without copying, so a hit serialises nothing.
+//! big-endian), the keys (space-separated), then the body. Decoding slices the keys and
+//! the body out of the stored bytes without copying, so a hit serialises nothing.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -20,19 +20,19 @@ pub struct CachedResponse {
     /// The JSON body.
     pub body: Bytes,
     /// The surrogate keys of the products and locations it shows
-    /// ([`crate::graphql::contained`]).
-    pub contained: Vec<String>,
+    /// ([`crate::graphql::contained`]), space-separated.
+    contained: Bytes,
     max_age: u32,
     stored_at: u64,
 }
 
 impl CachedResponse {
-    /// A body stored now, showing what `contained` names, fresh for `max_age` seconds at
-    /// HTTP caches.
-    pub(super) fn new(body: Bytes, contained: Vec<String>, max_age: u32) -> Self {
+    /// A body stored now, showing what `contained` (space-separated keys) names, fresh for
+    /// `max_age` seconds at HTTP caches.
+    pub(super) fn new(body: Bytes, contained: &str, max_age: u32) -> Self {
         Self {
             body,
-            contained,
+            contained: Bytes::copy_from_slice(contained.as_bytes()),
             max_age,
             stored_at: unix_now(),
         }
@@ -41,9 +41,8 @@ impl CachedResponse {
     /// The bytes to store.
     pub(super) fn encode(&self) -> Bytes {
         // a few kilobytes at most (`contained::MOST` names); none if ever too long to say
-        let keys = self.contained.join(" ");
-        let (keys_len, keys) = match u32::try_from(keys.len()) {
-            Ok(len) => (len, keys.as_bytes()),
+        let (keys_len, keys) = match u32::try_from(self.contained.len()) {
+            Ok(len) => (len, &self.contained[..]),
             Err(_) => (0, &[][..]),
         };
         let mut bytes = BytesMut::with_capacity(HEADER_LEN + keys.len() + self.body.len());
@@ -67,13 +66,18 @@ impl CachedResponse {
         let (max_age, keys_len) = rest.split_at(4);
         let keys_end =
             HEADER_LEN + usize::try_from(u32::from_be_bytes(keys_len.try_into().ok()?)).ok()?;
-        let keys = std::str::from_utf8(bytes.get(HEADER_LEN..keys_end)?).ok()?;
+        std::str::from_utf8(bytes.get(HEADER_LEN..keys_end)?).ok()?;
         Some(Self {
             stored_at: u64::from_be_bytes(stored_at.try_into().ok()?),
             max_age: u32::from_be_bytes(max_age.try_into().ok()?),
-            contained: keys.split_whitespace().map(str::to_owned).collect(),
+            contained: bytes.slice(HEADER_LEN..keys_end),
             body: bytes.slice(keys_end..),
         })
+    }
+
+    /// The surrogate keys of what it shows, space-separated (checked UTF-8 by `decode`).
+    pub fn contained(&self) -> &str {
+        std::str::from_utf8(&self.contained).unwrap_or_default()
     }
 
     /// Seconds HTTP caches may still keep this response: the schema's `max_age` minus the
@@ -100,7 +104,7 @@ mod tests {
 
     #[test]
     fn round_trips_without_touching_the_body() {
-        let contained = vec!["product:1".to_owned(), "location:2".to_owned()];
+        let contained = "product:1 location:2";
         let entry = CachedResponse::new(Bytes::from_static(br#"{"data":{"a":1}}"#), contained, 30);
         let decoded = CachedResponse::decode(entry.encode());
         assert_eq!(decoded.as_ref(), Some(&entry));
@@ -110,9 +114,7 @@ mod tests {
     #[test]
     fn foreign_bytes_are_not_an_entry() {
         assert_eq!(CachedResponse::decode(Bytes::from_static(b"{}")), None);
-        let mut other_format = CachedResponse::new(Bytes::new(), Vec::new(), 1)
-            .encode()
-            .to_vec();
+        let mut other_format = CachedResponse::new(Bytes::new(), "", 1).encode().to_vec();
         other_format[0] = 0;
         assert_eq!(CachedResponse::decode(Bytes::from(other_format)), None);
     }

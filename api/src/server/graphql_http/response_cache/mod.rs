@@ -155,9 +155,9 @@ impl ResponseCache {
     }
 
     /// Stores `body`, the serialised response of the `pending` miss showing what
-    /// `contained` names, for `max_age` seconds (capped by the configured TTL), and hands
+    /// `contained` (space-separated surrogate keys) names, for `max_age` seconds (capped by the configured TTL), and hands
     /// it to the requests waiting for it.
-    pub async fn store(&self, pending: Pending, max_age: u32, body: Bytes, contained: Vec<String>) {
+    pub async fn store(&self, pending: Pending, max_age: u32, body: Bytes, contained: &str) {
         let ttl = Duration::from_secs(u64::from(max_age)).min(self.ttl_cap);
         if ttl.is_zero() {
             return;
