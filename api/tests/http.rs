@@ -5,7 +5,7 @@ mod common;
 
 use common::{
     first_code, fresh_postgres_url,
-    gql::{persisted, sha256_hex},
+    gql::{persisted, persisted_get, sha256_hex},
     spawn_app, spawn_app_with,
 };
 use reqwest::{StatusCode, header};
@@ -348,15 +348,7 @@ async fn persisted_queries_are_found_by_hash_once_sent() {
     );
 
     // and over GET
-    let extensions = json!({ "persistedQuery": { "version": 1, "sha256Hash": hash } });
-    let response = app
-        .client
-        .get(app.url("/graphql"))
-        .query(&[("extensions", extensions.to_string())])
-        .send()
-        .await
-        .unwrap();
-    let body: Value = response.json().await.unwrap();
+    let (_, body) = persisted_get(&app, &hash).await;
     assert_eq!(
         body["data"]["apiVersion"],
         env!("CARGO_PKG_VERSION"),

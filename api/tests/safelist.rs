@@ -16,7 +16,7 @@ use api::{
 };
 use common::{
     TEST_JWT_SECRET,
-    gql::{execute, persisted, sha256_hex},
+    gql::{execute, persisted, persisted_get, sha256_hex},
     spawn_app_with,
     wait::until,
     ws::GqlSocket,
@@ -76,16 +76,8 @@ async fn only_registered_documents_run_for_all_but_admins() {
     }
     let (_, body) = persisted(&app, None, &sha256_hex(MENU)).await;
     assert!(body["data"]["locations"].is_array(), "{body}");
-    let extensions = json!({ "persistedQuery": { "version": 1, "sha256Hash": sha256_hex(MENU) } });
-    let response = app
-        .client
-        .get(app.url("/graphql"))
-        .query(&[("extensions", extensions.to_string())])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    let body: Value = response.json().await.unwrap();
+    let (status, body) = persisted_get(&app, &sha256_hex(MENU)).await;
+    assert_eq!(status, StatusCode::OK);
     assert!(body["data"]["locations"].is_array(), "{body}");
 
     // one character more is another document
@@ -122,24 +114,20 @@ async fn only_registered_documents_run_for_all_but_admins() {
     assert_eq!(actions[0]["targetId"], sha256_hex(MENU));
 
     let remove = "mutation Remove($hash: String!) { removePersistedOperation(hash: $hash) }";
-    let (_, body) = execute(
-        &app,
-        Some(&admin),
-        remove,
-        json!({ "hash": sha256_hex(MENU) }),
-    )
-    .await;
+    let remove_menu = || {
+        execute(
+            &app,
+            Some(&admin),
+            remove,
+            json!({ "hash": sha256_hex(MENU) }),
+        )
+    };
+    let (_, body) = remove_menu().await;
     assert_eq!(body["data"]["removePersistedOperation"], true, "{body}");
     // this server stops running it at once (it ran a moment ago, so it was cached)
     let (_, body) = execute(&app, Some(&customer), MENU, json!({})).await;
     assert_eq!(code(&body), "QUERY_NOT_IN_SAFELIST", "{body}");
-    let (_, body) = execute(
-        &app,
-        Some(&admin),
-        remove,
-        json!({ "hash": sha256_hex(MENU) }),
-    )
-    .await;
+    let (_, body) = remove_menu().await;
     assert_eq!(body["data"]["removePersistedOperation"], false, "{body}");
 }
 

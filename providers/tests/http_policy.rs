@@ -29,6 +29,18 @@ fn fast() -> PolicyConfig {
     }
 }
 
+/// [`fast`], with one call of the `baseline` bucket every `per` and no burst.
+fn one_call_per(per: Duration) -> PolicyConfig {
+    PolicyConfig {
+        limits: vec![RateLimit {
+            bucket: "baseline",
+            per,
+            burst: 1,
+        }],
+        ..fast()
+    }
+}
+
 fn policy(config: PolicyConfig) -> HttpPolicy {
     HttpPolicy::new(Uuid::new_v4(), config).unwrap()
 }
@@ -262,14 +274,7 @@ async fn the_limiter_spaces_calls_in_a_bucket() {
         .mount(&server)
         .await;
     let per = Duration::from_millis(100);
-    let p = policy(PolicyConfig {
-        limits: vec![RateLimit {
-            bucket: "baseline",
-            per,
-            burst: 1,
-        }],
-        ..fast()
-    });
+    let p = policy(one_call_per(per));
     let started = Instant::now();
     for _ in 0..4 {
         get_json(&p, &server).await.unwrap();
@@ -287,14 +292,7 @@ async fn policies_of_one_connection_share_its_rate() {
         .mount(&server)
         .await;
     let per = Duration::from_millis(100);
-    let config = PolicyConfig {
-        limits: vec![RateLimit {
-            bucket: "baseline",
-            per,
-            burst: 1,
-        }],
-        ..fast()
-    };
+    let config = one_call_per(per);
     let connection = Uuid::new_v4();
     let sync = HttpPolicy::new(connection, config.clone()).unwrap();
     let delivery = HttpPolicy::new(connection, config).unwrap();

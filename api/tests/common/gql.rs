@@ -61,6 +61,20 @@ pub fn sha256_hex(document: &str) -> String {
     hex::encode(sha2::Sha256::digest(document.as_bytes()))
 }
 
+/// GETs `/graphql` naming the persisted query `hash` alone; returns the status and JSON
+/// body.
+pub async fn persisted_get(app: &TestApp, hash: &str) -> (StatusCode, Value) {
+    let extensions = json!({ "persistedQuery": { "version": 1, "sha256Hash": hash } });
+    let response = app
+        .client
+        .get(app.url("/graphql"))
+        .query(&[("extensions", extensions.to_string())])
+        .send()
+        .await
+        .unwrap();
+    (response.status(), response.json().await.unwrap())
+}
+
 /// POSTs a request naming the persisted query `hash` (with `query` when given); returns
 /// the status and JSON body.
 pub async fn persisted(app: &TestApp, query: Option<&str>, hash: &str) -> (StatusCode, Value) {
