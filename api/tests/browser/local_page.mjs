@@ -112,3 +112,19 @@ export async function runInPage(
     process.exit(1);
   }
 }
+
+/**
+ * Rings `sale` up at the POS simulator at `simUrl` (its `/_sim/stock` endpoint), within
+ * `timeoutMs`; throws when the simulator refuses it.
+ */
+export async function recordSale(simUrl, sale, timeoutMs) {
+  const response = await fetch(new URL("/_sim/stock", simUrl), {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(sale),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  if (!response.ok) {
+    throw new Error(`the sale failed: ${response.status} ${await response.text()}`);
+  }
+}

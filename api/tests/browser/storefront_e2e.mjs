@@ -9,7 +9,7 @@
 // COMPLETED and finds it in the purchase history; clears the filters and saves a
 // screenshot. Driven by api/tests/storefront_browser.rs, which passes everything through
 // the environment.
-import { launch, required as env, screenshot } from "./local_page.mjs";
+import { launch, recordSale, required as env, screenshot } from "./local_page.mjs";
 
 const pageSize = Number(env("PAGE_SIZE"));
 const storefrontUrl = new URL(env("STOREFRONT_URL"));
@@ -161,15 +161,7 @@ try {
   console.log(`${productName} is on page ${onPage}`);
   const stock = card.locator(".stock");
   const before = Number(await stock.getAttribute("data-available"));
-  const response = await fetch(new URL("/_sim/stock", env("SIM_URL")), {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(sale),
-    signal: AbortSignal.timeout(WAIT_MS),
-  });
-  if (!response.ok) {
-    throw new Error(`the sale failed: ${response.status} ${await response.text()}`);
-  }
+  await recordSale(env("SIM_URL"), sale, WAIT_MS);
   await page.waitForFunction(
     ([id, count]) =>
       document.querySelector(`.product[data-product-id="${id}"] .stock`)?.dataset.available !==

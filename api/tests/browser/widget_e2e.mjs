@@ -2,7 +2,7 @@
 // opens WIDGET_URL, reads the number in the role="status" region, sells one unit at the
 // simulator through its control API, and waits until the number on the page drops.
 // Driven by api/tests/widget_browser.rs, which passes everything through the environment.
-import { launch, required as env } from "./local_page.mjs";
+import { launch, recordSale, required as env } from "./local_page.mjs";
 
 const widgetUrl = env("WIDGET_URL");
 const simUrl = env("SIM_URL");
@@ -32,15 +32,7 @@ try {
   const before = await number();
   console.log(`before the sale: "${await status.textContent()}"`);
 
-  const response = await fetch(new URL("/_sim/stock", simUrl), {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(sale),
-    signal: AbortSignal.timeout(WAIT_MS),
-  });
-  if (!response.ok) {
-    throw new Error(`the sale failed: ${response.status} ${await response.text()}`);
-  }
+  await recordSale(simUrl, sale, WAIT_MS);
 
   await page.waitForFunction(
     (expected) => {
